@@ -1,0 +1,50 @@
+// The dependency rule of docs/DESIGN §2: the engine is pure, adapters sit behind ports, local/ stays out of production code.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'engine-is-pure',
+      comment: 'backend/src/engine imports only ports, itself and pure libraries (zod, gpt-tokenizer, node:crypto for hashing).',
+      severity: 'error',
+      from: { path: '^backend/src/engine' },
+      to: {
+        pathNot: ['^backend/src/engine', '^backend/src/ports', 'node_modules/zod', 'node_modules/gpt-tokenizer', '^crypto$', '^node:crypto$'],
+      },
+    },
+    {
+      name: 'ports-are-types',
+      comment: 'ports describe what the engine needs; they import nothing but each other and engine types.',
+      severity: 'error',
+      from: { path: '^backend/src/ports' },
+      to: { pathNot: ['^backend/src/ports', '^backend/src/engine'] },
+    },
+    {
+      name: 'adapters-do-not-reach-up',
+      comment: 'adapters implement ports; they never import http, cli or another adapter.',
+      severity: 'error',
+      from: { path: '^backend/src/adapters/([^/]+)/' },
+      to: { path: ['^backend/src/(http|cli)/', '^backend/src/adapters/(?!$1/)[^/]+/'] },
+    },
+    {
+      name: 'no-local-in-production',
+      comment: 'local/ stand-ins are wired in only by the dev wiring (backend/src/cli/dev-wiring*).',
+      severity: 'error',
+      from: { path: '^backend/src', pathNot: '^backend/src/cli/dev-wiring' },
+      to: { path: '^local/' },
+    },
+    {
+      name: 'local-does-not-import-backend-runtime',
+      comment: 'stand-ins are independent of the product they stand in for.',
+      severity: 'error',
+      from: { path: '^local/' },
+      to: { path: '^backend/src/(?!ports)' , dependencyTypesNot: ['type-only'] },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true, dependencyTypesNot: ['type-only'] } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
+  },
+};

@@ -1,0 +1,93 @@
+// What every engine handler shares: the ports, the options and the per-process limiters.
+import type { Clock, Random } from '../ports/clock.js';
+import type { Job } from '../ports/domain.js';
+import type { Logger } from '../ports/logger.js';
+import type { ModelClient } from '../ports/model.js';
+import type { Queue } from '../ports/queue.js';
+import type { SinkResolver } from '../ports/sheet.js';
+import type { Store } from '../ports/store.js';
+import { AimdWindow } from './aimd.js';
+import { JobPlanCache } from './job-plan.js';
+import type { ResolvedEngineOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { pumpTask, rowTask } from './task-names.js';
+
+export interface EngineDeps {
+  readonly store: Store;
+  readonly queue: Queue;
+  readonly model: ModelClient;
+  readonly clock: Clock;
+  readonly random?: Random;
+  readonly sinks?: SinkResolver;
+  readonly log?: Logger;
+}
+
+export class EngineContext {
+  readonly plans: JobPlanCache;
+  readonly limiter = new RateLimiter();
+  private readonly windows = new Map<string, AimdWindow>();
+  private readonly aborts = new Map<string, AbortController>();
+
+  constructor(
+    readonly deps: Required<Omit<EngineDeps, 'sinks'>> & Pick<EngineDeps, 'sinks'>,
+    readonly options: ResolvedEngineOptions,
+  ) {
+    this.plans = new JobPlanCache(options.prices);
+  }
+
+  get store(): Store {
+    return this.deps.store;
+  }
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+  get log(): Logger {
+    return this.deps.log;
+  }
+
+  /** This process's adaptive window for a job (AIMD state is per process; the store enforces the global cap). */
+  windowFor(job: Job): AimdWindow {
+    let w = this.windows.get(job.id);
+    if (!w) {
+      w = new AimdWindow(job.config.workers);
+      this.windows.set(job.id, w);
+    }
+    return w;
+  }
+
+  /** Aborted when the job is cancelled in this process, so in-flight calls stop at once. */
+  abortSignalFor(jobId: string): AbortSignal {
+    let c = this.aborts.get(jobId);
+    if (!c) {
+      c = new AbortController();
+      this.aborts.set(jobId, c);
+    }
+    return c.signal;
+  }
+
+  abortJob(jobId: string, reason: Error): void {
+    this.aborts.get(jobId)?.abort(reason);
+    this.aborts.delete(jobId);
+  }
+
+  forgetJob(jobId: string): void {
+    this.windows.delete(jobId);
+    this.aborts.delete(jobId);
+  }
+
+  /** Fill the job's window: give queued rows slots up to the AIMD window and enqueue their tasks. */
+  async topUp(job: Job): Promise<number> {
+    const target = this.windowFor(job).size;
+    const now = this.clock.now();
+    const rows = await this.store.dispatchRows({ jobId: job.id, maxInFlight: target, limit: target, now });
+    if (rows.length > 0) {
+      await this.deps.queue.enqueue(rows.map((r) => rowTask(job.id, r.rowId, r.dispatchSeq, r.nextAttemptAt > now ? r.nextAttemptAt : undefined)));
+    }
+    return rows.length;
+  }
+
+  async schedulePump(jobId: string, delayMs: number, kick = false): Promise<void> {
+    const at = this.clock.now() + delayMs;
+    await this.deps.queue.enqueue([pumpTask(jobId, at, this.options.pumpIntervalMs, kick)]);
+  }
+}

@@ -1,0 +1,76 @@
+// The engine's front door: wires the handlers over the ports and exposes what routes and CLI commands call.
+import { silentLogger } from '../ports/logger.js';
+import type { Job, JobCounts } from '../ports/domain.js';
+import type { DeliveredTask, TaskOutcome } from '../ports/queue.js';
+import { EngineContext, type EngineDeps } from './context.js';
+import { JobControl } from './job-control.js';
+import { JobError } from './job-errors.js';
+import { JobPump } from './job-pump.js';
+import { JobStarter, type Estimate, type StartJobRequest } from './job-starter.js';
+import { resolveEngineOptions, type EngineOptions } from './options.js';
+import { progressStream, type Progress, type ProgressOptions } from './progress.js';
+import { RowRunner } from './row-runner.js';
+
+export class Engine {
+  private readonly ctx: EngineContext;
+  private readonly rows: RowRunner;
+  private readonly pump: JobPump;
+  private readonly starter: JobStarter;
+  private readonly control: JobControl;
+
+  constructor(deps: EngineDeps, options: EngineOptions = {}) {
+    this.ctx = new EngineContext({ ...deps, random: deps.random ?? Math.random, log: deps.log ?? silentLogger }, resolveEngineOptions(options));
+    this.rows = new RowRunner(this.ctx);
+    this.pump = new JobPump(this.ctx, this.rows);
+    this.starter = new JobStarter(this.ctx);
+    this.control = new JobControl(this.ctx);
+  }
+
+  /** The queue's handler: a row task or a pump task. Safe to deliver any number of times. */
+  readonly handleTask = (task: DeliveredTask): Promise<TaskOutcome> =>
+    task.kind === 'row' ? this.rows.run(task.payload) : this.pump.run(task.payload.jobId);
+
+  startJob(request: StartJobRequest): Promise<Job> {
+    return this.starter.start(request);
+  }
+
+  estimate(request: Omit<StartJobRequest, 'jobId' | 'owner'>): Promise<Estimate> {
+    return this.starter.estimate(request);
+  }
+
+  cancel(jobId: string): Promise<Job> {
+    return this.control.cancel(jobId);
+  }
+
+  pause(jobId: string): Promise<Job> {
+    return this.control.pause(jobId);
+  }
+
+  resume(jobId: string, options?: { readonly budgetUsd?: number }): Promise<Job> {
+    return this.control.resume(jobId, options);
+  }
+
+  retryFailed(jobId: string): Promise<{ job: Job; requeued: number }> {
+    return this.control.retryFailed(jobId);
+  }
+
+  recoverExclusive(jobId: string): Promise<Job> {
+    return this.control.recoverExclusive(jobId);
+  }
+
+  async status(jobId: string): Promise<{ job: Job; counts: JobCounts }> {
+    const job = await this.ctx.store.getJob(jobId);
+    if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
+    return { job, counts: await this.ctx.store.counts(jobId) };
+  }
+
+  progress(jobId: string, options?: ProgressOptions): AsyncGenerator<Progress> {
+    return progressStream(this.ctx.store, this.ctx.clock, jobId, options);
+  }
+}
+
+export type { EngineDeps } from './context.js';
+export type { Estimate, StartJobRequest } from './job-starter.js';
+export type { Progress, ProgressOptions } from './progress.js';
+export type { EngineOptions } from './options.js';
+export type { SourceRow } from './row-intake.js';

@@ -1,0 +1,104 @@
+// Validation of a job's configuration: one zod schema, documented defaults, exact messages, server-side caps.
+import { z } from 'zod';
+import type { JobConfig } from '../ports/domain.js';
+import { hashValue } from './hashing.js';
+
+/** Caps a caller cannot raise; a server may lower them. */
+export interface ConfigLimits {
+  readonly maxWorkers: number;
+  readonly maxOutputs: number;
+  readonly maxInputs: number;
+  readonly maxInstructionChars: number;
+  readonly maxBudgetUsd: number;
+  readonly maxOutputTokens: number;
+}
+
+export const DEFAULT_LIMITS: ConfigLimits = {
+  maxWorkers: 50,
+  maxOutputs: 30,
+  maxInputs: 50,
+  maxInstructionChars: 2000,
+  maxBudgetUsd: 10_000,
+  maxOutputTokens: 16_384,
+};
+
+export const DEFAULT_MODEL = 'gpt-4.1-mini';
+
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+function configSchema(limits: ConfigLimits) {
+  const output = z
+    .object({
+      name,
+      instruction: z.string().trim().min(1, 'must not be empty').max(limits.maxInstructionChars, `must be at most ${limits.maxInstructionChars} characters`),
+      type: z.enum(['text', 'number', 'boolean', 'url', 'enum']).default('text'),
+      options: z.array(z.string().trim().min(1)).max(100).optional(),
+    })
+    .refine((o) => o.type !== 'enum' || (o.options !== undefined && o.options.length >= 2), {
+      message: 'an enum output needs at least 2 options',
+      path: ['options'],
+    });
+  return z
+    .object({
+      inputs: z.array(name).min(1, 'choose at least one input column').max(limits.maxInputs),
+      outputs: z.array(output).min(1, 'add at least one output column').max(limits.maxOutputs, `at most ${limits.maxOutputs} output columns`),
+      model: z.string().trim().min(1).max(100).default(DEFAULT_MODEL),
+      workers: z
+        .number()
+        .int('must be a whole number')
+        .min(1, 'must be between 1 and ' + limits.maxWorkers)
+        .max(limits.maxWorkers, 'must be between 1 and ' + limits.maxWorkers)
+        .default(8),
+      budgetUsd: z
+        .number()
+        .positive('must be greater than 0')
+        .max(limits.maxBudgetUsd, `must be at most ${limits.maxBudgetUsd}`)
+        .nullable(),
+      maxAttempts: z.number().int().min(1).max(20).default(5),
+      maxOutputTokens: z.number().int().min(16).max(limits.maxOutputTokens).default(1024),
+      attemptTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      attemptTimeoutCapMs: z.number().int().min(100).max(1_800_000).default(180_000),
+      rpm: z.number().positive().optional(),
+      tpm: z.number().positive().optional(),
+      force: z.boolean().default(false),
+    })
+    .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      for (const o of c.outputs) {
+        const key = o.name.toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `output column "${o.name}" is named twice`, path: ['outputs'] });
+        seen.add(key);
+        if (c.inputs.some((i) => i.toLowerCase() === key)) {
+          ctx.addIssue({ code: 'custom', message: `"${o.name}" is both an input and an output column`, path: ['outputs'] });
+        }
+      }
+    });
+}
+
+export type JobConfigInput = z.input<ReturnType<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validate and fill defaults; throws ConfigError with one line per problem (`workers: must be between 1 and 50`). */
+export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LIMITS): JobConfig {
+  const result = configSchema(limits).safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
+  }
+  const c = result.data;
+  return {
+    ...c,
+    attemptTimeoutCapMs: Math.max(c.attemptTimeoutCapMs, c.attemptTimeoutMs),
+    outputs: c.outputs.map((o) => (o.type === 'enum' ? { ...o, options: o.options ?? [] } : { name: o.name, instruction: o.instruction, type: o.type })),
+  };
+}
+
+/** What makes results comparable across jobs: a row is unchanged only if this and its inputs are. */
+export function configHash(config: JobConfig): string {
+  return hashValue({ inputs: config.inputs, outputs: config.outputs, model: config.model });
+}

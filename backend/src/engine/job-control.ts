@@ -1,0 +1,86 @@
+// What a user does to a job after it starts: cancel, pause, resume (optionally with a new budget), re-run failed rows.
+import type { Job } from '../ports/domain.js';
+import type { EngineContext } from './context.js';
+import { CancelledError } from './errors.js';
+import { JobError } from './job-errors.js';
+
+export class JobControl {
+  constructor(private readonly ctx: EngineContext) {}
+
+  private async require(jobId: string): Promise<Job> {
+    const job = await this.ctx.store.getJob(jobId);
+    if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
+    return job;
+  }
+
+  /** Queued rows are cancelled at once and in-flight calls in this process are aborted: nothing further is spent. */
+  async cancel(jobId: string): Promise<Job> {
+    const job = await this.require(jobId);
+    const cancelled = await this.ctx.store.transitionJob(jobId, { to: 'cancelled', from: ['preparing', 'running', 'paused'], message: 'Cancelled by the user.', now: this.ctx.clock.now() });
+    if (!cancelled) throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a preparing, running or paused job can be cancelled.`);
+    this.ctx.abortJob(jobId, new CancelledError('The job was cancelled.'));
+    await this.ctx.schedulePump(jobId, 0, true);
+    return cancelled;
+  }
+
+  async pause(jobId: string): Promise<Job> {
+    const job = await this.require(jobId);
+    const paused = await this.ctx.store.transitionJob(jobId, { to: 'paused', from: ['running'], pauseReason: 'user', message: 'Paused by the user.', now: this.ctx.clock.now() });
+    if (!paused) throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a running job can be paused.`);
+    return paused;
+  }
+
+  /** Resume a paused job; a new budget must cover what is already spent and reserved. */
+  async resume(jobId: string, options: { readonly budgetUsd?: number } = {}): Promise<Job> {
+    const job = await this.require(jobId);
+    if (job.status === 'running') return job;
+    if (job.status !== 'paused') throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a paused job can be resumed.`);
+    const budget = options.budgetUsd;
+    if (budget !== undefined) {
+      if (!(Number.isFinite(budget) && budget > 0)) throw new JobError('invalid_config', 'budgetUsd: must be greater than 0');
+      if (budget > this.ctx.options.limits.maxBudgetUsd) throw new JobError('invalid_config', `budgetUsd: must be at most ${this.ctx.options.limits.maxBudgetUsd}`);
+      if (budget <= job.spentUsd + job.reservedUsd) {
+        throw new JobError('invalid_config', `budgetUsd: must be more than the $${(job.spentUsd + job.reservedUsd).toFixed(4)} already spent or reserved`);
+      }
+    }
+    const resumed = await this.ctx.store.transitionJob(jobId, {
+      to: 'running',
+      from: ['paused'],
+      pauseReason: null,
+      message: null,
+      ...(budget !== undefined ? { budgetUsd: budget } : {}),
+      now: this.ctx.clock.now(),
+    });
+    if (!resumed) throw new JobError('job_state', `Job ${jobId} changed state; try again.`);
+    await this.ctx.topUp(resumed);
+    await this.ctx.schedulePump(jobId, 0, true);
+    return resumed;
+  }
+
+  /** Re-queue only the failed rows; a completed or paused job runs again. */
+  async retryFailed(jobId: string): Promise<{ job: Job; requeued: number }> {
+    const job = await this.require(jobId);
+    if (job.status === 'cancelled' || job.status === 'preparing') throw new JobError('job_state', `Job ${jobId} is ${job.status}; failed rows cannot be re-run.`);
+    const requeued = await this.ctx.store.requeueFailed(jobId);
+    if (requeued === 0) return { job, requeued };
+    const running = await this.ctx.store.transitionJob(jobId, { to: 'running', from: ['completed', 'paused', 'running'], pauseReason: null, message: null, now: this.ctx.clock.now() });
+    const current = running ?? job;
+    await this.ctx.topUp(current);
+    await this.ctx.schedulePump(jobId, 0, true);
+    return { job: current, requeued };
+  }
+
+  /**
+   * After a crash of the only process working on this store (the embedded default), take every lease and slot back
+   * at once instead of waiting for them to expire. Never call this when other workers share the store.
+   */
+  async recoverExclusive(jobId: string): Promise<Job> {
+    const job = await this.require(jobId);
+    const recovered = await this.ctx.store.expireLeases(jobId, Number.POSITIVE_INFINITY);
+    await this.ctx.store.undispatchStale(jobId, Number.POSITIVE_INFINITY);
+    if (recovered > 0) this.ctx.log.warn({ jobId, recovered }, 'rows in flight at the crash go back to the queue; their reservations count as spent');
+    if (job.status === 'running') await this.ctx.topUp(job);
+    if (job.status === 'running' || job.status === 'paused') await this.ctx.schedulePump(jobId, 0, true);
+    return (await this.ctx.store.getJob(jobId)) ?? job;
+  }
+}

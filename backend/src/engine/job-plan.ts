@@ -1,0 +1,61 @@
+// What a job's config implies for every row: schema, prompt, price, cache key — computed once per job, not per row.
+import type { Job, JobConfig } from '../ports/domain.js';
+import type { ChatMessage } from '../ports/model.js';
+import { hashValue, sha256 } from './hashing.js';
+import { buildOutputSchema, type OutputSchema } from './output-schema.js';
+import { priceFor, worstCaseRowCost, type ModelPrice, type PriceTable } from './pricing.js';
+import { rowMessage, rowMessages, systemPrompt } from './prompt.js';
+import { countTokens, expectedOutputTokens } from './tokens.js';
+
+export interface JobPlan {
+  readonly config: JobConfig;
+  readonly schema: OutputSchema;
+  readonly system: string;
+  /** Undefined for a model without a price (allowed only when the job has no budget). */
+  readonly price: ModelPrice | undefined;
+  readonly expectedOutputTokens: number;
+  messages(inputs: Readonly<Record<string, string>>): ChatMessage[];
+  promptTokens(inputs: Readonly<Record<string, string>>): number;
+  /** Identical (model, prompt, schema, inputs) share one key: the cross-job result cache. */
+  cacheKey(inputHash: string): string;
+  worstCaseCost(promptTokens: number): number;
+}
+
+export function inputHash(inputs: Readonly<Record<string, string>>): string {
+  return hashValue(inputs);
+}
+
+export function buildJobPlan(config: JobConfig, prices: PriceTable): JobPlan {
+  const schema = buildOutputSchema(config.outputs);
+  const system = systemPrompt(schema.fields);
+  const systemTokens = countTokens(system) + 4 + 3;
+  const price = priceFor(config.model, prices);
+  const prefix = hashValue({ model: config.model, system, schema: schema.jsonSchema });
+  return {
+    config,
+    schema,
+    system,
+    price,
+    expectedOutputTokens: expectedOutputTokens(config.outputs.length, config.maxOutputTokens),
+    messages: (inputs) => rowMessages(system, inputs),
+    promptTokens: (inputs) => systemTokens + 4 + countTokens(rowMessage(inputs)),
+    cacheKey: (hash) => sha256(`${prefix}:${hash}`),
+    worstCaseCost: (promptTokens) => (price ? worstCaseRowCost(promptTokens, config.maxOutputTokens, price) : 0),
+  };
+}
+
+/** Plans are pure functions of immutable job config, so one cache per engine serves every task of a job. */
+export class JobPlanCache {
+  private readonly plans = new Map<string, JobPlan>();
+  constructor(private readonly prices: PriceTable) {}
+
+  get(job: Job): JobPlan {
+    let plan = this.plans.get(job.id);
+    if (!plan) {
+      plan = buildJobPlan(job.config, this.prices);
+      if (this.plans.size > 1000) this.plans.clear();
+      this.plans.set(job.id, plan);
+    }
+    return plan;
+  }
+}

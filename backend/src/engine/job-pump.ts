@@ -1,0 +1,74 @@
+// The pump task: every ~second while a job is active, recover lost work, write results, refill the window, finish.
+import type { Job } from '../ports/domain.js';
+import type { TaskOutcome } from '../ports/queue.js';
+import type { EngineContext } from './context.js';
+import type { RowRunner } from './row-runner.js';
+
+const OK: TaskOutcome = { status: 'ok' };
+const FLUSH_BATCH = 5000;
+
+export class JobPump {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly rows: RowRunner,
+  ) {}
+
+  async run(jobId: string): Promise<TaskOutcome> {
+    const { store, clock, options } = this.ctx;
+    const job = await store.getJob(jobId);
+    if (!job || job.status === 'preparing') return OK;
+    if (job.status === 'completed' || job.status === 'cancelled') {
+      await this.flush(job);
+      this.ctx.forgetJob(job.id);
+      return OK;
+    }
+
+    const now = clock.now();
+    const recovered = await store.expireLeases(jobId, now);
+    const stale = await store.undispatchStale(jobId, now - options.staleDispatchMs);
+    if (recovered + stale > 0) this.ctx.log.warn({ jobId, recovered, stale }, 'recovered rows whose worker or task was lost');
+
+    const flushedAll = await this.flush(job);
+    if (job.status === 'running') {
+      await this.rows.checkFailureRate(job);
+      const current = await store.getJob(jobId);
+      if (current?.status === 'running') await this.ctx.topUp(current);
+    }
+
+    const counts = await store.counts(jobId);
+    const latest = (await store.getJob(jobId)) ?? job;
+    if (latest.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll) {
+      await store.transitionJob(jobId, { to: 'completed', from: ['running'], now: clock.now() });
+      this.ctx.forgetJob(jobId);
+      this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
+      return OK;
+    }
+    // A paused job with nothing in flight and everything written needs no pump until it is resumed.
+    if (latest.status === 'paused' && counts.running === 0 && flushedAll) return OK;
+    await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
+    return OK;
+  }
+
+  /** Write finished rows to the job's sheet in batches; false while some remain unwritten (retried next pump). */
+  private async flush(job: Job): Promise<boolean> {
+    const sink = this.ctx.deps.sinks?.(job);
+    if (!sink) return true;
+    const { store } = this.ctx;
+    try {
+      for (;;) {
+        const rows = await store.listRows({ jobId: job.id, limit: FLUSH_BATCH, unflushedOnly: true });
+        if (rows.length === 0) return true;
+        const result = await sink.flush(job, rows);
+        const settled = [...result.written, ...result.missing, ...result.duplicated];
+        await store.markFlushed(job.id, settled);
+        if (result.missing.length + result.duplicated.length > 0) {
+          this.ctx.log.warn({ jobId: job.id, missing: result.missing.length, duplicated: result.duplicated.length }, 'some finished rows could not be placed in the sheet; their results stay in the store');
+        }
+        if (rows.length < FLUSH_BATCH || settled.length === 0) return settled.length === rows.length;
+      }
+    } catch (error) {
+      this.ctx.log.warn({ jobId: job.id, error: error instanceof Error ? error.message : String(error) }, 'writing results to the sheet failed; will retry');
+      return false;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// Starting a job and estimating one: validate config and price, check the model once, store the rows, open the window.
+import { randomBytes } from 'node:crypto';
+import type { Job, JobConfig } from '../ports/domain.js';
+import type { EngineContext } from './context.js';
+import { RowfillError } from './errors.js';
+import { ConfigError, configHash, parseJobConfig } from './job-config.js';
+import { JobError } from './job-errors.js';
+import { buildJobPlan } from './job-plan.js';
+import { costOf } from './pricing.js';
+import { intakeRows, type RowsSource } from './row-intake.js';
+
+export interface StartJobRequest {
+  /** Defaults to a fresh random id. */
+  readonly jobId?: string;
+  readonly owner: string;
+  /** Where results go (opaque to the engine): `file:<path>`, `sheets:<spreadsheetId>/<sheetId>`. */
+  readonly sheetKey: string;
+  /** A JobConfigInput; validated here. */
+  readonly config: unknown;
+  readonly rows: RowsSource;
+}
+
+export interface Estimate {
+  readonly model: string;
+  readonly rows: number;
+  /** Rows that will call the model (not skipped, not invalid, not served by the cache or a duplicate). */
+  readonly toRun: number;
+  readonly skippedUnchanged: number;
+  readonly invalid: number;
+  /** Rows whose inputs repeat an earlier row or a cached result: computed once. */
+  readonly reused: number;
+  /** Expected spend range: typical answers (low) to long answers (high). */
+  readonly costLowUsd: number;
+  readonly costHighUsd: number;
+  /** What the engine reserves in the worst case (every answer at max length, plus one repair each). */
+  readonly worstCaseUsd: number;
+  readonly priced: boolean;
+  readonly simulated: boolean;
+}
+
+export function newJobId(): string {
+  return `job_${randomBytes(6).toString('hex')}`;
+}
+
+export class JobStarter {
+  constructor(private readonly ctx: EngineContext) {}
+
+  private config(input: unknown): JobConfig {
+    let config: JobConfig;
+    try {
+      config = parseJobConfig(input, this.ctx.options.limits);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new JobError('invalid_config', error.message);
+      throw error;
+    }
+    if (config.budgetUsd === null && this.ctx.options.requireBudget) throw new JobError('invalid_config', 'budgetUsd: a budget is required');
+    const plan = buildJobPlan(config, this.ctx.options.prices);
+    if (config.budgetUsd !== null && !plan.price) {
+      throw new JobError(
+        'unknown_price',
+        `No price is known for model "${config.model}", so a budget cannot be enforced. Add its price (USD per 1M input, cached input and output tokens) to the prices config, or run without a budget.`,
+      );
+    }
+    return config;
+  }
+
+  private async validateModel(model: string): Promise<void> {
+    if (!this.ctx.options.validateModel) return;
+    try {
+      await this.ctx.deps.model.validate(model);
+    } catch (error) {
+      if (error instanceof RowfillError) throw new JobError('model_unavailable', error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  async start(request: StartJobRequest): Promise<Job> {
+    const { store, clock } = this.ctx;
+    const config = this.config(request.config);
+    await this.validateModel(config.model);
+    const jobId = request.jobId ?? newJobId();
+    const hash = configHash(config);
+    await store.createJob(
+      { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated },
+      clock.now(),
+    );
+    let total = 0;
+    for await (const batch of intakeRows(request.rows, { store, sheetKey: request.sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
+      total += batch.length;
+      if (total > this.ctx.options.maxRowsPerJob) {
+        await store.transitionJob(jobId, { to: 'cancelled', from: ['preparing'], message: 'too many rows', now: clock.now() });
+        throw new JobError('too_many_rows', `A job may hold at most ${this.ctx.options.maxRowsPerJob} rows.`);
+      }
+      await store.addRows(jobId, batch);
+    }
+    if (total === 0) {
+      await store.transitionJob(jobId, { to: 'cancelled', from: ['preparing'], message: 'no rows', now: clock.now() });
+      throw new JobError('no_rows', 'No rows were selected.');
+    }
+    const job = await store.transitionJob(jobId, { to: 'running', from: ['preparing'], now: clock.now() });
+    if (!job) throw new JobError('job_state', `Job ${jobId} changed state while it was being prepared.`);
+    if (config.rpm || config.tpm) this.ctx.limiter.configure(config.model, { rpm: config.rpm, tpm: config.tpm }, clock.now());
+    await this.ctx.topUp(job);
+    await this.ctx.schedulePump(jobId, 0, true);
+    this.ctx.log.info({ jobId, rows: total, model: config.model, workers: config.workers, budgetUsd: config.budgetUsd }, 'job started');
+    return job;
+  }
+
+  /** Everything `start` would decide, without storing or spending anything. */
+  async estimate(request: Omit<StartJobRequest, 'jobId' | 'owner'>): Promise<Estimate> {
+    const { store, clock } = this.ctx;
+    const config = this.config(request.config);
+    const plan = buildJobPlan(config, this.ctx.options.prices);
+    const hash = configHash(config);
+    const seen = new Set<string>();
+    let rows = 0, toRun = 0, skipped = 0, invalid = 0, reused = 0, low = 0, high = 0, worst = 0;
+    for await (const batch of intakeRows(request.rows, { store, sheetKey: request.sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
+      for (const row of batch) {
+        rows++;
+        if (row.status === 'skipped') { skipped++; continue; }
+        if (row.status === 'failed') { invalid++; continue; }
+        const key = plan.cacheKey(row.inputHash);
+        if (seen.has(key) || (!config.force && (await store.getCache(key, clock.now())))) { reused++; continue; }
+        seen.add(key);
+        toRun++;
+        if (!plan.price) continue;
+        const prompt = plan.promptTokens(row.inputs);
+        low += costOf({ inputTokens: prompt, cachedInputTokens: 0, outputTokens: plan.expectedOutputTokens }, plan.price);
+        high += costOf({ inputTokens: Math.ceil(prompt * 1.1), cachedInputTokens: 0, outputTokens: Math.min(config.maxOutputTokens, plan.expectedOutputTokens * 3) }, plan.price);
+        worst += plan.worstCaseCost(prompt);
+      }
+    }
+    return { model: config.model, rows, toRun, skippedUnchanged: skipped, invalid, reused, costLowUsd: low, costHighUsd: high, worstCaseUsd: worst, priced: plan.price !== undefined, simulated: this.ctx.deps.model.simulated };
+  }
+}

@@ -1,0 +1,219 @@
+// The row task: claim one row, call the model within budget and rate limits, record the outcome, pass the slot on.
+import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
+import { ZERO_USAGE } from '../ports/domain.js';
+import type { ChatMessage, CompletionResult } from '../ports/model.js';
+import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
+import type { RowOutcome } from '../ports/store.js';
+import { attemptTimeout, backoffDelay } from './backoff.js';
+import type { EngineContext } from './context.js';
+import { CancelledError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
+import type { JobPlan } from './job-plan.js';
+import { addUsage, costOf } from './pricing.js';
+import { repairMessages } from './prompt.js';
+
+const OK: TaskOutcome = { status: 'ok' };
+
+interface Answer {
+  readonly outputs: Outputs;
+  readonly usage: Usage;
+}
+
+class AnswerInvalid extends OutputInvalidError {
+  constructor(
+    message: string,
+    readonly usage: Usage,
+  ) {
+    super(message);
+  }
+}
+
+export class RowRunner {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async run(payload: TaskPayload): Promise<TaskOutcome> {
+    const { store, clock } = this.ctx;
+    const { jobId, rowId, dispatchSeq } = payload;
+    if (rowId === undefined || dispatchSeq === undefined) return OK;
+    const [job, row] = await Promise.all([store.getJob(jobId), store.getRow(jobId, rowId)]);
+    if (!job || !row || job.status !== 'running') return OK;
+    if (row.status !== 'queued' || !row.dispatched || row.dispatchSeq !== dispatchSeq) return OK;
+    const now = clock.now();
+    if (row.nextAttemptAt > now) return { status: 'retry', retryAfterMs: row.nextAttemptAt - now, reason: 'not yet due' };
+
+    const plan = this.ctx.plans.get(job);
+    const cacheKey = plan.cacheKey(row.inputHash);
+    const cached = job.config.force ? undefined : await store.getCache(cacheKey, now);
+    if (cached) return this.finishFromCache(job, row, cached.outputs);
+
+    const promptTokens = plan.promptTokens(row.inputs);
+    const estimate = promptTokens + plan.expectedOutputTokens;
+    const waited = await this.waitForRate(job.config.model, estimate);
+    if (waited > 0) return { status: 'retry', retryAfterMs: waited, reason: 'rate limit (client side)' };
+
+    const claim = await store.claimRow({
+      jobId,
+      rowId,
+      dispatchSeq,
+      now: clock.now(),
+      leaseMs: 2 * job.config.attemptTimeoutCapMs + this.ctx.options.leaseMarginMs,
+      reserveUsd: plan.worstCaseCost(promptTokens),
+    });
+    if (!claim.ok) {
+      this.ctx.limiter.refund(job.config.model, estimate, clock.now());
+      if (claim.reason === 'budget') await this.pause(job, 'budget', 'The next row would take spending over the budget.');
+      if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
+      return OK;
+    }
+    return this.attempt(job, plan, claim.row, claim.leaseToken, estimate, cacheKey);
+  }
+
+  /** Wait in-process for the rate limiter up to `inlineRateWaitMs`; returns 0 when acquired, else the remaining wait. */
+  private async waitForRate(model: string, tokens: number): Promise<number> {
+    const { clock, limiter } = this.ctx;
+    const deadline = clock.now() + this.ctx.options.inlineRateWaitMs;
+    for (;;) {
+      const now = clock.now();
+      const wait = limiter.tryAcquire(model, tokens, now);
+      if (wait === 0) return 0;
+      if (now + wait > deadline) return wait;
+      await clock.sleep(wait);
+    }
+  }
+
+  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, estimate: number, cacheKey: string): Promise<TaskOutcome> {
+    const { clock } = this.ctx;
+    const timeoutMs = attemptTimeout(job.config.attemptTimeoutMs, job.config.attemptTimeoutCapMs, row.attempt);
+    let outcome: RowOutcome;
+    let result: TaskOutcome = OK;
+    let pauseError: RowfillError | undefined;
+    try {
+      const answer = await this.answer(job, plan, row, timeoutMs, estimate);
+      outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: this.cost(plan, answer.usage) };
+    } catch (thrown) {
+      const error = asRowfillError(thrown);
+      const usage = thrown instanceof AnswerInvalid ? thrown.usage : ZERO_USAGE;
+      const costUsd = this.cost(plan, usage);
+      if (error instanceof CancelledError) {
+        outcome = { kind: 'release', usage, costUsd };
+      } else if (error.effect === 'pause') {
+        outcome = { kind: 'release', usage, costUsd };
+        pauseError = error;
+      } else if (error.effect === 'retry' && row.attempt < job.config.maxAttempts) {
+        const delay = backoffDelay(this.ctx.options.backoff, row.attempt, this.ctx.deps.random, error.retryAfterMs);
+        outcome = { kind: 'retry', errorClass: error.errorClass, message: error.message, nextAttemptAt: clock.now() + delay, usage, costUsd };
+        result = { status: 'retry', retryAfterMs: delay, slowDown: error instanceof RateLimitError, reason: error.errorClass };
+      } else {
+        outcome = { kind: 'failed', errorClass: error.errorClass, message: error.message, usage, costUsd };
+      }
+      this.ctx.log.debug({ jobId: job.id, rowId: row.rowId, attempt: row.attempt, errorClass: error.errorClass }, error.message);
+    }
+
+    const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now() });
+    if (!recorded) return OK;
+    if (pauseError) {
+      await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : 'quota', pauseError.message);
+      return OK;
+    }
+    if (outcome.kind === 'done') await this.remember(job, row, cacheKey, outcome.outputs);
+    if (outcome.kind === 'failed') await this.checkFailureRate(job);
+    if (outcome.kind === 'done' || outcome.kind === 'failed') await this.ctx.topUp(job);
+    return result;
+  }
+
+  /** Call the model, validate, and make the one repair attempt an invalid answer gets. */
+  private async answer(job: Job, plan: JobPlan, row: Row, timeoutMs: number, estimate: number): Promise<Answer> {
+    const messages = plan.messages(row.inputs);
+    const first = await this.call(job, plan, messages, timeoutMs, estimate);
+    const parsed = plan.schema.parse(first.content);
+    if (parsed.ok) return { outputs: parsed.outputs, usage: first.usage };
+    const repair = await this.call(job, plan, repairMessages(messages, first.content, parsed.problem), timeoutMs, estimate, true);
+    const usage = addUsage(first.usage, repair.usage);
+    const reparsed = plan.schema.parse(repair.content);
+    if (reparsed.ok) return { outputs: reparsed.outputs, usage };
+    throw new AnswerInvalid(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`, usage);
+  }
+
+  private async call(job: Job, plan: JobPlan, messages: ChatMessage[], timeoutMs: number, estimate: number, isRepair = false): Promise<CompletionResult> {
+    const { clock, limiter } = this.ctx;
+    const model = job.config.model;
+    if (isRepair) {
+      // A repair is a second request: it waits its turn in the rate limiter like any other, holding the row's lease.
+      for (let wait = limiter.tryAcquire(model, estimate, clock.now()); wait > 0; wait = limiter.tryAcquire(model, estimate, clock.now())) await clock.sleep(wait);
+    }
+    const controller = new AbortController();
+    const timer = new AbortController();
+    const jobSignal = this.ctx.abortSignalFor(job.id);
+    const onCancel = () => controller.abort(jobSignal.reason instanceof Error ? jobSignal.reason : new CancelledError('The job was cancelled.'));
+    if (jobSignal.aborted) onCancel();
+    jobSignal.addEventListener('abort', onCancel, { once: true });
+    clock.sleep(timeoutMs, timer.signal).then(
+      () => controller.abort(new TimeoutError(`No answer from the model within ${Math.round(timeoutMs / 1000)} s.`)),
+      () => undefined,
+    );
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+    });
+    try {
+      const result = await Promise.race([
+        this.ctx.deps.model.complete({ model, messages, schemaName: 'row_outputs', schema: plan.schema.jsonSchema, maxOutputTokens: job.config.maxOutputTokens, signal: controller.signal }),
+        aborted,
+      ]);
+      const now = clock.now();
+      limiter.observe(model, result.rateLimit, now);
+      limiter.settle(model, estimate, result.usage.inputTokens + result.usage.outputTokens, now);
+      this.ctx.windowFor(job).onSuccess();
+      return result;
+    } catch (thrown) {
+      const error = asRowfillError(thrown);
+      if (error instanceof RateLimitError) {
+        const now = clock.now();
+        this.ctx.windowFor(job).onRateLimited(now);
+        if (error.retryAfterMs !== undefined) limiter.backOff(model, error.retryAfterMs, now);
+      }
+      throw error;
+    } finally {
+      timer.abort();
+      jobSignal.removeEventListener('abort', onCancel);
+      aborted.catch(() => undefined);
+      if (!controller.signal.aborted) controller.abort(new CancelledError('call settled'));
+    }
+  }
+
+  private cost(plan: JobPlan, usage: Usage): number {
+    return plan.price ? costOf(usage, plan.price) : 0;
+  }
+
+  private async finishFromCache(job: Job, row: Row, outputs: Outputs): Promise<TaskOutcome> {
+    const { store, clock } = this.ctx;
+    const claim = await store.claimRow({ jobId: job.id, rowId: row.rowId, dispatchSeq: row.dispatchSeq, now: clock.now(), leaseMs: 60_000, reserveUsd: 0 });
+    if (!claim.ok) return OK;
+    const outcome: RowOutcome = { kind: 'done', outputs, cached: true, usage: ZERO_USAGE, costUsd: 0 };
+    if (await store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken: claim.leaseToken, outcome, now: clock.now() })) {
+      await this.remember(job, row, undefined, outputs);
+      await this.ctx.topUp(job);
+    }
+    return OK;
+  }
+
+  /** Feed the cross-job cache and the skip-unchanged registry. */
+  private async remember(job: Job, row: Row, cacheKey: string | undefined, outputs: Outputs): Promise<void> {
+    const { store, clock } = this.ctx;
+    const now = clock.now();
+    if (cacheKey && this.ctx.options.cacheTtlMs > 0) await store.putCache(cacheKey, { outputs, expiresAt: now + this.ctx.options.cacheTtlMs });
+    await store.putRegistry([{ sheetKey: job.sheetKey, rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now }]);
+  }
+
+  async checkFailureRate(job: Job): Promise<void> {
+    const window = this.ctx.options.failureWindow;
+    const recent = await this.ctx.store.recentOutcomes(job.id, window, job.runningSince);
+    const failed = recent.filter((s) => s === 'failed').length;
+    if (failed > window / 2) {
+      await this.pause(job, 'failure_rate', `${failed} of the last ${recent.length} finished rows failed; paused so nothing more is spent. Check the errors, then resume or re-run failed rows.`);
+    }
+  }
+
+  private async pause(job: Job, reason: 'budget' | 'auth' | 'quota' | 'failure_rate', message: string): Promise<void> {
+    const paused = await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: reason, message, now: this.ctx.clock.now() });
+    if (paused) this.ctx.log.warn({ jobId: job.id, reason }, `job paused: ${message}`);
+  }
+}

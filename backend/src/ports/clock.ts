@@ -1,0 +1,10 @@
+// The Clock port: time and waiting, injectable so tests can control them.
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Uniform random in [0, 1); injectable so backoff jitter is reproducible in tests. */
+export type Random = () => number;

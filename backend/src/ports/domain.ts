@@ -1,0 +1,144 @@
+// The shared vocabulary of jobs, rows and their states: every port and adapter speaks these types.
+
+export type OutputType = 'text' | 'number' | 'boolean' | 'url' | 'enum';
+
+/** One output column the model fills in. */
+export interface OutputSpec {
+  readonly name: string;
+  readonly instruction: string;
+  readonly type: OutputType;
+  /** The allowed values when `type` is `enum`. */
+  readonly options?: readonly string[];
+}
+
+/** Everything that decides what a job computes and how hard it may push. */
+export interface JobConfig {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly OutputSpec[];
+  readonly model: string;
+  /** Rows in flight at once, 1–50. */
+  readonly workers: number;
+  /** Hard cap on spend in USD; null means no cap (only allowed when the caller permits it). */
+  readonly budgetUsd: number | null;
+  /** Attempts per row before it fails with its last retryable error class. */
+  readonly maxAttempts: number;
+  /** Upper bound on output tokens per model call. */
+  readonly maxOutputTokens: number;
+  /** First attempt's timeout; each retry multiplies it by 1.5 up to `attemptTimeoutCapMs`. */
+  readonly attemptTimeoutMs: number;
+  readonly attemptTimeoutCapMs: number;
+  /** Provider limits for this model when known (requests and tokens per minute). */
+  readonly rpm?: number | undefined;
+  readonly tpm?: number | undefined;
+  /** Recompute rows even when unchanged since their last success. */
+  readonly force: boolean;
+}
+
+export type JobStatus = 'preparing' | 'running' | 'paused' | 'cancelled' | 'completed';
+export type PauseReason = 'budget' | 'auth' | 'quota' | 'failure_rate' | 'user';
+export type RowStatus = 'queued' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
+export const TERMINAL_ROW_STATUSES: readonly RowStatus[] = ['done', 'failed', 'skipped', 'cancelled'];
+
+export type ErrorClass =
+  | 'rate_limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'quota'
+  | 'auth'
+  | 'invalid_request'
+  | 'content_filter'
+  | 'output_invalid'
+  | 'input_invalid'
+  | 'budget'
+  | 'cancelled';
+
+export type OutputValue = string | number | boolean | null;
+export type Outputs = Readonly<Record<string, OutputValue>>;
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+}
+export const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+
+export interface Job {
+  readonly id: string;
+  readonly owner: string;
+  /** Where results go: `file:<path>`, `sheets:<spreadsheetId>/<sheetId>`, … Opaque to the engine. */
+  readonly sheetKey: string;
+  readonly config: JobConfig;
+  readonly configHash: string;
+  readonly status: JobStatus;
+  readonly pauseReason: PauseReason | null;
+  /** Human-readable reason for the last pause or failure, e.g. the provider's message. */
+  readonly message: string | null;
+  readonly budgetUsd: number | null;
+  readonly spentUsd: number;
+  readonly reservedUsd: number;
+  readonly totalRows: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** When the job last entered `running` (start or resume): the failure breaker looks only at rows finished since. */
+  readonly runningSince: number;
+  readonly finishedAt: number | null;
+  /** True when results come from the local OpenAI stand-in, not a real model. */
+  readonly simulated: boolean;
+}
+
+/** A row as submitted: its stable anchor, its position at submit time and its input values. */
+export interface NewRow {
+  readonly rowId: string;
+  readonly rowNumber: number;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly inputHash: string;
+  /** Rows decided at submit time: `skipped` (unchanged) or `failed` (`input_invalid`). Default `queued`. */
+  readonly status?: 'queued' | 'skipped' | 'failed';
+  readonly outputs?: Outputs | undefined;
+  readonly errorClass?: ErrorClass | undefined;
+  readonly errorMessage?: string | undefined;
+}
+
+export interface Row {
+  readonly jobId: string;
+  readonly rowId: string;
+  readonly rowNumber: number;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly inputHash: string;
+  readonly status: RowStatus;
+  /** A queued row holds a window slot once dispatched; `dispatchSeq` names its current task. */
+  readonly dispatched: boolean;
+  readonly dispatchSeq: number;
+  /** Model attempts started so far. */
+  readonly attempt: number;
+  readonly nextAttemptAt: number;
+  readonly leaseUntil: number | null;
+  readonly reservedUsd: number;
+  readonly outputs: Outputs | null;
+  readonly cached: boolean;
+  readonly errorClass: ErrorClass | null;
+  readonly errorMessage: string | null;
+  readonly usage: Usage;
+  readonly costUsd: number;
+  readonly flushed: boolean;
+  readonly finishedAt: number | null;
+}
+
+/** A snapshot of a job's counters, as the progress stream and status commands show them. */
+export interface JobCounts {
+  readonly total: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly done: number;
+  /** Of `done`, how many came from the cache. */
+  readonly cached: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  /** Failed rows by class, plus retryable errors met along the way (`retries`). */
+  readonly errorsByClass: Readonly<Partial<Record<ErrorClass, number>>>;
+  readonly retriesByClass: Readonly<Partial<Record<ErrorClass, number>>>;
+  readonly spentUsd: number;
+  readonly reservedUsd: number;
+}

@@ -1,0 +1,21 @@
+// The Sheet port: where finished rows are written back, in batches, by their stable row ids.
+import type { Job, Row } from './domain.js';
+
+export interface FlushResult {
+  /** Rows whose results are now in the sheet. */
+  readonly written: readonly string[];
+  /** Row ids no longer found in the sheet (deleted): kept in the store, written nowhere. */
+  readonly missing: readonly string[];
+  /** Row ids found more than once (a copied row): written to neither place. */
+  readonly duplicated: readonly string[];
+}
+
+export interface ResultSink {
+  /** Write these finished rows' outputs and statuses. Throws a typed error when the write should be retried later. */
+  flush(job: Job, rows: readonly Row[]): Promise<FlushResult>;
+  /** Show transient statuses (queued, running, paused: budget) for rows that are not finished. Optional. */
+  markStatus?(job: Job, rowIds: readonly string[], status: string): Promise<void>;
+}
+
+/** Finds the sink for a job's sheetKey, or undefined when the job writes its results elsewhere (e.g. at the end). */
+export type SinkResolver = (job: Job) => ResultSink | undefined;
