@@ -1,0 +1,105 @@
+// The Model port on the official `openai` SDK: one structured-output chat completion per call, errors typed for the engine.
+import OpenAI from 'openai';
+import type { CompletionRequest, CompletionResult, ModelClient } from '../../ports/model.js';
+import { ServerError } from '../../engine/errors.js';
+import { refusedAnswerError, toRowfillError } from './openai-errors.js';
+import { rateLimitFromHeaders } from './rate-limit-headers.js';
+
+export interface OpenAiModelClientOptions {
+  /** Required, non-empty. */
+  readonly apiKey: string;
+  /** Default `https://api.openai.com/v1`; the SDK's own environment fallback is bypassed so config.ts stays the one source. */
+  readonly baseURL?: string | undefined;
+  /** True when `baseURL` is the local stand-in, so results are labelled simulated. Default false. */
+  readonly simulated?: boolean | undefined;
+  /** Sent as OpenAI-Organization when given. Default: none. */
+  readonly organization?: string | undefined;
+}
+
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** The SDK's own ceiling only; the engine passes a signal with the real per-attempt timeout. */
+const SDK_TIMEOUT_MS = 10 * 60_000;
+
+export class OpenAiModelClient implements ModelClient {
+  readonly simulated: boolean;
+  readonly baseURL: string;
+  private readonly client: OpenAI;
+
+  constructor(options: OpenAiModelClientOptions) {
+    if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+      throw new Error('OpenAiModelClient: apiKey must be a non-empty string (set OPENAI_API_KEY)');
+    }
+    if (options.baseURL !== undefined && !isHttpUrl(options.baseURL)) {
+      throw new Error(`OpenAiModelClient: baseURL must be an http(s) URL, got ${JSON.stringify(options.baseURL)}`);
+    }
+    if (options.organization !== undefined && (typeof options.organization !== 'string' || options.organization.trim() === '')) {
+      throw new Error('OpenAiModelClient: organization must be a non-empty string when given');
+    }
+    if (options.simulated !== undefined && typeof options.simulated !== 'boolean') {
+      throw new Error('OpenAiModelClient: simulated must be a boolean when given');
+    }
+    this.simulated = options.simulated ?? false;
+    this.baseURL = options.baseURL ?? DEFAULT_OPENAI_BASE_URL;
+    // Retries are the engine's job (backoff, Retry-After, budget), so the SDK must not retry behind its back.
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: this.baseURL,
+      organization: options.organization ?? null,
+      project: null,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+    });
+  }
+
+  async validate(model: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client.models.retrieve(model, { signal });
+    } catch (error) {
+      throw toRowfillError(error, { baseURL: this.baseURL, model, operation: 'validate', signal });
+    }
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const { model, signal } = request;
+    try {
+      const { data, response } = await this.client.chat.completions
+        .create(
+          {
+            model,
+            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.schema, strict: true } },
+            max_completion_tokens: request.maxOutputTokens,
+          },
+          { signal },
+        )
+        .withResponse();
+      const choice = data.choices[0];
+      if (!choice) throw new ServerError(`OpenAI returned no answer for model '${model}' (empty choices)`);
+      const refused = refusedAnswerError(choice);
+      if (refused) throw refused;
+      const usage = data.usage;
+      return {
+        content: choice.message.content ?? '',
+        usage: {
+          inputTokens: usage?.prompt_tokens ?? 0,
+          cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+          outputTokens: usage?.completion_tokens ?? 0,
+        },
+        rateLimit: rateLimitFromHeaders(response.headers),
+        refusal: choice.message.refusal ?? null,
+      };
+    } catch (error) {
+      throw toRowfillError(error, { baseURL: this.baseURL, model, operation: 'complete', signal });
+    }
+  }
+}
+
+function isHttpUrl(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
