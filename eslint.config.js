@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'local/**', 'backend/src/config.ts', 'vitest.config.ts', 'bin/**'],
+    files: ['test/**', 'bench/**', 'local/**', 'backend/src/config.ts', 'backend/src/cli/main.ts', 'vitest.config.ts', 'bin/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

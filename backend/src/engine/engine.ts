@@ -34,7 +34,7 @@ export class Engine {
     return this.starter.start(request);
   }
 
-  estimate(request: Omit<StartJobRequest, 'jobId' | 'owner'>): Promise<Estimate> {
+  estimate(request: Omit<StartJobRequest, 'jobId' | 'owner' | 'meta'>): Promise<Estimate> {
     return this.starter.estimate(request);
   }
 
@@ -44,6 +44,10 @@ export class Engine {
 
   pause(jobId: string): Promise<Job> {
     return this.control.pause(jobId);
+  }
+
+  abortInFlight(jobId: string): void {
+    this.control.abortInFlight(jobId);
   }
 
   resume(jobId: string, options?: { readonly budgetUsd?: number }): Promise<Job> {

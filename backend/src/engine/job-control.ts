@@ -30,6 +30,11 @@ export class JobControl {
     return paused;
   }
 
+  /** Abort this process's in-flight model calls for the job; their rows go back to the queue (e.g. on Ctrl-C). */
+  abortInFlight(jobId: string): void {
+    this.ctx.abortJob(jobId, new CancelledError('Interrupted.'));
+  }
+
   /** Resume a paused job; a new budget must cover what is already spent and reserved. */
   async resume(jobId: string, options: { readonly budgetUsd?: number } = {}): Promise<Job> {
     const job = await this.require(jobId);

@@ -18,6 +18,8 @@ export interface StartJobRequest {
   /** A JobConfigInput; validated here. */
   readonly config: unknown;
   readonly rows: RowsSource;
+  /** Stored with the job for the front end (see Job.meta). */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 export interface Estimate {
@@ -81,7 +83,7 @@ export class JobStarter {
     const jobId = request.jobId ?? newJobId();
     const hash = configHash(config);
     await store.createJob(
-      { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated },
+      { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated, meta: request.meta ?? {} },
       clock.now(),
     );
     let total = 0;
@@ -107,7 +109,7 @@ export class JobStarter {
   }
 
   /** Everything `start` would decide, without storing or spending anything. */
-  async estimate(request: Omit<StartJobRequest, 'jobId' | 'owner'>): Promise<Estimate> {
+  async estimate(request: Omit<StartJobRequest, 'jobId' | 'owner' | 'meta'>): Promise<Estimate> {
     const { store, clock } = this.ctx;
     const config = this.config(request.config);
     const plan = buildJobPlan(config, this.ctx.options.prices);

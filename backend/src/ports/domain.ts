@@ -85,6 +85,8 @@ export interface Job {
   readonly finishedAt: number | null;
   /** True when results come from the local OpenAI stand-in, not a real model. */
   readonly simulated: boolean;
+  /** What the front end needs to find its results again (e.g. a file job's source and output paths). Opaque to the engine. */
+  readonly meta: Readonly<Record<string, string>>;
 }
 
 /** A row as submitted: its stable anchor, its position at submit time and its input values. */

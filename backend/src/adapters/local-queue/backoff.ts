@@ -30,8 +30,13 @@ export function jitteredBackoffMs(attempt: number, settings: BackoffSettings, ra
   return Math.min(settings.maxBackoffMs, base + base * 0.1 * random());
 }
 
-/** The delay before redelivery: a Retry-After from the handler is honoured, but never shortens the backoff. */
+/**
+ * The delay before redelivery. A handler that names its Retry-After knows when the task can succeed (a row's retry
+ * time, the rate limiter's next slot), so that delay is used as given, up to maxBackoffMs; the queue's own
+ * exponential backoff applies only when the handler names none. Otherwise a row that waited many times for the
+ * rate limiter would be pushed back minutes by deliveries that were never failures.
+ */
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, settings: BackoffSettings, random: Random): number {
-  const asked = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
-  return Math.max(asked, jitteredBackoffMs(attempt, settings, random));
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) return Math.min(settings.maxBackoffMs, retryAfterMs);
+  return jitteredBackoffMs(attempt, settings, random);
 }

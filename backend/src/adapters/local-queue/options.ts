@@ -2,7 +2,7 @@
 import type { Clock, Random } from '../../ports/clock.js';
 import type { DeliveredTask } from '../../ports/queue.js';
 import type { SqliteDatabase } from '../sqlite/database.js';
-import { systemClock } from './system-clock.js';
+import { systemClock } from '../system-clock/system-clock.js';
 
 /** The slice of a pino logger the queue uses; it logs task names and error class names, never messages or payloads. */
 export interface QueueLogger {

@@ -42,8 +42,12 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, 5000, settings, () => 0)).toBe(5000);
   });
 
-  it('does not let a short Retry-After shorten the backoff', () => {
-    expect(retryDelayMs(4, 10, settings, () => 0)).toBe(800);
+  it('uses a short Retry-After as given: the handler knows when the task can succeed', () => {
+    expect(retryDelayMs(4, 10, settings, () => 0)).toBe(10);
+  });
+
+  it('caps a Retry-After at maxBackoffMs', () => {
+    expect(retryDelayMs(1, 10_000_000, settings, () => 0)).toBe(settings.maxBackoffMs);
   });
 
   it('ignores a negative or non-finite Retry-After', () => {

@@ -1,7 +1,7 @@
 // Unit tests for LocalQueue options: documented defaults, and the exact message each bad value is rejected with.
 import { describe, expect, it } from 'vitest';
 import { LOCAL_QUEUE_DEFAULTS, resolveLocalQueueOptions, type LocalQueueOptions } from '../../../../backend/src/adapters/local-queue/options.js';
-import { systemClock } from '../../../../backend/src/adapters/local-queue/system-clock.js';
+import { systemClock } from '../../../../backend/src/adapters/system-clock/system-clock.js';
 import { openDatabase } from '../../../../backend/src/adapters/sqlite/database.js';
 
 const db = openDatabase({ path: ':memory:' });

@@ -1,0 +1,181 @@
+// Every SQL statement the store runs, prepared once per connection: the hot paths never re-parse SQL.
+import type { JobStatus, RowStatus } from '../../ports/domain.js';
+import type { SqliteDatabase } from './database.js';
+import type { JobRecord } from './job-mapper.js';
+import type { RowRecord } from './row-mapper.js';
+
+type Bind = Record<string, string | number | null>;
+
+export interface JobState {
+  readonly status: JobStatus;
+  readonly budget_nanos: number | null;
+  readonly spent_nanos: number;
+  readonly reserved_nanos: number;
+  readonly queued_dispatched: number;
+  readonly running: number;
+}
+
+export interface CounterParams extends Bind {
+  readonly id: string;
+  readonly total: number;
+  readonly queued: number;
+  readonly queuedDispatched: number;
+  readonly running: number;
+  readonly done: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  readonly spent: number;
+  readonly reserved: number;
+  readonly finishSeq: number;
+  readonly now: number | null;
+}
+
+export interface UsageParams extends Bind {
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  readonly cost: number;
+}
+
+const TERMINAL_SQL = `('done', 'failed', 'skipped', 'cancelled')`;
+const ROWS_PAGE = `SELECT * FROM store_rows WHERE job_id = @jobId AND row_number > @after`;
+const STATUS_FILTER = `AND status IN (SELECT value FROM json_each(@statuses))`;
+// Spelled exactly as the partial index `store_rows_unflushed` so the planner uses it.
+const UNFLUSHED_FILTER = `AND flushed = 0 AND status IN ${TERMINAL_SQL}`;
+const PAGE_END = `ORDER BY row_number LIMIT @limit`;
+const BUMP_CLASS = (column: string): string =>
+  `UPDATE store_jobs SET ${column} = json_set(${column}, '$."' || @cls || '"', coalesce(json_extract(${column}, '$."' || @cls || '"'), 0) + @n) WHERE id = @id`;
+
+export function prepareStatements(db: SqliteDatabase) {
+  return {
+    insertJob: db.prepare<Bind>(
+      `INSERT INTO store_jobs (id, owner, sheet_key, config, config_hash, status, budget_nanos, created_at, updated_at, running_since, simulated, meta)
+       VALUES (@id, @owner, @sheetKey, @config, @configHash, 'preparing', @budget, @createdAt, @now, @createdAt, @simulated, @meta)`,
+    ),
+    getJob: db.prepare<[string], JobRecord>(`SELECT * FROM store_jobs WHERE id = ?`),
+    /** The few job columns the hot paths (dispatch, claim, finish) need, without parsing the config. */
+    jobState: db.prepare<[string], JobState>(
+      `SELECT status, budget_nanos, spent_nanos, reserved_nanos, queued_dispatched, running FROM store_jobs WHERE id = ?`,
+    ),
+    listJobs: db.prepare<[number], JobRecord>(`SELECT * FROM store_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`),
+    listJobsForSheet: db.prepare<[string, number], JobRecord>(
+      `SELECT * FROM store_jobs WHERE sheet_key = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+    ),
+    updateJobState: db.prepare<Bind, JobRecord>(
+      `UPDATE store_jobs SET status = @status, pause_reason = @pauseReason, message = @message, budget_nanos = @budget,
+         running_since = @runningSince, finished_at = @finishedAt, updated_at = @now
+       WHERE id = @id RETURNING *`,
+    ),
+    applyCounters: db.prepare<CounterParams, { finish_seq: number }>(
+      `UPDATE store_jobs SET
+         total_rows = total_rows + @total, queued = queued + @queued, queued_dispatched = queued_dispatched + @queuedDispatched,
+         running = running + @running, done = done + @done, cached = cached + @cached, failed = failed + @failed,
+         skipped = skipped + @skipped, cancelled = cancelled + @cancelled,
+         spent_nanos = spent_nanos + @spent, reserved_nanos = reserved_nanos + @reserved,
+         finish_seq = finish_seq + @finishSeq, updated_at = coalesce(@now, updated_at)
+       WHERE id = @id RETURNING finish_seq`,
+    ),
+    bumpError: db.prepare<Bind>(BUMP_CLASS('errors_by_class')),
+    bumpRetry: db.prepare<Bind>(BUMP_CLASS('retries_by_class')),
+
+    insertRow: db.prepare<Bind>(
+      `INSERT INTO store_rows (job_id, row_id, row_number, inputs, input_hash, status, outputs, error_class, error_message)
+       VALUES (@jobId, @rowId, @rowNumber, @inputs, @inputHash, @status, @outputs, @errorClass, @errorMessage)`,
+    ),
+    getRow: db.prepare<[string, string], RowRecord>(`SELECT * FROM store_rows WHERE job_id = ? AND row_id = ?`),
+    rowClaim: db.prepare<[string, string], { status: RowStatus; dispatched: number; dispatch_seq: number; next_attempt_at: number }>(
+      `SELECT status, dispatched, dispatch_seq, next_attempt_at FROM store_rows WHERE job_id = ? AND row_id = ?`,
+    ),
+    rowLease: db.prepare<[string, string], { status: RowStatus; lease_seq: number; reserved_nanos: number }>(
+      `SELECT status, lease_seq, reserved_nanos FROM store_rows WHERE job_id = ? AND row_id = ?`,
+    ),
+    // Two steps (pick, then update by rowid) because an `UPDATE … WHERE rowid IN (SELECT … LIMIT)` costs ~30x more.
+    nextUndispatched: db.prepare<Bind, number>(
+      `SELECT rowid FROM store_rows WHERE job_id = @jobId AND status = 'queued' AND dispatched = 0 ORDER BY row_number LIMIT @limit`,
+    ).pluck(),
+    dispatchRow: db.prepare<Bind, { row_id: string; dispatch_seq: number; next_attempt_at: number }>(
+      `UPDATE store_rows SET dispatched = 1, dispatch_seq = dispatch_seq + 1, next_attempt_at = max(next_attempt_at, @now)
+       WHERE rowid = @rowid RETURNING row_id, dispatch_seq, next_attempt_at`,
+    ),
+    claimRow: db.prepare<Bind, RowRecord>(
+      `UPDATE store_rows SET status = 'running', attempt = attempt + 1, lease_until = @leaseUntil, lease_seq = lease_seq + 1,
+         reserved_nanos = @reserved
+       WHERE job_id = @jobId AND row_id = @rowId RETURNING *`,
+    ),
+    finishTerminal: db.prepare<Bind & UsageParams>(
+      `UPDATE store_rows SET status = @status, dispatched = 0, lease_until = NULL, reserved_nanos = 0,
+         outputs = @outputs, cached = @cached, error_class = @errorClass, error_message = @errorMessage,
+         input_tokens = input_tokens + @inputTokens, cached_input_tokens = cached_input_tokens + @cachedInputTokens,
+         output_tokens = output_tokens + @outputTokens, cost_nanos = cost_nanos + @cost,
+         flushed = 0, finished_at = @now, finish_seq = @finishSeq
+       WHERE job_id = @jobId AND row_id = @rowId`,
+    ),
+    finishRequeue: db.prepare<Bind & UsageParams>(
+      `UPDATE store_rows SET status = @status, dispatched = @dispatched, attempt = attempt + @attemptDelta,
+         next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at), lease_until = NULL, reserved_nanos = 0,
+         error_class = coalesce(@errorClass, error_class), error_message = coalesce(@errorMessage, error_message),
+         input_tokens = input_tokens + @inputTokens, cached_input_tokens = cached_input_tokens + @cachedInputTokens,
+         output_tokens = output_tokens + @outputTokens, cost_nanos = cost_nanos + @cost,
+         flushed = 0, finished_at = @finishedAt
+       WHERE job_id = @jobId AND row_id = @rowId`,
+    ),
+    sumExpired: db.prepare<Bind, { n: number; reserved: number }>(
+      `SELECT count(*) AS n, coalesce(sum(reserved_nanos), 0) AS reserved FROM store_rows
+       WHERE job_id = @jobId AND status = 'running' AND lease_until < @now`,
+    ),
+    expireRows: db.prepare<Bind>(
+      `UPDATE store_rows SET status = @status, dispatched = 0, lease_until = NULL,
+         cost_nanos = cost_nanos + reserved_nanos, reserved_nanos = 0, flushed = 0, finished_at = @finishedAt
+       WHERE job_id = @jobId AND status = 'running' AND lease_until < @now`,
+    ),
+    undispatchStale: db.prepare<Bind>(
+      `UPDATE store_rows SET dispatched = 0
+       WHERE job_id = @jobId AND status = 'queued' AND dispatched = 1 AND next_attempt_at < @olderThan`,
+    ),
+    undispatchQueued: db.prepare<[string]>(`UPDATE store_rows SET dispatched = 0 WHERE job_id = ? AND status = 'queued' AND dispatched = 1`),
+    cancelQueued: db.prepare<Bind>(
+      `UPDATE store_rows SET status = 'cancelled', dispatched = 0, flushed = 0, finished_at = @now
+       WHERE job_id = @jobId AND status = 'queued'`,
+    ),
+    failedByClass: db.prepare<[string], { error_class: string | null; n: number }>(
+      `SELECT error_class, count(*) AS n FROM store_rows WHERE job_id = ? AND status = 'failed' GROUP BY error_class`,
+    ),
+    requeueFailed: db.prepare<[string]>(
+      `UPDATE store_rows SET status = 'queued', dispatched = 0, attempt = 0, next_attempt_at = 0, lease_until = NULL,
+         outputs = NULL, cached = 0, error_class = NULL, error_message = NULL, flushed = 0, finished_at = NULL, finish_seq = NULL
+       WHERE job_id = ? AND status = 'failed'`,
+    ),
+    setErrorsByClass: db.prepare<[string, string]>(`UPDATE store_jobs SET errors_by_class = ? WHERE id = ?`),
+    recentOutcomes: db.prepare<Bind, { status: 'done' | 'failed' }>(
+      `SELECT status FROM store_rows
+       WHERE job_id = @jobId AND finish_seq IS NOT NULL AND status IN ('done', 'failed') AND finished_at >= @since
+       ORDER BY finish_seq DESC LIMIT @n`,
+    ),
+    listRows: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${PAGE_END}`),
+    listRowsByStatus: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${STATUS_FILTER} ${PAGE_END}`),
+    listUnflushed: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${UNFLUSHED_FILTER} ${PAGE_END}`),
+    listUnflushedByStatus: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${UNFLUSHED_FILTER} ${STATUS_FILTER} ${PAGE_END}`),
+    markFlushed: db.prepare<[string, string]>(`UPDATE store_rows SET flushed = 1 WHERE job_id = ? AND row_id = ?`),
+
+    getCache: db.prepare<[string], { outputs: string; expires_at: number }>(`SELECT outputs, expires_at FROM store_cache WHERE key = ?`),
+    deleteExpiredCache: db.prepare<[string, number]>(`DELETE FROM store_cache WHERE key = ? AND expires_at <= ?`),
+    putCache: db.prepare<[string, string, number]>(
+      `INSERT INTO store_cache (key, outputs, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET outputs = excluded.outputs, expires_at = excluded.expires_at`,
+    ),
+    getRegistry: db.prepare<
+      [string, string],
+      { sheet_key: string; row_id: string; input_hash: string; config_hash: string; outputs: string; updated_at: number }
+    >(`SELECT * FROM store_registry WHERE sheet_key = ? AND row_id = ?`),
+    putRegistry: db.prepare<Bind>(
+      `INSERT INTO store_registry (sheet_key, row_id, input_hash, config_hash, outputs, updated_at)
+       VALUES (@sheetKey, @rowId, @inputHash, @configHash, @outputs, @updatedAt)
+       ON CONFLICT (sheet_key, row_id) DO UPDATE SET input_hash = excluded.input_hash, config_hash = excluded.config_hash,
+         outputs = excluded.outputs, updated_at = excluded.updated_at`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
