@@ -55,7 +55,7 @@ function configSchema(limits: ConfigLimits) {
         .max(limits.maxBudgetUsd, `must be at most ${limits.maxBudgetUsd}`)
         .nullable(),
       maxAttempts: z.number().int().min(1).max(20).default(5),
-      maxOutputTokens: z.number().int().min(16).max(limits.maxOutputTokens).default(1024),
+      maxOutputTokens: z.number().int().min(16).max(limits.maxOutputTokens).optional(),
       attemptTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
       attemptTimeoutCapMs: z.number().int().min(100).max(1_800_000).default(180_000),
       rpm: z.number().positive().optional(),
@@ -93,9 +93,17 @@ export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LI
   const c = result.data;
   return {
     ...c,
+    maxOutputTokens: c.maxOutputTokens ?? defaultMaxOutputTokens(c.outputs),
     attemptTimeoutCapMs: Math.max(c.attemptTimeoutCapMs, c.attemptTimeoutMs),
     outputs: c.outputs.map((o) => (o.type === 'enum' ? { ...o, options: o.options ?? [] } : { name: o.name, instruction: o.instruction, type: o.type })),
   };
+}
+
+/** Room for a generous answer per column type: it caps each call and sizes the budget reservation. */
+const TOKENS_PER_TYPE: Record<string, number> = { text: 300, url: 80, enum: 40, number: 24, boolean: 16 };
+
+export function defaultMaxOutputTokens(outputs: ReadonlyArray<{ readonly type: string }>): number {
+  return Math.min(4096, 32 + outputs.reduce((sum, o) => sum + (TOKENS_PER_TYPE[o.type] ?? 300), 0));
 }
 
 /** What makes results comparable across jobs: a row is unchanged only if this and its inputs are. */

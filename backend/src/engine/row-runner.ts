@@ -12,6 +12,7 @@ import { addUsage, costOf } from './pricing.js';
 import { repairMessages } from './prompt.js';
 
 const OK: TaskOutcome = { status: 'ok' };
+const BUDGET_RECHECK_MS = 250;
 
 interface Answer {
   readonly outputs: Outputs;
@@ -60,7 +61,13 @@ export class RowRunner {
     });
     if (!claim.ok) {
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
-      if (claim.reason === 'budget') await this.pause(job, 'budget', 'The next row would take spending over the budget.');
+      if (claim.reason === 'budget') {
+        const current = (await store.getJob(jobId)) ?? job;
+        // Rows in flight will hand back the unused part of their reservations: wait for them before giving up.
+        if (current.reservedUsd > 0) return { status: 'retry', retryAfterMs: BUDGET_RECHECK_MS, reason: 'budget reserved by rows in flight' };
+        const left = (current.budgetUsd ?? 0) - current.spentUsd;
+        await this.pause(job, 'budget', `The budget is used up: the next row may cost up to $${plan.worstCaseCost(promptTokens).toFixed(4)} and $${Math.max(0, left).toFixed(4)} is left.`);
+      }
       if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
       return OK;
     }

@@ -123,7 +123,10 @@ export interface Store {
    * Returns how many rows were recovered.
    */
   expireLeases(jobId: string, now: number): Promise<number>;
-  /** Undispatch queued rows whose task should have run before `olderThan` but did not (a lost task). */
+  /**
+   * Undispatch queued rows whose task should have run before `olderThan` but did not (a lost task). `Infinity`
+   * undispatches every queued row (a single-process restart: their old tasks then claim nothing).
+   */
   undispatchStale(jobId: string, olderThan: number): Promise<number>;
   /** failed rows → queued (attempts reset, errors cleared). Returns how many. */
   requeueFailed(jobId: string): Promise<number>;

@@ -68,7 +68,7 @@ describe('Engine', () => {
 
   it('refuses to raise a budget to less than what is already spent', async () => {
     h = await startHarness({ standIn: { latencyMs: 5 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 'test:b2', config: jobConfig({ budgetUsd: 0.01, workers: 2 }), rows: brandRows(40) });
+    const job = await h.engine.startJob({ owner: 't', sheetKey: 'test:b2', config: jobConfig({ budgetUsd: 0.004, workers: 2 }), rows: brandRows(40) });
     const paused = await h.settle(job.id);
     await expect(h.engine.resume(job.id, { budgetUsd: paused.counts.spentUsd / 2 })).rejects.toThrow('must be more than');
   });

@@ -150,8 +150,9 @@ export function expireLeases(statements: Statements, jobId: string, now: number)
 }
 
 export function undispatchStale(statements: Statements, jobId: string, olderThan: number): number {
-  assertTime('olderThan', olderThan);
-  const changes = statements.undispatchStale.run({ jobId, olderThan }).changes;
+  if (typeof olderThan !== 'number' || Number.isNaN(olderThan)) throw new RangeError(`olderThan must be a number, got ${String(olderThan)}`);
+  const bound = Number.isFinite(olderThan) ? olderThan : Number.MAX_VALUE;
+  const changes = statements.undispatchStale.run({ jobId, olderThan: bound }).changes;
   if (changes > 0) applyCounters(statements, jobId, { queuedDispatched: -changes }, null);
   return changes;
 }
