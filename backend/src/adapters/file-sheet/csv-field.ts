@@ -1,0 +1,16 @@
+// Renders one appended value as a CSV field, quoted only when the text would otherwise break the row.
+import { capCell } from './cell-cap.js';
+import type { AppendedValue } from './result-lookup.js';
+
+export function csvField(value: AppendedValue, delimiter: string): string {
+  const text = capCell(valueText(value));
+  // Leading/trailing spaces are quoted too: some readers trim unquoted fields, and the model's text should survive as given.
+  const needsQuotes = text.includes(delimiter) || /["\r\n]/.test(text) || /^\s|\s$/.test(text);
+  return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function valueText(value: AppendedValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return String(value);
+}

@@ -1,0 +1,146 @@
+// Writes the enriched copy of a workbook with exceljs's streaming writer: every sheet's values copied, new columns on one sheet.
+import { createWriteStream } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Row, Worksheet } from 'exceljs';
+import { capCell, XLSX_CELL_CHAR_LIMIT } from './cell-cap.js';
+import { validateHeaders } from './headers.js';
+import { inBatches, lookupResults, type AppendedValue, type ResultLookup } from './result-lookup.js';
+import { isBlank } from './table.js';
+import { assertNewHeaders, type WriteCounts } from './write-options.js';
+import { copiedValue, displayText } from './xlsx-cell-values.js';
+import { isWantedSheet, readSheetRows, sheetLabel } from './xlsx-sheet-rows.js';
+import { openWorkbookStream, type WorkbookSheet } from './xlsx-workbook.js';
+import { waitForZip } from './xlsx-zip-backlog.js';
+
+export interface XlsxWriteJob {
+  readonly source: string;
+  readonly target: string;
+  readonly sheetName: string | undefined;
+  readonly appendHeaders: readonly string[];
+  readonly lookup: ResultLookup;
+  readonly batchSize: number;
+}
+
+interface TargetPlan {
+  readonly headerRow: number;
+  /** Columns before the first appended one: the widest row's last non-empty cell, so nothing is overwritten. */
+  readonly width: number;
+}
+
+/**
+ * The copy keeps each sheet's cell values, cell styles (so dates stay dates) and row heights. Formulas
+ * become their cached results and every string is written as a string, so nothing in the copy can compute or run.
+ * Rich text keeps its text but not its per-run fonts, links keep their text but not their target, and merged
+ * ranges, column widths (exceljs's streaming reader drops them), images, charts and defined names are not carried over.
+ */
+export async function writeEnrichedXlsx(job: XlsxWriteJob): Promise<WriteCounts> {
+  const plan = await planTarget(job);
+  const output = createWriteStream(job.target);
+  const outputFailed = new Promise<never>((_, reject) => output.once('error', reject));
+  outputFailed.catch(() => undefined);
+  // Inline strings, not the shared-string table: that table would hold every distinct string in memory to the end.
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = openWorkbookStream(job.source);
+  const counts = { rows: 0, filled: 0 };
+  try {
+    let index = 0;
+    let targetDone = false;
+    for await (const sheet of workbook.sheets) {
+      const isTarget = !targetDone && isWantedSheet(sheet.name, job.sheetName, index);
+      index += 1;
+      const worksheet = writer.addWorksheet(sheet.name);
+      const copy = new SheetCopier(worksheet, workbook.date1904());
+      if (isTarget) {
+        targetDone = true;
+        await copyTargetSheet(sheet, copy, job, plan, counts);
+      } else {
+        for await (const batch of inBatches(sheet.rows, job.batchSize)) {
+          for (const row of batch) copy.row(row, undefined, 0);
+          await waitForZip(worksheet);
+        }
+      }
+      worksheet.commit();
+    }
+    await Promise.race([writer.commit(), outputFailed]);
+  } catch (error) {
+    output.destroy();
+    throw error;
+  }
+  return counts;
+}
+
+async function copyTargetSheet(
+  sheet: WorkbookSheet,
+  copy: SheetCopier,
+  job: XlsxWriteJob,
+  plan: TargetPlan,
+  counts: { rows: number; filled: number },
+): Promise<void> {
+  for await (const batch of inBatches(sheet.rows, job.batchSize)) {
+    const wanted = batch.filter((row) => row.number > plan.headerRow && !copy.isBlank(row)).map((row) => row.number);
+    const results = await lookupResults(job.lookup, wanted, job.appendHeaders.length);
+    for (const row of batch) {
+      if (row.number < plan.headerRow) {
+        copy.row(row, undefined, 0);
+        continue;
+      }
+      const appended = row.number === plan.headerRow ? job.appendHeaders : results.get(row.number);
+      if (row.number > plan.headerRow) {
+        counts.rows += 1;
+        if (appended !== undefined) counts.filled += 1;
+      }
+      copy.row(row, appended, plan.width);
+    }
+    await waitForZip(copy.worksheet);
+  }
+}
+
+/** Reads the target sheet once up front: finds and checks its header, and measures its widest row. */
+async function planTarget(job: XlsxWriteJob): Promise<TargetPlan> {
+  let headerRow: number | undefined;
+  let width = 0;
+  for await (const row of readSheetRows(job.source, job.sheetName)) {
+    let last = row.values.length;
+    while (last > 0 && row.values[last - 1] === '') last -= 1;
+    if (last === 0) continue;
+    if (headerRow === undefined) {
+      const label = sheetLabel(job.source, row.sheetName);
+      assertNewHeaders(validateHeaders(row.values, label), job.appendHeaders, label);
+      headerRow = row.rowNumber;
+    }
+    width = Math.max(width, last);
+  }
+  if (headerRow === undefined) validateHeaders([], sheetLabel(job.source, undefined));
+  return { headerRow: headerRow ?? 1, width };
+}
+
+/** Copies source rows into one output sheet, in order, committing each so only the current batch stays in memory. */
+class SheetCopier {
+  constructor(
+    readonly worksheet: Worksheet,
+    private readonly date1904: boolean,
+  ) {}
+
+  /** Blank exactly as the reader judges it, so the rows looked up are the rows `Table.rows()` reported. */
+  isBlank(row: Row): boolean {
+    const texts: string[] = [];
+    row.eachCell((cell) => {
+      texts.push(displayText(cell.value, cell.numFmt, this.date1904));
+    });
+    return isBlank(texts);
+  }
+
+  row(source: Row, appended: readonly AppendedValue[] | undefined, width: number): void {
+    const target = this.worksheet.getRow(source.number);
+    if (source.height) target.height = source.height;
+    source.eachCell((cell, column) => {
+      const out = target.getCell(column);
+      out.value = copiedValue(cell.value, cell.numFmt, this.date1904);
+      if (Object.keys(cell.style).length > 0) out.style = cell.style;
+    });
+    appended?.forEach((value, offset) => {
+      target.getCell(width + offset + 1).value = typeof value === 'string' ? capCell(value, XLSX_CELL_CHAR_LIMIT) : value;
+    });
+    target.commit();
+  }
+}
