@@ -15,6 +15,7 @@ interface Context {
 const ADJECTIVES = ['Leading', 'Established', 'Growing', 'Independent', 'Regional', 'Global', 'Specialist', 'Emerging', 'Trusted', 'Innovative'];
 const URL_WORDS = /\burls?\b|website|web site|domain|homepage|home page|\blinks?\b|\bsite\b/i;
 const EMAIL_WORDS = /e-?mail/i;
+const YEAR_WORDS = /\byears?\b|founded|established|since/i;
 
 /**
  * The answer a model would give for `schema` about a row with these inputs. Values depend only on the property's
@@ -28,7 +29,12 @@ function valueFor(schema: Schema, ctx: Context): unknown {
   const context = typeof schema.description === 'string' && schema.description !== '' ? { ...ctx, description: schema.description } : ctx;
   const h = stableHash(`${context.name}\u0000${context.description}\u0000${context.rowKey}`);
   if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[h % schema.enum.length] as unknown;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+    // A plausible answer names a value; null stays possible only when it is the sole option.
+    const values = schema.enum.filter((v) => v !== null);
+    const options = values.length > 0 ? values : schema.enum;
+    return options[h % options.length] as unknown;
+  }
   const branches: readonly unknown[] | null = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null;
   if (branches) {
     const branch = branches.find((b) => isRecord(b) && b.type !== 'null') ?? branches[0];
@@ -40,9 +46,9 @@ function valueFor(schema: Schema, ctx: Context): unknown {
     case 'array':
       return arrayFor(schema, context, h);
     case 'number':
-      return numberFor(schema, h);
     case 'integer':
-      return integerFor(schema, h);
+      if (YEAR_WORDS.test(`${context.name} ${context.description}`)) return 1850 + (h % 166);
+      return typeOf(schema) === 'integer' ? integerFor(schema, h) : numberFor(schema, h);
     case 'boolean':
       return ((h >>> 7) & 1) === 1;
     case 'null':

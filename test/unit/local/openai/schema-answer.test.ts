@@ -96,6 +96,21 @@ describe('simulateAnswer', () => {
   });
 });
 
+describe('simulateAnswer plausibility', () => {
+  it('names an enum value rather than null when null is just allowed', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(simulateAnswer({ type: ['string', 'null'], enum: ['budget', 'premium', null] }, { Brand: `B${i}` })).not.toBeNull();
+    }
+  });
+
+  it('answers a year-like number with a year', () => {
+    const value = simulateAnswer({ type: 'object', properties: { founded: { type: ['number', 'null'], description: 'Year the brand was founded' } } }, { Brand: 'Lego' }) as { founded: number };
+    expect(Number.isInteger(value.founded)).toBe(true);
+    expect(value.founded).toBeGreaterThanOrEqual(1850);
+    expect(value.founded).toBeLessThanOrEqual(2015);
+  });
+});
+
 describe('slugOf', () => {
   it('turns names and bare URLs into domain-safe slugs', () => {
     expect(slugOf('Café Münster GmbH')).toBe('cafe-munster-gmbh');

@@ -1,0 +1,29 @@
+// `rowfill estimate <file>`: row count, rows skipped as unchanged, and a cost range — without spending anything.
+import { openFileSource } from '../file-job.js';
+import { configFor, openRuntime, type CliIo } from '../cli-io.js';
+import { parseJobArgs, type RawJobFlags } from '../job-args.js';
+import { usd } from '../progress-view.js';
+
+export async function estimateCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
+  const args = parseJobArgs(flags, { budgetRequired: false });
+  const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
+  const runtime = await openRuntime(configFor(io, args.db), { standIn: { latencyMs: 0 } });
+  try {
+    const e = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ type: 'estimate', ...e, budgetUsd: args.config.budgetUsd })}\n`);
+      return 0;
+    }
+    const lines = [
+      `${e.rows} rows · ${e.toRun} to run · ${e.skippedUnchanged} skipped (unchanged) · ${e.reused} repeat an earlier answer (free) · ${e.invalid} invalid (empty or oversized inputs)`,
+      e.priced ? `Estimated cost with ${e.model}: ${usd(e.costLowUsd)} – ${usd(e.costHighUsd)} (hard worst case ${usd(e.worstCaseUsd)})` : `No price is known for ${e.model}; cost cannot be estimated.`,
+    ];
+    if (args.config.budgetUsd !== null && e.priced && args.config.budgetUsd < e.costHighUsd) {
+      lines.push(`The budget (${usd(args.config.budgetUsd)}) may not cover every row: the job will pause at the budget, and you can raise it to go on.`);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}

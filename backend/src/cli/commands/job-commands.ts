@@ -1,0 +1,102 @@
+// `rowfill status|resume|retry-failed|cancel|jobs`: thin commands over the engine's job operations.
+import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
+import { writeFileResults } from '../file-job.js';
+import { usd } from '../progress-view.js';
+import { followJob } from '../run-job.js';
+import { summaryJson, summaryText } from '../summary.js';
+import { UsageError } from '../usage-error.js';
+
+export interface JobFlags {
+  readonly db?: string;
+  readonly json?: boolean;
+  readonly budget?: string;
+}
+
+async function latestJobId(io: CliIo, flags: JobFlags): Promise<string> {
+  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
+  try {
+    const [latest] = await runtime.store.listJobs({ limit: 1 });
+    if (!latest) throw new UsageError('No jobs yet. Start one with: rowfill enrich <file> …');
+    return latest.id;
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function statusCommand(jobId: string | undefined, flags: JobFlags, io: CliIo): Promise<number> {
+  const id = jobId ?? (await latestJobId(io, flags));
+  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
+  try {
+    const { job, counts } = await runtime.engine.status(id);
+    const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.meta.out, interrupted: false };
+    io.stdout.write(`${flags.json ? summaryJson(summary) : summaryText(summary)}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** resume and retry-failed share this: reclaim what a crash left, apply the action, follow the job. */
+async function continueJob(jobId: string, flags: JobFlags, io: CliIo, action: 'resume' | 'retry-failed'): Promise<number> {
+  let budgetUsd: number | undefined;
+  if (flags.budget !== undefined) {
+    budgetUsd = Number(flags.budget);
+    if (!Number.isFinite(budgetUsd) || budgetUsd <= 0) throw new UsageError(`--budget must be greater than 0, got ${flags.budget}`);
+  }
+  const runtime = await openRuntime(configFor(io, flags.db));
+  try {
+    const { engine } = runtime;
+    const recovered = await engine.recoverExclusive(jobId);
+    if (recovered.status === 'completed' && action === 'resume') throw new UsageError(`Job ${jobId} is already completed. To re-run its failed rows: rowfill retry-failed ${jobId}`);
+    if (recovered.status === 'cancelled') throw new UsageError(`Job ${jobId} was cancelled; start a new one with rowfill enrich.`);
+    if (action === 'resume' && recovered.status === 'paused') await engine.resume(jobId, budgetUsd !== undefined ? { budgetUsd } : {});
+    else if (budgetUsd !== undefined) throw new UsageError(`--budget applies to a paused job; job ${jobId} is ${recovered.status}.`);
+    if (action === 'retry-failed') {
+      const { requeued } = await engine.retryFailed(jobId);
+      if (!flags.json) io.stderr.write(`Re-queued ${requeued} failed rows of job ${jobId}.\n`);
+    }
+    const notice = simulatedNotice(runtime);
+    if (notice && !flags.json) io.stderr.write(`${notice}\n`);
+    runtime.start();
+    return await followJob(runtime, jobId, { mode: progressMode(io, flags.json ?? false), stdout: io.stdout, stderr: io.stderr });
+  } finally {
+    await runtime.close();
+  }
+}
+
+export const resumeCommand = (jobId: string, flags: JobFlags, io: CliIo) => continueJob(jobId, flags, io, 'resume');
+export const retryFailedCommand = (jobId: string, flags: JobFlags, io: CliIo) => continueJob(jobId, flags, io, 'retry-failed');
+
+export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): Promise<number> {
+  const runtime = await openRuntime(configFor(io, flags.db), { standIn: { latencyMs: 0 } });
+  try {
+    const job = await runtime.engine.cancel(jobId);
+    const written = job.meta.source ? await writeFileResults(runtime.store, job) : undefined;
+    io.stderr.write(`Cancelled job ${jobId}.${written ? ` Results so far: ${written.out}` : ''}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
+  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
+  try {
+    const jobs = await runtime.store.listJobs({ limit: 50 });
+    if (flags.json) {
+      for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: job.meta.source ?? job.sheetKey })}\n`);
+      return 0;
+    }
+    if (jobs.length === 0) {
+      io.stdout.write('No jobs yet.\n');
+      return 0;
+    }
+    for (const job of jobs) {
+      const status = job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : job.status;
+      io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${job.meta.source ?? job.sheetKey}\n`);
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,91 @@
+// The embedded default, wired: SQLite store and local durable queue in one file, the OpenAI client (or the stand-in).
+import { LocalQueue } from '../adapters/local-queue/index.js';
+import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
+import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
+import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { systemClock } from '../adapters/system-clock/system-clock.js';
+import type { RowfillConfig } from '../config.js';
+import { Engine, type EngineOptions } from '../engine/engine.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
+import type { SinkResolver } from '../ports/sheet.js';
+import { startStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from './dev-wiring.js';
+import { acquireProcessLock } from './process-lock.js';
+
+export interface EmbeddedRuntimeOptions {
+  readonly config: RowfillConfig;
+  readonly log?: Logger;
+  /** Stand-in settings when no API key is configured. Default: demo latency. */
+  readonly standIn?: OpenAiStandInOptions;
+  readonly engine?: EngineOptions;
+  readonly sinks?: SinkResolver;
+  /** Queue dispatch limits. Defaults suit one machine. */
+  readonly maxDispatchesPerSecond?: number;
+  /** Take the process lock on the state file (default true). */
+  readonly lock?: boolean;
+}
+
+export interface EmbeddedRuntime {
+  readonly engine: Engine;
+  readonly store: SqliteStore;
+  readonly queue: LocalQueue;
+  readonly db: SqliteDatabase;
+  /** Set when answers come from the local stand-in. */
+  readonly standIn: OpenAiStandIn | undefined;
+  readonly simulated: boolean;
+  /** Start delivering tasks. */
+  start(): void;
+  /** Stop delivering, wait for in-flight tasks, close everything. */
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
+  const { config } = options;
+  const release = options.lock === false ? () => undefined : acquireProcessLock(config.dbPath);
+  let standIn: OpenAiStandIn | undefined;
+  try {
+    const db = openDatabase({ path: config.dbPath });
+    const store = new SqliteStore(db);
+    const log = options.log ?? silentLogger;
+    const queue = new LocalQueue({
+      db,
+      clock: systemClock,
+      recoverInFlight: options.lock !== false,
+      maxDispatchesPerSecond: options.maxDispatchesPerSecond ?? 5000,
+      maxConcurrentDispatches: 1000,
+      logger: log,
+    });
+    if (!config.openaiApiKey) standIn = await startStandIn(options.standIn);
+    const model = new OpenAiModelClient(
+      standIn ? { apiKey: 'sk-local-stand-in', baseURL: standIn.url, simulated: true } : { apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl },
+    );
+    const engine = new Engine(
+      { store, queue, model, clock: systemClock, log, ...(options.sinks ? { sinks: options.sinks } : {}) },
+      { ...(config.prices ? { prices: config.prices } : {}), ...options.engine },
+    );
+    const runningStandIn = standIn;
+    let closed = false;
+    return {
+      engine,
+      store,
+      queue,
+      db,
+      standIn,
+      simulated: model.simulated,
+      start: () => queue.start(engine.handleTask),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await queue.stop();
+        await store.close();
+        db.close();
+        await runningStandIn?.close();
+        release();
+      },
+    };
+  } catch (error) {
+    await standIn?.close();
+    release();
+    throw error;
+  }
+}

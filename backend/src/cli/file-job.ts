@@ -1,0 +1,107 @@
+// A file as a job's source and destination: rows in (selected, limited), results out as appended columns.
+import { resolve } from 'node:path';
+import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type Table } from '../adapters/file-sheet/index.js';
+import { defaultOutPath } from '../adapters/file-sheet/out-path.js';
+import type { SourceRow } from '../engine/engine.js';
+import type { Job, Row } from '../ports/domain.js';
+import type { Store } from '../ports/store.js';
+import type { RowSelection } from './row-selection.js';
+import { UsageError } from './usage-error.js';
+
+export const STATUS_COLUMNS = ['rowfill_status', 'rowfill_error', 'rowfill_cost_usd'] as const;
+
+export interface FileSource {
+  readonly table: Table;
+  readonly path: string;
+  readonly sheetKey: string;
+  rows(selection: RowSelection, limit: number | undefined): AsyncIterable<SourceRow>;
+}
+
+export async function openFileSource(path: string, inputs: readonly string[], outputs: readonly string[]): Promise<FileSource> {
+  const table = await openTable(path);
+  const label = path;
+  const indexes = resolveColumns(table.headers, inputs, label);
+  for (const name of [...outputs, ...STATUS_COLUMNS]) {
+    if (table.headers.includes(name)) {
+      throw new UsageError(`${label} already has a column "${name}"; enrich the original file, or give the output another name.`);
+    }
+  }
+  const absolute = resolve(path);
+  return {
+    table,
+    path: absolute,
+    sheetKey: `file:${absolute}${table.sheetName ? `#${table.sheetName}` : ''}`,
+    async *rows(selection, limit) {
+      let taken = 0;
+      for await (const row of table.rows()) {
+        if (!selection.has(row.rowNumber)) continue;
+        if (limit !== undefined && taken >= limit) return;
+        taken++;
+        const values: Record<string, string> = {};
+        inputs.forEach((name, i) => (values[name] = row.values[indexes[i] ?? -1] ?? ''));
+        yield { rowId: String(row.rowNumber), rowNumber: row.rowNumber, inputs: values };
+      }
+    },
+  };
+}
+
+export function outPathFor(source: string, out: string | undefined): string {
+  return resolve(out ?? defaultOutPath(source));
+}
+
+/** The status a person reads in the sheet, as DESIGN §1 spells it. */
+export function rowStatusText(row: Row, job: Job): string {
+  switch (row.status) {
+    case 'done':
+      return row.cached ? 'done (cached)' : 'done';
+    case 'skipped':
+      return 'skipped (unchanged)';
+    case 'failed':
+      return `failed: ${row.errorClass ?? 'unknown'}`;
+    case 'queued':
+      return job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : 'queued';
+    default:
+      return row.status;
+  }
+}
+
+/**
+ * Model output is untrusted text: in a CSV, a cell starting with = + - @ would run as a formula when the file is
+ * opened in a spreadsheet app (CSV injection), so such text cells get a leading apostrophe, as OWASP advises.
+ * XLSX cells are typed as strings and need no such guard; original columns are never touched.
+ */
+export function neutralizeFormula(value: AppendedValue): AppendedValue {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function appendedValues(job: Job, row: Row, csv: boolean): AppendedValue[] {
+  const outputs = job.config.outputs.map((o) => {
+    const value = row.outputs?.[o.name] ?? null;
+    return csv ? neutralizeFormula(value) : value;
+  });
+  const cost = row.costUsd > 0 ? Number(row.costUsd.toFixed(6)) : row.status === 'done' || row.status === 'failed' ? 0 : null;
+  return [...outputs, rowStatusText(row, job), row.errorMessage ?? null, cost];
+}
+
+/** Write the file with every row's current result; rows not in the job keep empty appended cells. */
+export async function writeFileResults(store: Store, job: Job): Promise<{ out: string; rows: number; filled: number }> {
+  const source = job.meta.source;
+  const out = job.meta.out;
+  if (!source || !out) throw new UsageError(`Job ${job.id} was not started from a file.`);
+  const csv = !/\.xlsx$/i.test(out);
+  return writeEnrichedTable({
+    source,
+    out,
+    ...(job.meta.sheet ? { sheetName: job.meta.sheet } : {}),
+    appendHeaders: [...job.config.outputs.map((o) => o.name), ...STATUS_COLUMNS],
+    lookup: async (rowNumbers) => {
+      const found = new Map<number, AppendedValue[]>();
+      if (rowNumbers.length === 0) return found;
+      const first = rowNumbers[0] ?? 0;
+      const last = rowNumbers[rowNumbers.length - 1] ?? 0;
+      const rows = await store.listRows({ jobId: job.id, afterRowNumber: first - 1, limit: rowNumbers.length });
+      for (const row of rows) if (row.rowNumber <= last) found.set(row.rowNumber, appendedValues(job, row, csv));
+      return found;
+    },
+  });
+}

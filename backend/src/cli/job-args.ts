@@ -1,0 +1,135 @@
+// The arguments `enrich` and `estimate` share: flags layered over an optional rowfill.json, validated before anything is written.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, parseJobConfig, type JobConfigInput } from '../engine/job-config.js';
+import type { JobConfig, OutputSpec } from '../ports/domain.js';
+import { parseOutputSpec } from './output-spec.js';
+import { ALL_ROWS, parseRowSelection, type RowSelection } from './row-selection.js';
+import { UsageError } from './usage-error.js';
+
+/** Flags as commander hands them over (strings), before validation. */
+export interface RawJobFlags {
+  readonly input?: string[];
+  readonly output?: string[];
+  readonly model?: string;
+  readonly workers?: string;
+  readonly budget?: string;
+  readonly out?: string;
+  readonly rpm?: string;
+  readonly tpm?: string;
+  readonly rows?: string;
+  readonly limit?: string;
+  readonly force?: boolean;
+  readonly db?: string;
+  readonly json?: boolean;
+  readonly config?: string;
+}
+
+export interface JobArgs {
+  readonly config: JobConfig;
+  readonly selection: RowSelection;
+  readonly limit: number | undefined;
+  readonly out: string | undefined;
+  readonly db: string | undefined;
+  readonly json: boolean;
+}
+
+const stringOrList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+const num = z.union([z.number(), z.string()]).transform((v) => String(v));
+const fileSchema = z
+  .object({
+    input: stringOrList.optional(),
+    output: z.union([z.string(), z.array(z.union([z.string(), z.object({ name: z.string(), instruction: z.string(), type: z.string().optional(), options: z.array(z.string()).optional() })]))]).optional(),
+    model: z.string().optional(),
+    workers: num.optional(),
+    budget: num.optional(),
+    out: z.string().optional(),
+    rpm: num.optional(),
+    tpm: num.optional(),
+    rows: z.string().optional(),
+    limit: num.optional(),
+    force: z.boolean().optional(),
+    db: z.string().optional(),
+    json: z.boolean().optional(),
+  })
+  .strict();
+
+function readConfigFile(path: string): z.infer<typeof fileSchema> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read config file ${path}.`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = fileSchema.safeParse(data);
+  if (!result.success) throw new UsageError(`Config file ${path}: ${result.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+function number(flag: string, text: string | undefined, { integer = false } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${flag} "${text}" is not ${integer ? 'a whole number' : 'a number'}`);
+  }
+  return value;
+}
+
+function outputs(raw: ReadonlyArray<string | { name: string; instruction: string; type?: string | undefined; options?: string[] | undefined }>): JobConfigInput['outputs'] {
+  return raw.map((o) => {
+    const spec: OutputSpec = typeof o === 'string' ? parseOutputSpec(o) : { name: o.name, instruction: o.instruction, type: (o.type ?? 'text') as OutputSpec['type'], ...(o.options ? { options: o.options } : {}) };
+    return { name: spec.name, instruction: spec.instruction, type: spec.type, ...(spec.options ? { options: [...spec.options] } : {}) };
+  });
+}
+
+export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetRequired: boolean }): JobArgs {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const pick = <K extends keyof RawJobFlags>(key: K): RawJobFlags[K] | undefined => {
+    const flag = flags[key];
+    if (Array.isArray(flag) ? flag.length > 0 : flag !== undefined) return flag;
+    return (file as Record<string, unknown>)[key] as RawJobFlags[K] | undefined;
+  };
+  const inputList = flags.input && flags.input.length > 0 ? flags.input : (file.input ?? []);
+  const outputList = flags.output && flags.output.length > 0 ? flags.output : file.output === undefined ? [] : Array.isArray(file.output) ? file.output : [file.output];
+  if (inputList.length === 0) throw new UsageError('Name at least one input column: --input <column>');
+  if (outputList.length === 0) throw new UsageError('Name at least one output column: --output "Name[:type]=instruction"');
+  const budget = number('budget', pick('budget'));
+  if (budget === undefined && budgetRequired) throw new UsageError('Set a budget, a hard cap in USD: --budget <usd> (for example --budget 1.00)');
+  if (budget !== undefined && budget <= 0) throw new UsageError(`--budget must be greater than 0, got ${budget}`);
+  const workers = number('workers', pick('workers'), { integer: true });
+  if (workers !== undefined && (workers < 1 || workers > 50)) throw new UsageError(`--workers must be between 1 and 50, got ${workers}`);
+  const limit = number('limit', pick('limit'), { integer: true });
+  if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`);
+  const rows = pick('rows');
+  const input: JobConfigInput = {
+    inputs: inputList,
+    outputs: outputs(outputList),
+    budgetUsd: budget ?? null,
+    ...(pick('model') ? { model: pick('model') } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    ...(pick('rpm') !== undefined ? { rpm: number('rpm', pick('rpm')) } : {}),
+    ...(pick('tpm') !== undefined ? { tpm: number('tpm', pick('tpm')) } : {}),
+    force: pick('force') ?? false,
+  };
+  let config: JobConfig;
+  try {
+    config = parseJobConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message.split('\n')[0] ?? error.message);
+    throw error;
+  }
+  return {
+    config,
+    selection: rows ? parseRowSelection(rows) : ALL_ROWS,
+    limit,
+    out: pick('out'),
+    db: pick('db'),
+    json: pick('json') ?? false,
+  };
+}

@@ -1,0 +1,87 @@
+// The `rowfill` command line: parses arguments, runs one thin command, maps errors to one clear line and an exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { FileSheetError } from '../adapters/file-sheet/errors.js';
+import { ConfigLoadError } from '../config.js';
+import { JobError } from '../engine/job-errors.js';
+import type { CliIo } from './cli-io.js';
+import { enrichCommand } from './commands/enrich.js';
+import { estimateCommand } from './commands/estimate.js';
+import { cancelCommand, jobsCommand, resumeCommand, retryFailedCommand, statusCommand, type JobFlags } from './commands/job-commands.js';
+import { EXIT } from './exit-codes.js';
+import type { RawJobFlags } from './job-args.js';
+import { UsageError } from './usage-error.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function jobOptions(command: Command): Command {
+  return command
+    .option('--input <column>', 'an input column (repeat for more)', collect)
+    .option('--output <spec>', 'an output column: "Name[:type]=instruction"; type is text (default), number, boolean, url or enum(a|b|c) (repeat for more)', collect)
+    .option('--model <id>', 'the model (default gpt-4.1-mini)')
+    .option('--workers <n>', 'rows in flight at once, 1–50 (default 8)')
+    .option('--budget <usd>', 'hard spending cap in USD')
+    .option('--out <file>', 'where to write the enriched copy (default <name>.enriched.<ext>)')
+    .option('--rpm <n>', "the model's requests-per-minute limit on your account")
+    .option('--tpm <n>', "the model's tokens-per-minute limit on your account")
+    .option('--rows <ranges>', 'only these spreadsheet rows, e.g. 2-50,70 (row 1 is the header)')
+    .option('--limit <n>', 'at most this many rows')
+    .option('--force', 'recompute rows even when unchanged since their last success')
+    .option('--db <path>', 'state file (default .rowfill/rowfill.db)')
+    .option('--json', 'machine-readable progress and summary on stdout')
+    .option('--config <file>', 'a rowfill.json holding any of these options');
+}
+
+function stateOptions(command: Command): Command {
+  return command.option('--db <path>', 'state file (default .rowfill/rowfill.db)').option('--json', 'machine-readable output');
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('rowfill')
+    .description('Fill spreadsheet rows with AI, fast and within budget.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run rowfill --help for usage)');
+
+  jobOptions(program.command('enrich').argument('<file>', 'a .csv or .xlsx file').description('enrich the rows of a CSV/XLSX file'))
+    .action(async (file: string, flags: RawJobFlags) => setExit(await enrichCommand(file, flags, io)));
+  jobOptions(program.command('estimate').argument('<file>', 'a .csv or .xlsx file').description('row count, unchanged rows and cost range; spends nothing'))
+    .action(async (file: string, flags: RawJobFlags) => setExit(await estimateCommand(file, flags, io)));
+  stateOptions(program.command('status').argument('[job]', 'job id (default: the latest)').description("a job's state, counts and spend"))
+    .action(async (job: string | undefined, flags: JobFlags) => setExit(await statusCommand(job, flags, io)));
+  stateOptions(program.command('resume').argument('<job>').description('continue a paused or interrupted job'))
+    .addOption(new Option('--budget <usd>', 'raise the budget'))
+    .action(async (job: string, flags: JobFlags) => setExit(await resumeCommand(job, flags, io)));
+  stateOptions(program.command('retry-failed').argument('<job>').description("re-run only a job's failed rows"))
+    .action(async (job: string, flags: JobFlags) => setExit(await retryFailedCommand(job, flags, io)));
+  stateOptions(program.command('cancel').argument('<job>').description('cancel a job; nothing further is spent'))
+    .action(async (job: string, flags: JobFlags) => setExit(await cancelCommand(job, flags, io)));
+  stateOptions(program.command('jobs').description('list recent jobs'))
+    .action(async (flags: JobFlags) => setExit(await jobsCommand(flags, io)));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit itself, so tests can call it). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.completed;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
+    if (error instanceof UsageError || error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError) {
+      io.stderr.write(`rowfill: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`rowfill: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/bin/rowfill.js');
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = code;
+  // Everything is committed and closed by now; a stray handle must not keep the terminal waiting.
+  setTimeout(() => process.exit(code), 200).unref();
+}
