@@ -32,23 +32,6 @@ describe('Engine', () => {
     expect(end.etaMs).toBe(0);
   });
 
-  it('calls the model once and charges once for a row task delivered three times at once', async () => {
-    h = await startHarness({ startQueue: false, standIn: { latencyMs: 30 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 'test:dup', config: jobConfig({ workers: 5 }), rows: brandRows(5) });
-    const dispatched = (await allRows(h, job.id)).filter((r) => r.dispatched);
-    expect(dispatched).toHaveLength(5);
-    await Promise.all(
-      dispatched.flatMap((r) =>
-        [1, 2, 3].map((n) => h!.engine.handleTask({ name: 'x', kind: 'row', payload: { jobId: job.id, rowId: r.rowId, dispatchSeq: r.dispatchSeq }, deliveryAttempt: n })),
-      ),
-    );
-    const rows = await allRows(h, job.id);
-    expect(rows.every((r) => r.status === 'done')).toBe(true);
-    expect(billed(h)).toBe(5);
-    const { counts } = await h.engine.status(job.id);
-    expect(counts.spentUsd).toBeCloseTo(rows.reduce((s, r) => s + r.costUsd, 0), 9);
-  });
-
   it('pauses at the budget with spent + reserved never above it, and resumes to the end with a raised budget', async () => {
     h = await startHarness({ standIn: { latencyMs: 5 } });
     const job = await h.engine.startJob({ owner: 't', sheetKey: 'test:budget', config: jobConfig({ budgetUsd: 0.004, workers: 4 }), rows: brandRows(60) });
