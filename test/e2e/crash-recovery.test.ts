@@ -41,7 +41,7 @@ function rowfill(args: string[]): { child: ChildProcess; firstProgress: Promise<
   });
   let buffer = '';
   const firstProgress = new Promise<string | undefined>((resolveJob) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (const line of buffer.split('\n').slice(0, -1)) {
         const event = JSON.parse(line) as { type: string; jobId?: string; done?: number };
@@ -101,7 +101,7 @@ describe('crash recovery', () => {
     expect(billed.length).toBeLessThanOrEqual(ROWS + inFlightAtKills);
     if (process.env.ROWFILL_TEST_FIGURES) console.info(`crash test: ${billed.length} billed for ${ROWS} rows, ${inFlightAtKills} in flight over 3 kills, spent $${counts.spentUsd.toFixed(4)}`);
 
-    const out = parse(readFileSync(join(dir, 'rows.enriched.csv')), { columns: true }) as Array<Record<string, string>>;
+    const out: Array<Record<string, string>> = parse(readFileSync(join(dir, 'rows.enriched.csv')), { columns: true });
     expect(out).toHaveLength(ROWS);
     const config = parseJobConfig({ inputs: ['Brand', 'Country'], outputs: [
       { name: 'Category', instruction: 'Main product category' },
