@@ -7,4 +7,6 @@ export type * from './clock.js';
 export type * from './model.js';
 export type * from './sheet.js';
 export type * from './logger.js';
+export type * from './spreadsheet.js';
+export { SheetAccessError } from './spreadsheet.js';
 export { silentLogger } from './logger.js';

@@ -1,0 +1,77 @@
+// The Spreadsheet port: what the backend needs from Google Sheets (or its local stand-in) besides writing results.
+import type { Outputs } from './domain.js';
+import type { ResultSink } from './sheet.js';
+
+/** A tab of a spreadsheet. `sheetId` is the tab's numeric id (gid), stable across renames. */
+export interface SheetRef {
+  readonly spreadsheetId: string;
+  readonly sheetId: number;
+}
+
+export interface PrepareRowsRequest {
+  readonly ref: SheetRef;
+  /** Selected ranges in A1 notation on this tab, e.g. `A2:D50`, `7:9`, `B12`; any order, may overlap. */
+  readonly ranges: readonly string[];
+  /** 1-based row holding the column names; rows at or above it are never data. */
+  readonly headerRow: number;
+  readonly inputs: readonly string[];
+  /** Output column names: created (appended after the last used column) when missing. */
+  readonly outputs: readonly string[];
+  /** Hard cap on rows; more selected rows is an error. */
+  readonly maxRows: number;
+}
+
+/** One selected row, anchored by its `rowfill_id` (assigned now when it had none). */
+export interface PreparedRow {
+  readonly rowId: string;
+  readonly rowNumber: number;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly currentOutputs: Readonly<Record<string, string>>;
+}
+
+export interface PreparedSheet {
+  readonly spreadsheetTitle: string;
+  readonly sheetTitle: string;
+  readonly rows: readonly PreparedRow[];
+}
+
+export interface SpreadsheetGateway {
+  /**
+   * Prove the service account can open the spreadsheet; returns its title. Throws SheetAccessError
+   * (`not_shared` | `not_found`) with a message that says which account to share the sheet with.
+   */
+  checkAccess(spreadsheetId: string): Promise<{ readonly title: string }>;
+  /**
+   * Proof of edit access (DESIGN §6): true when the spreadsheet's document-level developer metadata `rowfill.proof`
+   * holds sha256(nonce); the metadata is deleted either way, so a proof is used once.
+   */
+  consumeProof(spreadsheetId: string, nonce: string): Promise<boolean>;
+  /**
+   * Read the selected rows with one batched read, give every row lacking one a `rowfill_id` (in a hidden column tagged
+   * with developer metadata, created when missing), create missing output and status columns, and mark the rows
+   * `queued` — all in one batched write.
+   */
+  prepareRows(request: PrepareRowsRequest): Promise<PreparedSheet>;
+  /** Where a job's finished rows are written: ids resolved to current row numbers at flush time. */
+  sink(ref: SheetRef, outputs: readonly string[]): ResultSink;
+}
+
+/** Finished rows as a sink writes them. */
+export interface RowWrite {
+  readonly rowId: string;
+  readonly outputs: Outputs | null;
+  readonly status: string;
+}
+
+export type SheetAccessCode = 'not_shared' | 'not_found' | 'invalid_range' | 'too_many_rows' | 'unknown_column' | 'quota';
+
+export class SheetAccessError extends Error {
+  constructor(
+    readonly code: SheetAccessCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SheetAccessError';
+  }
+}
