@@ -6,7 +6,7 @@ export const EXIT = {
   paused: 1,
   /** Bad usage or input; nothing was written. */
   usage: 2,
-  /** Interrupted (Ctrl-C); state is saved and `rowfill resume` continues. */
+  /** Interrupted (Ctrl-C; state is saved and `rowfill resume` continues) or cancelled from another terminal. */
   interrupted: 130,
   /** A bug or an environment failure; the message says what. */
   internal: 3,

@@ -1,6 +1,7 @@
 // A file as a job's source and destination: rows in (selected, limited), results out as appended columns.
 import { resolve } from 'node:path';
 import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type Table } from '../adapters/file-sheet/index.js';
+import { detectFormat } from '../adapters/file-sheet/file-format.js';
 import { defaultOutPath } from '../adapters/file-sheet/out-path.js';
 import type { SourceRow } from '../engine/engine.js';
 import type { Job, Row } from '../ports/domain.js';
@@ -47,6 +48,20 @@ export async function openFileSource(path: string, inputs: readonly string[], ou
 
 export function outPathFor(source: string, out: string | undefined): string {
   return resolve(out ?? defaultOutPath(source));
+}
+
+/** The enriched copy is written in the source's format; say so before the job spends anything, not after. */
+export function assertOutFormat(source: FileSource, out: string): void {
+  let format: string | undefined;
+  try {
+    format = detectFormat(out);
+  } catch {
+    format = undefined;
+  }
+  if (format !== source.table.format) {
+    const kinds = source.table.format === 'csv' ? '.csv, .tsv or .txt' : '.xlsx';
+    throw new UsageError(`--out ${out} must be the same kind of file as ${source.path} (${kinds})`);
+  }
 }
 
 /** The status a person reads in the sheet, as DESIGN §1 spells it. */

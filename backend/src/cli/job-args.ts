@@ -65,7 +65,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`Config file ${path} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
   const result = fileSchema.safeParse(data);
   if (!result.success) throw new UsageError(`Config file ${path}: ${result.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}`);
@@ -87,6 +87,16 @@ function outputs(raw: ReadonlyArray<string | { name: string; instruction: string
     return { name: spec.name, instruction: spec.instruction, type: spec.type, ...(spec.options ? { options: [...spec.options] } : {}) };
   });
 }
+
+const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
+  inputs: '--input',
+  outputs: '--output',
+  model: '--model',
+  workers: '--workers',
+  budgetUsd: '--budget',
+  rpm: '--rpm',
+  tpm: '--tpm',
+};
 
 export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetRequired: boolean }): JobArgs {
   const file = flags.config ? readConfigFile(flags.config) : {};
@@ -121,7 +131,11 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   try {
     config = parseJobConfig(input);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.split('\n')[0] ?? error.message);
+    if (error instanceof ConfigError) {
+      // Name the flag the user typed, not the engine's field (`budgetUsd: must be at most 10000` → `--budget: …`).
+      const first = error.message.split('\n')[0] ?? error.message;
+      throw new UsageError(first.replace(/^(\w+)(?=:)/, (field) => FLAG_FOR_FIELD[field] ?? field));
+    }
     throw error;
   }
   return {

@@ -11,6 +11,8 @@ import { EXIT } from './exit-codes.js';
 import type { RawJobFlags } from './job-args.js';
 import { UsageError } from './usage-error.js';
 
+const ROWFILL_VERSION = '0.1.0';
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function jobOptions(command: Command): Command {
@@ -38,6 +40,7 @@ function stateOptions(command: Command): Command {
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('rowfill')
     .description('Fill spreadsheet rows with AI, fast and within budget.')
+    .version(ROWFILL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run rowfill --help for usage)');
@@ -70,7 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
     if (error instanceof UsageError || error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError) {
-      io.stderr.write(`rowfill: ${error.message}\n`);
+      // One line, whatever a parser or validator put in the message (JSON.parse quotes the bad text, zod lists issues per line).
+      io.stderr.write(`rowfill: ${error.message.trim().split(/\s*[\r\n]+\s*/).join('; ')}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`rowfill: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -15,7 +15,7 @@ export interface RunJobOptions {
 }
 
 function exitCodeFor(job: Job, interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
+  if (interrupted || job.status === 'cancelled') return EXIT.interrupted;
   return job.status === 'paused' ? EXIT.paused : EXIT.completed;
 }
 

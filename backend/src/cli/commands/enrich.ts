@@ -1,19 +1,32 @@
 // `rowfill enrich <file>`: start a job over a CSV/XLSX file and follow it to the end.
 import { userInfo } from 'node:os';
-import { openFileSource, outPathFor } from '../file-job.js';
+import { assertOutFormat, openFileSource, outPathFor } from '../file-job.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
+import { ALL_ROWS } from '../row-selection.js';
 import { followJob } from '../run-job.js';
+import { UsageError } from '../usage-error.js';
 
 export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
   const args = parseJobArgs(flags, { budgetRequired: true });
   const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
+  const out = outPathFor(file, args.out);
+  assertOutFormat(source, out);
+  // A selection past the end of the file is bad input too: say so before a job (and a state file) is created.
+  let anyRow = false;
+  for await (const _row of source.rows(args.selection, args.limit)) {
+    anyRow = true;
+    break;
+  }
+  if (!anyRow) {
+    const where = args.selection === ALL_ROWS ? '' : flags.rows ? ` in --rows ${flags.rows}` : ' in the selected rows';
+    throw new UsageError(`No rows to enrich: ${file} has no data rows${where}.`);
+  }
   const config = configFor(io, args.db);
   const runtime = await openRuntime(config);
   try {
     const notice = simulatedNotice(runtime);
     if (notice && !args.json) io.stderr.write(`${notice}\n`);
-    const out = outPathFor(file, args.out);
     const job = await runtime.engine.startJob({
       owner: userInfo().username,
       sheetKey: source.sheetKey,

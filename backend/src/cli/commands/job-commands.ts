@@ -1,4 +1,5 @@
 // `rowfill status|resume|retry-failed|cancel|jobs`: thin commands over the engine's job operations.
+import { JobError } from '../../engine/job-errors.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
 import { writeFileResults } from '../file-job.js';
 import { usd } from '../progress-view.js';
@@ -49,7 +50,15 @@ async function continueJob(jobId: string, flags: JobFlags, io: CliIo, action: 'r
     const recovered = await engine.recoverExclusive(jobId);
     if (recovered.status === 'completed' && action === 'resume') throw new UsageError(`Job ${jobId} is already completed. To re-run its failed rows: rowfill retry-failed ${jobId}`);
     if (recovered.status === 'cancelled') throw new UsageError(`Job ${jobId} was cancelled; start a new one with rowfill enrich.`);
-    if (action === 'resume' && recovered.status === 'paused') await engine.resume(jobId, budgetUsd !== undefined ? { budgetUsd } : {});
+    if (action === 'resume' && recovered.status === 'paused') {
+      try {
+        await engine.resume(jobId, budgetUsd !== undefined ? { budgetUsd } : {});
+      } catch (error) {
+        // The engine names its field; the user typed --budget.
+        if (error instanceof JobError && error.code === 'invalid_config') throw new UsageError(error.message.replace(/^budgetUsd:/, '--budget'));
+        throw error;
+      }
+    }
     else if (budgetUsd !== undefined) throw new UsageError(`--budget applies to a paused job; job ${jobId} is ${recovered.status}.`);
     if (action === 'retry-failed') {
       const { requeued } = await engine.retryFailed(jobId);
@@ -68,7 +77,8 @@ export const resumeCommand = (jobId: string, flags: JobFlags, io: CliIo) => cont
 export const retryFailedCommand = (jobId: string, flags: JobFlags, io: CliIo) => continueJob(jobId, flags, io, 'retry-failed');
 
 export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): Promise<number> {
-  const runtime = await openRuntime(configFor(io, flags.db), { standIn: { latencyMs: 0 } });
+  // Cancel is one store transition, safe beside a process running the job: that process sees it and stops.
+  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
   try {
     const job = await runtime.engine.cancel(jobId);
     const written = job.meta.source ? await writeFileResults(runtime.store, job) : undefined;
