@@ -7,6 +7,7 @@ import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { RowfillConfig } from '../config.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import type { Logger } from '../ports/logger.js';
+import type { ModelClient } from '../ports/model.js';
 import { silentLogger } from '../ports/logger.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import { startStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from './dev-wiring.js';
@@ -30,6 +31,7 @@ export interface EmbeddedRuntime {
   readonly store: SqliteStore;
   readonly queue: LocalQueue;
   readonly db: SqliteDatabase;
+  readonly model: ModelClient;
   /** Set when answers come from the local stand-in. */
   readonly standIn: OpenAiStandIn | undefined;
   readonly simulated: boolean;
@@ -70,6 +72,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       store,
       queue,
       db,
+      model,
       standIn,
       simulated: model.simulated,
       start: () => queue.start(engine.handleTask),

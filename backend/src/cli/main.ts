@@ -6,6 +6,7 @@ import { JobError } from '../engine/job-errors.js';
 import type { CliIo } from './cli-io.js';
 import { enrichCommand } from './commands/enrich.js';
 import { estimateCommand } from './commands/estimate.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { cancelCommand, jobsCommand, resumeCommand, retryFailedCommand, statusCommand, type JobFlags } from './commands/job-commands.js';
 import { EXIT } from './exit-codes.js';
 import type { RawJobFlags } from './job-args.js';
@@ -60,7 +61,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (job: string, flags: JobFlags) => setExit(await cancelCommand(job, flags, io)));
   stateOptions(program.command('jobs').description('list recent jobs'))
     .action(async (flags: JobFlags) => setExit(await jobsCommand(flags, io)));
+  program
+    .command('serve')
+    .description('run the backend HTTP API on 127.0.0.1 with the local Sheets stand-in (for the add-on playground)')
+    .option('--port <n>', 'port to listen on (default 8080, or PORT)')
+    .option('--db <path>', 'state file (default .rowfill/rowfill.db)')
+    .action(async (flags: ServeFlags) => setExit(await serveCommand(flags, io, untilSignal())));
   return program;
+}
+
+/** Resolves on Ctrl-C or SIGTERM, so a long-running command can close cleanly. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 /** Runs the CLI and returns the exit code (never calls process.exit itself, so tests can call it). */

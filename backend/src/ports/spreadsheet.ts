@@ -52,6 +52,11 @@ export interface SpreadsheetGateway {
    * `queued` — all in one batched write.
    */
   prepareRows(request: PrepareRowsRequest): Promise<PreparedSheet>;
+  /**
+   * The same read as prepareRows without writing anything (for estimates): rows lacking a `rowfill_id` get the
+   * placeholder id `new:<rowNumber>`, and missing output columns read as empty.
+   */
+  readRows(request: PrepareRowsRequest): Promise<PreparedSheet>;
   /** Where a job's finished rows are written: ids resolved to current row numbers at flush time. */
   sink(ref: SheetRef, outputs: readonly string[]): ResultSink;
 }

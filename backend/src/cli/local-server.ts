@@ -1,0 +1,81 @@
+// `rowfill serve`: the backend's HTTP app on 127.0.0.1 over the embedded default and the local Sheets stand-in.
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
+import { systemClock } from '../adapters/system-clock/system-clock.js';
+import type { ServerConfig } from '../config.js';
+import { ensureLocalToken, verifyLocalCaller } from '../http/auth/index.js';
+import { createBackend, type Backend } from '../http/backend.js';
+import { localTaskCodec } from '../http/local-task-codec.js';
+import type { Logger } from '../ports/logger.js';
+import { LOCAL_SERVICE_ACCOUNT, startLocalSheets, type SheetsStandIn } from './dev-wiring-sheets.js';
+import { openEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.js';
+
+export interface LocalServer {
+  readonly url: string;
+  readonly token: string;
+  readonly tokenPath: string;
+  readonly backend: Backend;
+  readonly runtime: EmbeddedRuntime;
+  readonly sheets: SheetsStandIn;
+  close(): Promise<void>;
+}
+
+export interface LocalServerOptions {
+  readonly config: ServerConfig;
+  readonly log: Logger;
+  /** Where the local Sheets stand-in keeps its workbooks between runs. Default: next to the state file. */
+  readonly sheetsStateFile?: string;
+  /** 0 picks a free port. Default: config.server.port. */
+  readonly port?: number;
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { config, log } = options;
+  const stateDir = dirname(config.dbPath);
+  const tokenPath = join(stateDir, 'local-token');
+  const token = await ensureLocalToken(tokenPath);
+  const sheetsFile = options.sheetsStateFile ?? join(stateDir, 'sheets.json');
+  const { standIn: sheets, client } = await startLocalSheets(existsSync(sheetsFile) ? { stateFile: sheetsFile } : {});
+  const runtime = await openEmbeddedRuntime({ config, log, maxDispatchesPerSecond: 500 });
+  const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
+  const localCaller = verifyLocalCaller({ token });
+  const backend = createBackend({
+    store: runtime.store,
+    queue: runtime.queue,
+    model: runtime.model,
+    gateway,
+    clock: systemClock,
+    log,
+    authenticate: localCaller,
+    authenticateTask: async (req) => {
+      await localCaller(req);
+    },
+    tasks: localTaskCodec,
+    limits: { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd },
+    bodyLimit: config.server.bodyLimit,
+  });
+  runtime.queue.start(backend.engine.handleTask);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = backend.app.listen(options.port ?? config.server.port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    tokenPath,
+    backend,
+    runtime,
+    sheets,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await runtime.close();
+      await sheets.save(sheetsFile);
+      await sheets.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Jobs that start from a spreadsheet selection: preflight, proof of edit access, row anchoring, and who may act on a job.
+import type { Job } from '../ports/domain.js';
+import type { SheetRef, SpreadsheetGateway } from '../ports/spreadsheet.js';
+import type { Store } from '../ports/store.js';
+import type { Engine, Estimate } from './engine.js';
+import { JobError } from './job-errors.js';
+import { parseJobConfig, type ConfigLimits, DEFAULT_LIMITS } from './job-config.js';
+
+export interface Caller {
+  readonly email: string;
+}
+
+export interface SheetSelection {
+  readonly spreadsheetId: string;
+  readonly sheetId: number;
+  readonly ranges: readonly string[];
+  readonly headerRow: number;
+}
+
+export interface StartSheetJobRequest extends SheetSelection {
+  readonly config: unknown;
+  /** The one-time nonce whose hash the add-on wrote as developer metadata (DESIGN §6). */
+  readonly proofNonce: string;
+}
+
+export function sheetKeyOf(ref: SheetRef): string {
+  return `sheets:${ref.spreadsheetId}/${ref.sheetId}`;
+}
+
+export function sheetRefOf(job: Job): SheetRef | undefined {
+  const spreadsheetId = job.meta.spreadsheetId;
+  const sheetId = Number(job.meta.sheetId);
+  return spreadsheetId && Number.isInteger(sheetId) ? { spreadsheetId, sheetId } : undefined;
+}
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+export interface SheetJobsOptions {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly gateway: SpreadsheetGateway;
+  readonly limits?: Partial<ConfigLimits>;
+  /** Rows one job may hold. Default 100,000. */
+  readonly maxRowsPerJob?: number;
+}
+
+export class SheetJobs {
+  private readonly limits: ConfigLimits;
+  private readonly maxRows: number;
+
+  constructor(private readonly options: SheetJobsOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.maxRows = options.maxRowsPerJob ?? 100_000;
+    if (!(Number.isInteger(this.maxRows) && this.maxRows > 0)) throw new TypeError(`Expected \`maxRowsPerJob\` to be a positive integer, got \`${this.maxRows}\``);
+  }
+
+  private async proveEditAccess(spreadsheetId: string, nonce: string): Promise<void> {
+    if (!(await this.options.gateway.consumeProof(spreadsheetId, nonce))) {
+      throw new ForbiddenError('Could not confirm that you can edit this spreadsheet (the proof was missing, expired or already used). Try again from the add-on.');
+    }
+  }
+
+  private async activeJob(ref: SheetRef): Promise<Job | undefined> {
+    const [latest] = await this.options.store.listJobs({ sheetKey: sheetKeyOf(ref), limit: 1 });
+    return latest && (latest.status === 'running' || latest.status === 'preparing') ? latest : undefined;
+  }
+
+  /** Preflight (config, sheet access, proof), then anchor the rows in the sheet and start the job. */
+  async start(request: StartSheetJobRequest, caller: Caller): Promise<Job> {
+    const config = (() => {
+      try {
+        return parseJobConfig(request.config, this.limits);
+      } catch (error) {
+        throw new JobError('invalid_config', (error as Error).message);
+      }
+    })();
+    const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
+    const { title } = await this.options.gateway.checkAccess(ref.spreadsheetId);
+    await this.proveEditAccess(ref.spreadsheetId, request.proofNonce);
+    const running = await this.activeJob(ref);
+    if (running) throw new JobError('job_state', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
+    const prepared = await this.options.gateway.prepareRows({
+      ref,
+      ranges: request.ranges,
+      headerRow: request.headerRow,
+      inputs: config.inputs,
+      outputs: config.outputs.map((o) => o.name),
+      maxRows: this.maxRows,
+    });
+    return this.options.engine.startJob({
+      owner: caller.email,
+      sheetKey: sheetKeyOf(ref),
+      config,
+      rows: prepared.rows,
+      meta: { spreadsheetId: ref.spreadsheetId, sheetId: String(ref.sheetId), spreadsheetTitle: title || prepared.spreadsheetTitle, sheetTitle: prepared.sheetTitle },
+    });
+  }
+
+  /** What a start would do — rows, unchanged rows, cost range — reading the selection without writing to the sheet. */
+  async estimate(request: SheetSelection & { readonly config: unknown }): Promise<Estimate> {
+    const config = parseJobConfig(request.config, this.limits);
+    const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
+    await this.options.gateway.checkAccess(ref.spreadsheetId);
+    const { rows } = await this.options.gateway.readRows({ ref, ranges: request.ranges, headerRow: request.headerRow, inputs: config.inputs, outputs: config.outputs.map((o) => o.name), maxRows: this.maxRows });
+    return this.options.engine.estimate({ sheetKey: sheetKeyOf(ref), config, rows });
+  }
+
+  /**
+   * A job's owner may act on it; anyone else must present a fresh proof of edit access to its spreadsheet
+   * (consumed here), so sharing a job id grants nothing.
+   */
+  async authorize(job: Job, caller: Caller, proofNonce: string | undefined): Promise<void> {
+    if (job.owner === caller.email) return;
+    const ref = sheetRefOf(job);
+    if (!ref || !proofNonce) throw new ForbiddenError('Only the person who started this job, or an editor of its spreadsheet with a fresh proof, may do that.');
+    await this.proveEditAccess(ref.spreadsheetId, proofNonce);
+  }
+
+  async latest(ref: SheetRef): Promise<Job | undefined> {
+    const [latest] = await this.options.store.listJobs({ sheetKey: sheetKeyOf(ref), limit: 1 });
+    return latest;
+  }
+}

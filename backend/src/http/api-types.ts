@@ -1,0 +1,78 @@
+// The HTTP API contract: request bodies (zod) and response shapes. The add-on imports types from here, nothing else.
+import { z } from 'zod';
+import type { ErrorClass, JobStatus, PauseReason } from '../ports/domain.js';
+
+const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
+const proofNonce = z.string().min(16, 'must be at least 16 characters').max(200);
+
+export const selectionSchema = z.object({
+  spreadsheetId,
+  sheetId: z.number().int().min(0),
+  ranges: z.array(z.string().min(1).max(100)).min(1, 'select at least one range').max(2000),
+  headerRow: z.number().int().min(1).max(10_000).default(1),
+  /** Validated in full by the engine (parseJobConfig); here only its shape and size are bounded. */
+  config: z.record(z.string(), z.unknown()),
+});
+
+export const startJobBody = selectionSchema.extend({ proofNonce }).strict();
+export const estimateBody = selectionSchema.strict();
+export const jobActionBody = z.object({ proofNonce: proofNonce.optional() }).strict();
+export const resumeBody = z
+  .object({ budgetUsd: z.number().positive('must be greater than 0').optional(), proofNonce: proofNonce.optional() })
+  .strict();
+
+export type StartJobBody = z.input<typeof startJobBody>;
+export type EstimateBody = z.input<typeof estimateBody>;
+export type ResumeBody = z.input<typeof resumeBody>;
+
+export interface JobCountsView {
+  readonly total: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly done: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+}
+
+export interface JobView {
+  readonly id: string;
+  readonly status: JobStatus;
+  readonly pauseReason: PauseReason | null;
+  readonly message: string | null;
+  readonly simulated: boolean;
+  readonly model: string;
+  readonly workers: number;
+  readonly budgetUsd: number | null;
+  readonly spentUsd: number;
+  readonly reservedUsd: number;
+  readonly counts: JobCountsView;
+  readonly errorsByClass: Readonly<Partial<Record<ErrorClass, number>>>;
+  readonly rowsPerMinute: number;
+  /** ms until done at the current rate; null when unknown. */
+  readonly etaMs: number | null;
+  readonly spreadsheetId: string | null;
+  readonly sheetId: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface EstimateView {
+  readonly rows: number;
+  readonly toRun: number;
+  readonly skippedUnchanged: number;
+  readonly invalid: number;
+  readonly reused: number;
+  readonly costLowUsd: number;
+  readonly costHighUsd: number;
+  readonly worstCaseUsd: number;
+  readonly priced: boolean;
+  readonly simulated: boolean;
+  readonly model: string;
+}
+
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}

@@ -1,0 +1,50 @@
+// Turns a job and its counters into the API's progress view, with a per-job smoothed rate kept in this process.
+import type { Job, JobCounts } from '../ports/domain.js';
+import { RateMeter } from '../engine/progress.js';
+import type { JobView } from './api-types.js';
+
+export class JobViews {
+  private readonly meters = new Map<string, RateMeter>();
+
+  view(job: Job, counts: JobCounts, now: number): JobView {
+    let meter = this.meters.get(job.id);
+    if (!meter) {
+      if (this.meters.size > 10_000) this.meters.clear();
+      meter = new RateMeter();
+      this.meters.set(job.id, meter);
+    }
+    const rate = meter.sample(counts.done + counts.failed, now);
+    const remaining = counts.queued + counts.running;
+    const sheetId = Number(job.meta.sheetId);
+    return {
+      id: job.id,
+      status: job.status,
+      pauseReason: job.pauseReason,
+      message: job.message,
+      simulated: job.simulated,
+      model: job.config.model,
+      workers: job.config.workers,
+      budgetUsd: job.budgetUsd,
+      spentUsd: counts.spentUsd,
+      reservedUsd: counts.reservedUsd,
+      counts: {
+        total: counts.total,
+        queued: counts.queued,
+        running: counts.running,
+        done: counts.done,
+        cached: counts.cached,
+        failed: counts.failed,
+        skipped: counts.skipped,
+        cancelled: counts.cancelled,
+      },
+      errorsByClass: counts.errorsByClass,
+      rowsPerMinute: Math.round(rate * 10) / 10,
+      etaMs: remaining === 0 ? 0 : rate > 0 ? Math.round((remaining / rate) * 60_000) : null,
+      spreadsheetId: job.meta.spreadsheetId ?? null,
+      sheetId: Number.isInteger(sheetId) ? sheetId : null,
+      createdAt: new Date(job.createdAt).toISOString(),
+      updatedAt: new Date(job.updatedAt).toISOString(),
+      finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),
+    };
+  }
+}

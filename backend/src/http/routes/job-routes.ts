@@ -1,0 +1,86 @@
+// /v1 routes: thin handlers that parse the body, authorize, call the engine and answer a JobView.
+import { Router, type Request } from 'express';
+import type { Engine } from '../../engine/engine.js';
+import { JobError } from '../../engine/job-errors.js';
+import type { Caller, SheetJobs } from '../../engine/sheet-jobs.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Job } from '../../ports/domain.js';
+import { estimateBody, jobActionBody, resumeBody, startJobBody, type EstimateView } from '../api-types.js';
+import type { JobViews } from '../job-view.js';
+
+export interface JobRoutesDeps {
+  readonly engine: Engine;
+  readonly sheetJobs: SheetJobs;
+  readonly views: JobViews;
+  readonly clock: Clock;
+  readonly caller: (req: Request) => Caller;
+}
+
+const PROOF_HEADER = 'x-rowfill-proof';
+
+export function jobRoutes(deps: JobRoutesDeps): Router {
+  const { engine, sheetJobs, views, clock, caller } = deps;
+  const router = Router();
+
+  const authorizedJob = async (req: Request, proof: string | undefined): Promise<Job> => {
+    const { job } = await engine.status(String(req.params.id));
+    await sheetJobs.authorize(job, caller(req), proof ?? req.get(PROOF_HEADER));
+    return job;
+  };
+  const respond = async (jobId: string) => {
+    const { job, counts } = await engine.status(jobId);
+    return { job: views.view(job, counts, clock.now()) };
+  };
+
+  router.post('/v1/jobs', async (req, res) => {
+    const body = startJobBody.parse(req.body);
+    const job = await sheetJobs.start(body, caller(req));
+    res.status(202).json(await respond(job.id));
+  });
+
+  router.post('/v1/estimate', async (req, res) => {
+    const body = estimateBody.parse(req.body);
+    const estimate: EstimateView = await sheetJobs.estimate(body);
+    res.json({ estimate });
+  });
+
+  router.get('/v1/jobs/:id', async (req, res) => {
+    const job = await authorizedJob(req, undefined);
+    res.json(await respond(job.id));
+  });
+
+  router.get('/v1/sheets/:spreadsheetId/latest-job', async (req, res) => {
+    const sheetId = Number(req.query.sheetId);
+    if (!Number.isInteger(sheetId) || sheetId < 0) throw new JobError('invalid_config', 'sheetId: must be a whole number (the tab id)');
+    const latest = await sheetJobs.latest({ spreadsheetId: String(req.params.spreadsheetId), sheetId });
+    if (!latest) {
+      res.json({ job: null });
+      return;
+    }
+    await sheetJobs.authorize(latest, caller(req), req.get(PROOF_HEADER));
+    res.json(await respond(latest.id));
+  });
+
+  router.post('/v1/jobs/:id/cancel', async (req, res) => {
+    const body = jobActionBody.parse(req.body ?? {});
+    const job = await authorizedJob(req, body.proofNonce);
+    await engine.cancel(job.id);
+    res.json(await respond(job.id));
+  });
+
+  router.post('/v1/jobs/:id/resume', async (req, res) => {
+    const body = resumeBody.parse(req.body ?? {});
+    const job = await authorizedJob(req, body.proofNonce);
+    await engine.resume(job.id, body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {});
+    res.json(await respond(job.id));
+  });
+
+  router.post('/v1/jobs/:id/retry-failed', async (req, res) => {
+    const body = jobActionBody.parse(req.body ?? {});
+    const job = await authorizedJob(req, body.proofNonce);
+    const { requeued } = await engine.retryFailed(job.id);
+    res.json({ ...(await respond(job.id)), requeued });
+  });
+
+  return router;
+}
