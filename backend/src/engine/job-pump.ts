@@ -37,14 +37,15 @@ export class JobPump {
 
     const counts = await store.counts(jobId);
     const latest = (await store.getJob(jobId)) ?? job;
-    if (latest.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll) {
+    // Rows may have finished since the flush above: write them before declaring the job complete.
+    if (latest.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll && (await this.flush(latest))) {
       await store.transitionJob(jobId, { to: 'completed', from: ['running'], now: clock.now() });
       this.ctx.forgetJob(jobId);
       this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
       return OK;
     }
     // A paused job with nothing in flight and everything written needs no pump until it is resumed.
-    if (latest.status === 'paused' && counts.running === 0 && flushedAll) return OK;
+    if (latest.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(latest))) return OK;
     await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
   }
@@ -61,6 +62,12 @@ export class JobPump {
         const result = await sink.flush(job, rows);
         const settled = [...result.written, ...result.missing, ...result.duplicated];
         await store.markFlushed(job.id, settled);
+        if (result.resync) {
+          // Positions moved under the write: rewrite every finished row at its current place on the next tick.
+          const again = await store.markAllUnflushed(job.id);
+          this.ctx.log.warn({ jobId: job.id, rows: again }, 'the sheet changed during a write; rewriting finished rows');
+          return false;
+        }
         if (result.missing.length + result.duplicated.length > 0) {
           this.ctx.log.warn({ jobId: job.id, missing: result.missing.length, duplicated: result.duplicated.length }, 'some finished rows could not be placed in the sheet; their results stay in the store');
         }

@@ -8,6 +8,11 @@ export interface FlushResult {
   readonly missing: readonly string[];
   /** Row ids found more than once (a copied row): written to neither place. */
   readonly duplicated: readonly string[];
+  /**
+   * The sheet moved under the write (a sort or an insert between reading row positions and writing): some cells may
+   * have landed on other rows, so every finished row of the job must be written again.
+   */
+  readonly resync?: boolean;
 }
 
 export interface ResultSink {

@@ -136,6 +136,8 @@ export interface Store {
   getRow(jobId: string, rowId: string): Promise<Row | undefined>;
   listRows(request: ListRowsRequest): Promise<Row[]>;
   markFlushed(jobId: string, rowIds: readonly string[]): Promise<void>;
+  /** Every finished row of the job becomes unflushed again (its sheet changed under a write). Returns how many. */
+  markAllUnflushed(jobId: string): Promise<number>;
   getCache(key: string, now: number): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>>;

@@ -46,6 +46,7 @@ export class GoogleSheetsResultSink implements ResultSink {
     const missing: string[] = [];
     const duplicated: string[] = [];
     const cells: CellWrite[] = [];
+    const placedAt = new Map<string, number>();
     const statusColumn = placement?.tagged.get(STATUS_TAG);
     let payload = 0;
     for (const row of rows) {
@@ -71,10 +72,27 @@ export class GoogleSheetsResultSink implements ResultSink {
       if (written.length > 0 && payload + size > MAX_WRITE_CHARS) break;
       payload += size;
       written.push(row.rowId);
+      placedAt.set(row.rowId, rowNumber);
       cells.push(...rowCells);
     }
-    if (placement && cells.length > 0) await this.write(placement.title, cells);
-    return { written, missing, duplicated };
+    if (!placement || cells.length === 0) return { written, missing, duplicated };
+    await this.write(placement.title, cells);
+    return { written, missing, duplicated, resync: await this.movedSince(placedAt) };
+  }
+
+  /**
+   * The Sheets API has no conditional write, so a sort or insert landing between the id read and the write would put
+   * cells on other rows. One more read of the id column tells: if any written row is no longer where it was written,
+   * the engine rewrites every finished row at its current place, so the sheet converges to every result on its row.
+   */
+  private async movedSince(placedAt: ReadonlyMap<string, number>): Promise<boolean> {
+    const now = await this.read();
+    if (!now) return true;
+    for (const [id, rowNumber] of placedAt) {
+      const at = now.rowsById.get(id) ?? [];
+      if (at.length !== 1 || at[0] !== rowNumber) return true;
+    }
+    return false;
   }
 
   async markStatus(_job: Job, rowIds: readonly string[], status: string): Promise<void> {
@@ -96,9 +114,13 @@ export class GoogleSheetsResultSink implements ResultSink {
    * fresh as possible when the write goes out. Undefined when the id column is gone (every row is then missing).
    */
   private async place(): Promise<Placement | undefined> {
-    const { sheets, spacer } = this.deps;
+    await this.deps.spacer.acquire(this.ref.spreadsheetId);
+    return this.read();
+  }
+
+  private async read(): Promise<Placement | undefined> {
+    const { sheets } = this.deps;
     const { spreadsheetId, sheetId } = this.ref;
-    await spacer.acquire(spreadsheetId);
     const search = await this.call(() => sheets.spreadsheets.developerMetadata.search({ spreadsheetId, requestBody: { dataFilters: [COLUMN_TAG_FILTER] } }));
     const tagged = taggedColumns(search.data, sheetId);
     const idColumn = tagged.get(ID_TAG);

@@ -212,6 +212,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  markAllUnflushed(jobId: string): Promise<number> {
+    return this.settle(() => this.statements.markAllUnflushed.run(jobId).changes);
+  }
+
   markFlushed(jobId: string, rowIds: readonly string[]): Promise<void> {
     return this.settle(() => this.write.markFlushed(jobId, rowIds));
   }

@@ -158,6 +158,7 @@ export function prepareStatements(db: SqliteDatabase) {
     listUnflushed: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${UNFLUSHED_FILTER} ${PAGE_END}`),
     listUnflushedByStatus: db.prepare<Bind, RowRecord>(`${ROWS_PAGE} ${UNFLUSHED_FILTER} ${STATUS_FILTER} ${PAGE_END}`),
     markFlushed: db.prepare<[string, string]>(`UPDATE store_rows SET flushed = 1 WHERE job_id = ? AND row_id = ?`),
+    markAllUnflushed: db.prepare<[string]>(`UPDATE store_rows SET flushed = 0 WHERE job_id = ? AND flushed = 1`),
 
     getCache: db.prepare<[string], { outputs: string; expires_at: number }>(`SELECT outputs, expires_at FROM store_cache WHERE key = ?`),
     deleteExpiredCache: db.prepare<[string, number]>(`DELETE FROM store_cache WHERE key = ? AND expires_at <= ?`),

@@ -62,7 +62,8 @@ describe('GoogleSheetsResultSink.flush', () => {
       Acme: ['category of Acme', 4, 'done'],
     });
     expect(h.standIn.writeLog).toHaveLength(1);
-    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate']);
+    // One read of positions, one write, then one read that confirms nothing moved under the write.
+    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate', 'search', 'batchGetByDataFilter']);
   });
 
   it('finds its columns by their tags after columns are inserted before them and the tab is renamed', async () => {
@@ -78,7 +79,7 @@ describe('GoogleSheetsResultSink.flush', () => {
     const acme = workbook.values('A2:H2')[0]!.map((v) => v ?? null);
     workbook.setValues('A9', [acme]);
     const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
-    expect(result).toEqual({ written: [idOf.get('Globex')], missing: [], duplicated: [idOf.get('Acme')] });
+    expect(result).toEqual({ written: [idOf.get('Globex')], missing: [], duplicated: [idOf.get('Acme')], resync: false });
     expect(workbook.values('D2:F2')).toEqual([[undefined, undefined, 'queued']]);
     expect(workbook.values('D9:F9')).toEqual([[undefined, undefined, 'queued']]);
     expect(workbook.values('D3:F3')).toEqual([['category of Globex', 6, 'done']]);

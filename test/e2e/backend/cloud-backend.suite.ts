@@ -1,0 +1,204 @@
+// The backend as deployed, end to end over HTTP: routes, auth failures, limits, a 2,000-row job, edits mid-run,
+// duplicate deliveries, cancel and resume. Runs over any Store (SQLite here, Firestore on the emulator).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobView } from '../../../backend/src/http/api-types.js';
+import type { Store } from '../../../backend/src/ports/store.js';
+import type { Workbook } from '../../../local/sheets/index.js';
+import { brandSheetRows, SHEET_JOB_CONFIG, writeProof } from '../../helpers/backend-client.js';
+import { ADDON_CLIENT_ID, SHEETS_SA, TASKS_SA, USER, startCloudBackend, type CloudBackend, type CloudBackendOptions } from '../../helpers/cloud-backend-harness.js';
+
+type Api = CloudBackend['as'] extends (e: string) => infer R ? R : never;
+
+async function settle(api: Api, id: string, timeoutMs = 120_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api.get<{ job: JobView }>(`/v1/jobs/${id}`);
+    const job = body.job;
+    if (job.status === 'completed' || job.status === 'cancelled' || (job.status === 'paused' && job.counts.running === 0)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} did not settle: ${JSON.stringify(job.counts)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function sheetWith(b: CloudBackend, rows: number): Workbook {
+  return b.sheets.createSpreadsheet({ title: 'Brands', tabs: [{ title: 'Brands', sheetId: 0 }], rows: brandSheetRows(rows), sharedWith: [SHEETS_SA] });
+}
+
+function startBody(workbook: Workbook, ranges: string[], config: Record<string, unknown> = {}) {
+  return { spreadsheetId: workbook.id, sheetId: 0, ranges, headerRow: 1, config: { ...SHEET_JOB_CONFIG, ...config }, proofNonce: writeProof(workbook) };
+}
+
+/** Every data row whose status is done carries the answer for its own Brand. */
+function expectResultsOnOwnRows(workbook: Workbook, lastRow: number): number {
+  const table = workbook.values(`A1:Z${lastRow}`);
+  const header = table[0] ?? [];
+  const brand = header.indexOf('Brand');
+  const category = header.indexOf('Category');
+  const status = header.indexOf('rowfill_status');
+  let done = 0;
+  for (const row of table.slice(1)) {
+    if (row[status] !== 'done') continue;
+    done++;
+    expect(row[category]).toEqual(expect.stringContaining(String(row[brand])));
+  }
+  return done;
+}
+
+export function describeCloudBackend(name: string, makeStore: () => Promise<{ store: Store; cleanup(): Promise<void> }>, skip = false): void {
+  describe.skipIf(skip)(`backend over ${name}`, () => {
+    let b: CloudBackend | undefined;
+    let cleanup: (() => Promise<void>) | undefined;
+    const start = async (options: Omit<CloudBackendOptions, 'store'> = {}) => {
+      const made = await makeStore();
+      cleanup = () => made.cleanup();
+      b = await startCloudBackend({ ...options, store: made.store });
+      return b;
+    };
+    afterEach(async () => {
+      await b?.close();
+      await cleanup?.();
+      b = undefined;
+    });
+
+    it('refuses each kind of bad caller with the right status and code', async () => {
+      const be = await start();
+      const body = startBody(sheetWith(be, 3), ['A2:C4']);
+      const post = (headers: Record<string, string>) =>
+        fetch(`${be.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { code: string } } }));
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      expect(await post({})).toMatchObject({ status: 401, body: { error: { code: 'missing_token' } } });
+      expect(await post(bearer(be.auth.mintIdToken({ aud: ADDON_CLIENT_ID, email: USER, hd: 'example.com' }, { expired: true })))).toMatchObject({ status: 401, body: { error: { code: 'token_expired' } } });
+      expect(await post(bearer(be.auth.mintIdToken({ aud: ADDON_CLIENT_ID, email: USER, hd: 'example.com' }, { wrongAudience: true })))).toMatchObject({ status: 401, body: { error: { code: 'wrong_audience' } } });
+      expect(await post(bearer(be.auth.mintIdToken({ aud: ADDON_CLIENT_ID, email: USER, hd: 'example.com' }, { wrongSigner: true })))).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
+      expect(await post(bearer(be.auth.mintIdToken({ aud: ADDON_CLIENT_ID, email: 'eve@other.org', hd: 'other.org' })))).toMatchObject({ status: 403, body: { error: { code: 'caller_not_allowed' } } });
+      const api = be.as(USER);
+      const { proofNonce: _unused, ...withoutProof } = body;
+      expect(await api.post('/v1/jobs', withoutProof)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+      expect(await api.post('/v1/jobs', { ...body, proofNonce: 'f'.repeat(48) })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+      // The /tasks routes take only the tasks service account's OIDC token for this service.
+      const task = (token?: string) => fetch(`${be.url}/tasks/pump`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) }, body: '{}' }).then((r) => r.status);
+      expect(await task()).toBe(401);
+      expect(await task(be.auth.mintIdToken({ aud: be.url, email: 'someone@rowfill-test.iam.gserviceaccount.com' }))).toBe(403);
+      expect(await task(be.auth.mintIdToken({ aud: ADDON_CLIENT_ID, email: TASKS_SA }))).toBe(401);
+      expect((await fetch(`${be.url}/healthz`)).status).toBe(200);
+    });
+
+    it('enforces the server-side limits a client cannot raise', async () => {
+      const be = await start({ limits: { maxRowsPerJob: 5, maxWorkers: 10, maxBudgetUsd: 2 }, bodyLimit: '20kb' });
+      const workbook = sheetWith(be, 12);
+      const api = be.as(USER);
+      expect(await api.post('/v1/jobs', startBody(workbook, ['A2:C4'], { workers: 11 }))).toMatchObject({ status: 400, body: { error: { code: 'invalid_config' } } });
+      expect(await api.post('/v1/jobs', startBody(workbook, ['A2:C4'], { budgetUsd: 3 }))).toMatchObject({ status: 400, body: { error: { code: 'invalid_config' } } });
+      expect(await api.post('/v1/jobs', startBody(workbook, ['A2:C13']))).toMatchObject({ status: 413, body: { error: { code: 'too_many_rows' } } });
+      expect(await api.post('/v1/jobs', startBody(workbook, ['A2:C4'], { outputs: [{ name: 'X', instruction: 'y'.repeat(30_000) }] }))).toMatchObject({ status: 413, body: { error: { code: 'body_too_large' } } });
+      expect(await api.post('/v1/jobs', startBody(workbook, ['A2:C4'], { inputs: ['Nope'] }))).toMatchObject({ status: 400, body: { error: { code: 'unknown_column' } } });
+      const unshared = be.sheets.createSpreadsheet({ title: 'Private', rows: brandSheetRows(2) });
+      expect(await api.post('/v1/jobs', startBody(unshared, ['A2:C3']))).toMatchObject({ status: 403, body: { error: { code: 'not_shared' } } });
+    });
+
+    it('runs a 2,000-row job: every row done, each result on its own row, sheet writes ≤ makespan in seconds + 5', async () => {
+      const be = await start({ openai: { latencyMs: 30, jitterMs: 20 } });
+      const workbook = sheetWith(be, 2000);
+      const api = be.as(USER);
+      const began = Date.now();
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C2001'], { workers: 40, budgetUsd: 5 }));
+      expect(res.status).toBe(202);
+      const job = await settle(api, res.body.job.id);
+      const makespanS = (Date.now() - began) / 1000;
+      expect(job.status).toBe('completed');
+      expect(job.counts.done).toBe(2000);
+      expect(expectResultsOnOwnRows(workbook, 2001)).toBe(2000);
+      const writes = be.sheets.writeLog.filter((e) => e.spreadsheetId === workbook.id);
+      expect(writes.filter((e) => e.status === 200).length).toBeLessThanOrEqual(Math.ceil(makespanS) + 5);
+      expect(be.openai.requestLog.filter((e) => e.billed).length).toBe(2000);
+    }, 180_000);
+
+    it('keeps every result on its own row while the sheet is sorted, rows are inserted above and one is deleted', async () => {
+      const be = await start({ openai: { latencyMs: 60, jitterMs: 30 } });
+      const workbook = sheetWith(be, 400);
+      const api = be.as(USER);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C401'], { workers: 10 }));
+      const id = res.body.job.id;
+      const waitDone = async (n: number) => {
+        while ((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.counts.done < n) await new Promise((r) => setTimeout(r, 50));
+      };
+      await waitDone(60);
+      workbook.sortRange(0, { startRow: 1, endRow: 401 }, [{ column: 0, descending: true }]);
+      await waitDone(150);
+      workbook.insertDimension(0, 'ROWS', 1, 5);
+      await waitDone(220);
+      const doomed = workbook.values('A100:A100')[0]?.[0];
+      workbook.deleteDimension(0, 'ROWS', 99, 100);
+      const job = await settle(api, id);
+      expect(job.status).toBe('completed');
+      expect(job.counts.done).toBe(400);
+      if (process.env.ROWFILL_DEBUG) console.log(JSON.stringify(workbook.values('A1:Z420').map((r, i) => [i + 1, r[0], r[5], r[6]]).filter((r) => r[1] !== undefined && r[2] !== 'done').slice(0, 12)));
+      expect(expectResultsOnOwnRows(workbook, 405)).toBe(399);
+      const table = workbook.values('A1:A420').flat();
+      expect(table).not.toContain(doomed);
+      // The deleted row's result stays in the store.
+      const rows = await be.backend.engine.status(id);
+      expect(rows.counts.done).toBe(400);
+    }, 120_000);
+
+    it('calls the model once, charges once and writes once for a row task delivered three times', async () => {
+      const be = await start({ openai: { latencyMs: 400 } });
+      const workbook = sheetWith(be, 3);
+      const api = be.as(USER);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C4'], { workers: 3 }));
+      const id = res.body.job.id;
+      const task = (rowId: string, seq: number, n: number) =>
+        fetch(`${be.url}/tasks/row`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${be.auth.mintIdToken({ aud: be.url, email: TASKS_SA })}`, 'x-cloudtasks-taskretrycount': String(n), 'x-cloudtasks-taskname': `dup-${rowId}-${n}` },
+          body: JSON.stringify({ name: `dup-${rowId}`, kind: 'row', payload: { jobId: id, rowId, dispatchSeq: seq } }),
+        });
+      const { store } = be.backend as unknown as { store?: Store };
+      void store;
+      const views = await be.backend.engine.status(id);
+      expect(views.counts.total).toBe(3);
+      const dispatched = await (async () => {
+        const s = (be.backend.engine as unknown as { ctx: { store: Store } }).ctx.store;
+        return (await s.listRows({ jobId: id, limit: 10 })).filter((r) => r.dispatched || r.status === 'running');
+      })();
+      await Promise.all(dispatched.flatMap((r) => [0, 1, 2].map((n) => task(r.rowId, r.dispatchSeq, n))));
+      const job = await settle(api, id);
+      expect(job.counts.done).toBe(3);
+      expect(be.openai.requestLog.filter((e) => e.billed).length).toBe(3);
+      expect(job.spentUsd).toBeGreaterThan(0);
+      expect(expectResultsOnOwnRows(workbook, 4)).toBe(3);
+    });
+
+    it('stops calling the model once cancel returns, with the cancelled status visible at once', async () => {
+      const be = await start({ openai: { latencyMs: 100 } });
+      const workbook = sheetWith(be, 300);
+      const api = be.as(USER);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C301'], { workers: 5 }));
+      const id = res.body.job.id;
+      while ((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.counts.done < 10) await new Promise((r) => setTimeout(r, 50));
+      const cancelled = await api.post<{ job: JobView }>(`/v1/jobs/${id}/cancel`);
+      expect(cancelled.body.job.status).toBe('cancelled');
+      const started = be.openai.requestLog.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(be.openai.requestLog.length).toBeLessThanOrEqual(started + 5);
+      expect((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.status).toBe('cancelled');
+    });
+
+    it('pauses at the budget, then resumes to the end when the budget is raised', async () => {
+      const be = await start();
+      const workbook = sheetWith(be, 80);
+      const api = be.as(USER);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C81'], { workers: 4, budgetUsd: 0.002 }));
+      const paused = await settle(api, res.body.job.id);
+      expect(paused).toMatchObject({ status: 'paused', pauseReason: 'budget' });
+      expect(paused.spentUsd).toBeLessThanOrEqual(0.002);
+      const resumed = await api.post<{ job: JobView }>(`/v1/jobs/${paused.id}/resume`, { budgetUsd: 1 });
+      expect(resumed.status).toBe(200);
+      const done = await settle(api, paused.id);
+      expect(done).toMatchObject({ status: 'completed', counts: { done: 80 } });
+      // Someone else cannot act on the job without a proof of edit access.
+      expect(await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`)).toMatchObject({ status: 403 });
+      expect((await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);
+    });
+  });
+}

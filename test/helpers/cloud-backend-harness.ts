@@ -1,0 +1,96 @@
+// The production backend composition in a test: Cloud Tasks (gRPC stand-in, real client), Google Sheets (stand-in,
+// real client), OpenAI (stand-in, real SDK), Google ID tokens (loopback signer, real verifier) and a pluggable Store.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudTasksClient } from '@google-cloud/tasks';
+import { CloudTasksQueue } from '../../backend/src/adapters/cloud-tasks/index.js';
+import { GoogleSheetsGateway } from '../../backend/src/adapters/google-sheets/index.js';
+import { OpenAiModelClient } from '../../backend/src/adapters/openai/openai-model-client.js';
+import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
+import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
+import { createBackend, type Backend } from '../../backend/src/http/backend.js';
+import { cloudTaskCodec } from '../../backend/src/http/cloud-task-codec.js';
+import { silentLogger } from '../../backend/src/ports/logger.js';
+import type { Store } from '../../backend/src/ports/store.js';
+import { startCloudTasksStandIn, type CloudTasksStandIn } from '../../local/cloud-tasks/server.js';
+import { startGoogleAuthStandIn, type GoogleAuthStandIn } from '../../local/google-auth/server.js';
+import { startOpenAiStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from '../../local/openai/server.js';
+import { startSheetsStandIn, standInSheetsClient, type SheetsStandIn } from '../../local/sheets/index.js';
+import { apiClient } from './backend-client.js';
+
+export const ADDON_CLIENT_ID = 'rowfill-addon.apps.googleusercontent.com';
+export const TASKS_SA = 'rowfill-tasks@rowfill-test.iam.gserviceaccount.com';
+export const SHEETS_SA = 'rowfill@rowfill-test.iam.gserviceaccount.com';
+export const USER = 'ada@example.com';
+const QUEUE = 'projects/rowfill-test/locations/europe-west1/queues/rows';
+
+export interface CloudBackend {
+  readonly url: string;
+  readonly backend: Backend;
+  readonly auth: GoogleAuthStandIn;
+  readonly tasks: CloudTasksStandIn;
+  readonly sheets: SheetsStandIn;
+  readonly openai: OpenAiStandIn;
+  /** An API client signed in as `email` (a Google ID token for the add-on's client id). */
+  as(email: string): ReturnType<typeof apiClient>;
+  close(): Promise<void>;
+}
+
+export interface CloudBackendOptions {
+  readonly store: Store;
+  readonly openai?: OpenAiStandInOptions;
+  readonly queue?: { readonly maxDispatchesPerSecond?: number; readonly maxConcurrentDispatches?: number };
+  readonly sheetsWritesPerMinute?: number;
+  readonly minWriteIntervalMs?: number;
+  readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
+  readonly bodyLimit?: string;
+}
+
+export async function startCloudBackend(options: CloudBackendOptions): Promise<CloudBackend> {
+  const auth = await startGoogleAuthStandIn();
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tasks = await startCloudTasksStandIn({
+    signer: ({ serviceAccountEmail, audience }) => auth.mintIdToken({ aud: audience, email: serviceAccountEmail }),
+    queues: [{ name: QUEUE, maxDispatchesPerSecond: options.queue?.maxDispatchesPerSecond ?? 500, maxConcurrentDispatches: options.queue?.maxConcurrentDispatches ?? 200, minBackoffMs: 100, maxBackoffMs: 5000 }],
+  });
+  const sheets = await startSheetsStandIn({ writesPerMinute: options.sheetsWritesPerMinute ?? 60 });
+  const openai = await startOpenAiStandIn({ latencyMs: 20, jitterMs: 10, ...options.openai });
+  const queue = new CloudTasksQueue({ client: new CloudTasksClient({ ...tasks.clientOptions }), queuePath: QUEUE, targetBaseUrl: url, serviceAccountEmail: TASKS_SA });
+  const verifier = new GoogleIdTokenVerifier({ certificateUrls: { pem: auth.certsUrl, jwk: auth.jwksUrl } });
+  const backend = createBackend({
+    store: options.store,
+    queue,
+    model: new OpenAiModelClient({ apiKey: 'sk-test', baseURL: openai.url, simulated: true }),
+    gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: sheets.url, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, minWriteIntervalMs: options.minWriteIntervalMs ?? 1000 }),
+    clock: systemClock,
+    log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f, m) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
+    authenticate: verifyAddonCaller({ clientIds: [ADDON_CLIENT_ID], allowlist: ['example.com'], verifier }),
+    authenticateTask: verifyTaskCaller({ serviceAccount: TASKS_SA, audience: url, verifier }),
+    tasks: cloudTaskCodec(queue),
+    engine: { pumpIntervalMs: 500, backoff: { baseMs: 100, capMs: 2000 } },
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  queue.start(backend.engine.handleTask);
+  server.on('request', backend.app);
+  return {
+    url,
+    backend,
+    auth,
+    tasks,
+    sheets,
+    openai,
+    as: (email) => apiClient(url, auth.mintIdToken({ aud: ADDON_CLIENT_ID, email, hd: email.split('@')[1] })),
+    async close() {
+      await queue.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tasks.close();
+      await sheets.close();
+      await openai.close();
+      await auth.close();
+    },
+  };
+}
