@@ -27,6 +27,7 @@ const QUEUE = 'projects/rowfill-test/locations/europe-west1/queues/rows';
 export interface CloudBackend {
   readonly url: string;
   readonly backend: Backend;
+  readonly store: Store;
   readonly auth: GoogleAuthStandIn;
   readonly tasks: CloudTasksStandIn;
   readonly sheets: SheetsStandIn;
@@ -78,6 +79,7 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
   return {
     url,
     backend,
+    store: options.store,
     auth,
     tasks,
     sheets,

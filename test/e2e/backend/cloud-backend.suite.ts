@@ -154,10 +154,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
         });
       const views = await be.backend.engine.status(id);
       expect(views.counts.total).toBe(3);
-      const dispatched = await (async () => {
-        const s = (be.backend.engine as unknown as { ctx: { store: Store } }).ctx.store;
-        return (await s.listRows({ jobId: id, limit: 10 })).filter((r) => r.dispatched || r.status === 'running');
-      })();
+      const dispatched = (await be.store.listRows({ jobId: id, limit: 10 })).filter((r) => r.dispatched || r.status === 'running');
       await Promise.all(dispatched.flatMap((r) => [0, 1, 2].map((n) => task(r.rowId, r.dispatchSeq, n))));
       const job = await settle(api, id);
       expect(job.counts.done).toBe(3);

@@ -1,0 +1,101 @@
+// What only the Firestore store has: leases raced by several clients, a settle left half-done, and where writes land.
+import type { Firestore } from '@google-cloud/firestore';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FirestoreStore, type CommitTouch } from '../../backend/src/adapters/firestore/index.js';
+import { Layout } from '../../backend/src/adapters/firestore/layout.js';
+import { emulatorClient, freshRootPath } from '../setup/firestore-client.js';
+import { firestoreEmulatorHost } from '../setup/firestore-emulator-host.js';
+import { raceClaimsAndFinishes } from './helpers/race-claims.js';
+import { LEASE_MS, T0, done, startJob } from './helpers/store-fixtures.js';
+import { expectCountersMatchRows } from './helpers/store-invariants.js';
+
+const host = firestoreEmulatorHost();
+
+describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', () => {
+  let rootPath: string;
+  let clients: Firestore[];
+  let stores: FirestoreStore[];
+  const open = (options: { onCommit?: (touches: readonly CommitTouch[]) => void } = {}): FirestoreStore => {
+    const firestore = emulatorClient(host!);
+    clients.push(firestore);
+    const store = new FirestoreStore({ firestore, rootPath, ...options });
+    stores.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    rootPath = freshRootPath();
+    clients = [];
+    stores = [];
+  });
+
+  afterEach(async () => {
+    for (const store of stores) await store.close();
+    await clients[0]?.recursiveDelete(clients[0].doc(rootPath));
+    for (const client of clients) await client.terminate();
+  });
+
+  it('4 clients racing claims and finishes never overspend the budget and finish each row once', async () => {
+    const first = open();
+    // Budget $1, reserve $0.01, actual cost $0.006: a claim fits while spent ≤ $0.99, so exactly 166 rows can finish.
+    const { jobId } = await startJob(first, { rows: 200, budgetUsd: 1 });
+    const rowIds = (await first.dispatchRows({ jobId, maxInFlight: 200, limit: 200, now: T0 })).map((slot) => slot.rowId);
+    const racers = [first, open(), open(), open()];
+    const reports = await Promise.all(racers.map((store, i) => raceClaimsAndFinishes(store, { jobId, rowIds, reserveUsd: 0.01, costUsd: 0.006, seed: i + 1 })));
+
+    const finished = reports.flatMap((report) => report.finished);
+    expect(new Set(finished).size).toBe(finished.length);
+    expect(finished).toHaveLength(166);
+    expect(reports.every((report) => report.duplicateFinishes === 0)).toBe(true);
+    expect(Math.max(...reports.map((report) => report.maxCommittedNanos))).toBeLessThanOrEqual(1e9);
+    expect(await first.counts(jobId)).toMatchObject({ done: 166, queued: 34, running: 0, reservedUsd: 0, spentUsd: 0.996 });
+    await expectCountersMatchRows(first, jobId);
+  }, 120_000);
+
+  it('a cancel whose rows were never settled (the process died) is finished by the next reader', async () => {
+    const store = open();
+    const { jobId } = await startJob(store, { rows: 450 });
+    await store.dispatchRows({ jobId, maxInFlight: 10, limit: 10, now: T0 });
+    // What transitionJob commits before it settles the rows: the status everywhere and the mark on the job.
+    const layout = new Layout(clients[0]!, rootPath);
+    const batch = clients[0]!.batch();
+    batch.update(layout.job(jobId), { status: 'cancelled', finishedAt: T0 + 5, updatedAt: T0 + 5, settle: { cancel: true, at: T0 + 5 } });
+    for (const shard of (await layout.counters(jobId).get()).docs) batch.update(shard.ref, { status: 'cancelled' });
+    for (const shard of (await layout.windows(jobId).get()).docs) batch.update(shard.ref, { status: 'cancelled' });
+    await batch.commit();
+
+    const reader = open();
+    expect(await reader.getRow(jobId, 'r450')).toMatchObject({ status: 'cancelled', dispatched: false, finishedAt: T0 + 5 });
+    expect(await reader.counts(jobId)).toMatchObject({ queued: 0, cancelled: 450 });
+    expect((await reader.listRows({ jobId, limit: 1_000, unflushedOnly: true })).length).toBe(450);
+    await expectCountersMatchRows(reader, jobId);
+  });
+
+  it('row steps never write the job document, and spread their writes over the shards', async () => {
+    const writes = new Map<string, number>();
+    const store = open({ onCommit: (touches) => touches.forEach((t) => t.kind === 'write' && writes.set(t.path, (writes.get(t.path) ?? 0) + 1)) });
+    const { jobId } = await startJob(store, { rows: 400, budgetUsd: 100 });
+    writes.clear();
+    for (let now = T0; ; now++) {
+      const slots = await store.dispatchRows({ jobId, maxInFlight: 20, limit: 20, now });
+      if (slots.length === 0) break;
+      await Promise.all(
+        slots.map(async (slot) => {
+          const claim = await store.claimRow({ jobId, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+          if (!claim.ok) throw new Error(`claim refused: ${claim.reason}`);
+          await store.finishRow({ jobId, rowId: slot.rowId, leaseToken: claim.leaseToken, outcome: done(0.004), now });
+        }),
+      );
+    }
+    expect(await store.counts(jobId)).toMatchObject({ done: 400, spentUsd: 1.6 });
+    const layout = new Layout(clients[0]!, rootPath);
+    const of = (prefix: string) => [...writes].filter(([path]) => path.startsWith(prefix)).map(([, n]) => n);
+    expect(writes.get(layout.job(jobId).path) ?? 0).toBe(0);
+    // The pool is written once per chunk of budget handed to a shard, not once per row.
+    expect(writes.get(layout.pool(jobId).path) ?? 0).toBeLessThan(100);
+    const counters = of(`${layout.counters(jobId).path}/`);
+    expect(counters.length).toBe(32);
+    // 800 claims and finishes over 32 shards: about 25 each, none anywhere near all of them.
+    expect(Math.max(...counters)).toBeLessThan(80);
+  });
+});

@@ -1,0 +1,26 @@
+// Counter-shard arithmetic: deltas apply field by field, class maps drop zeros, sums add every shard.
+import { describe, expect, it } from 'vitest';
+import { addDeltas, applyDelta, positiveClasses, sumShards } from '../../../../backend/src/adapters/firestore/counters.js';
+import type { CounterDoc } from '../../../../backend/src/adapters/firestore/records.js';
+import { SCHEMA, ZERO_COUNTERS } from '../../../../backend/src/adapters/firestore/records.js';
+
+const empty: CounterDoc = { schema: SCHEMA, status: 'running', budgetNanos: 100, updatedAt: 0, ...ZERO_COUNTERS };
+
+describe('counter shards', () => {
+  it('applies a delta, stamps updatedAt only when the step has a time, and keeps the copied job fields', () => {
+    const next = applyDelta(empty, { queued: -1, running: 1, reservedNanos: 5, errors: { server: 1 } }, 42);
+    expect(next).toMatchObject({ queued: -1, running: 1, reservedNanos: 5, errors: { server: 1 }, updatedAt: 42, status: 'running', budgetNanos: 100 });
+    expect(applyDelta(next, { errors: { server: -1 } }, null)).toMatchObject({ errors: {}, updatedAt: 42 });
+  });
+
+  it('adds deltas of several rows landing on one shard', () => {
+    expect(addDeltas({ queued: -1, errors: { timeout: 1 } }, { queued: -2, cancelled: 3, errors: { timeout: 2 } })).toMatchObject({ queued: -3, cancelled: 3, errors: { timeout: 3 } });
+  });
+
+  it('sums shards, including counts a shard holds below zero, and the latest updatedAt', () => {
+    const a = applyDelta(empty, { total: 10, queued: 10, errors: { auth: 1 } }, 5);
+    const b = applyDelta(empty, { queued: -3, done: 3, spentNanos: 7, errors: { auth: 1, quota: -1 } }, 9);
+    expect(sumShards([a, b])).toMatchObject({ total: 10, queued: 7, done: 3, spentNanos: 7, errors: { auth: 2, quota: -1 }, updatedAt: 9 });
+    expect(positiveClasses({ auth: 2, quota: -1, server: 0 })).toEqual({ auth: 2 });
+  });
+});
