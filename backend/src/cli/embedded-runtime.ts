@@ -55,6 +55,9 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       recoverInFlight: options.lock !== false,
       maxDispatchesPerSecond: options.maxDispatchesPerSecond ?? 5000,
       maxConcurrentDispatches: 1000,
+      // Row tasks are guarded by their dispatch generation and pump names by their time slot, so a name need not
+      // dedup for Cloud Tasks' full hour; a short tombstone keeps the table small on million-row jobs.
+      tombstoneMs: 120_000,
       logger: log,
     });
     if (!config.openaiApiKey) standIn = await startStandIn(options.standIn);

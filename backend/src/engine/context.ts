@@ -26,7 +26,8 @@ export class EngineContext {
   readonly plans: JobPlanCache;
   readonly limiter = new RateLimiter();
   private readonly windows = new Map<string, AimdWindow>();
-  private readonly aborts = new Map<string, AbortController>();
+  /** In-flight model calls per job in this process, so a cancel can abort them. */
+  private readonly calls = new Map<string, Set<AbortController>>();
 
   constructor(
     readonly deps: Required<Omit<EngineDeps, 'sinks'>> & Pick<EngineDeps, 'sinks'>,
@@ -55,24 +56,36 @@ export class EngineContext {
     return w;
   }
 
-  /** Aborted when the job is cancelled in this process, so in-flight calls stop at once. */
-  abortSignalFor(jobId: string): AbortSignal {
-    let c = this.aborts.get(jobId);
-    if (!c) {
-      c = new AbortController();
-      this.aborts.set(jobId, c);
+  /** Register an in-flight call; returns the function that forgets it when the call settles. */
+  trackCall(jobId: string, controller: AbortController): () => void {
+    let set = this.calls.get(jobId);
+    if (!set) {
+      set = new Set();
+      this.calls.set(jobId, set);
     }
-    return c.signal;
+    set.add(controller);
+    return () => {
+      set.delete(controller);
+      if (set.size === 0 && this.calls.get(jobId) === set) this.calls.delete(jobId);
+    };
   }
 
+  /** Abort every call of the job in flight in this process (cancel, Ctrl-C). */
   abortJob(jobId: string, reason: Error): void {
-    this.aborts.get(jobId)?.abort(reason);
-    this.aborts.delete(jobId);
+    for (const controller of this.calls.get(jobId) ?? []) controller.abort(reason);
+  }
+
+  /** Run `fn` after `ms`; the returned function cancels it. */
+  timer(ms: number, fn: () => void): () => void {
+    const { clock } = this.deps;
+    if (clock.setTimer) return clock.setTimer(ms, fn);
+    const stop = new AbortController();
+    clock.sleep(ms, stop.signal).then(fn, () => undefined);
+    return () => stop.abort();
   }
 
   forgetJob(jobId: string): void {
     this.windows.delete(jobId);
-    this.aborts.delete(jobId);
   }
 
   /** Fill the job's window: give queued rows slots up to the AIMD window and enqueue their tasks. */

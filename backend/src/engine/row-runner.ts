@@ -3,7 +3,7 @@ import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
 import { ZERO_USAGE } from '../ports/domain.js';
 import type { ChatMessage, CompletionResult } from '../ports/model.js';
 import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
-import type { RowOutcome } from '../ports/store.js';
+import type { FinishRequest, RowOutcome } from '../ports/store.js';
 import { attemptTimeout, backoffDelay } from './backoff.js';
 import type { EngineContext } from './context.js';
 import { CancelledError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
@@ -115,13 +115,13 @@ export class RowRunner {
       this.ctx.log.debug({ jobId: job.id, rowId: row.rowId, attempt: row.attempt, errorClass: error.errorClass }, error.message);
     }
 
-    const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now() });
+    const remember = outcome.kind === 'done' ? this.rememberFor(job, row, cacheKey, outcome.outputs) : undefined;
+    const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}) });
     if (!recorded) return OK;
     if (pauseError) {
       await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : 'quota', pauseError.message);
       return OK;
     }
-    if (outcome.kind === 'done') await this.remember(job, row, cacheKey, outcome.outputs);
     if (outcome.kind === 'failed') await this.checkFailureRate(job);
     if (outcome.kind === 'done' || outcome.kind === 'failed') await this.ctx.topUp(job);
     return result;
@@ -148,15 +148,8 @@ export class RowRunner {
       for (let wait = limiter.tryAcquire(model, estimate, clock.now()); wait > 0; wait = limiter.tryAcquire(model, estimate, clock.now())) await clock.sleep(wait);
     }
     const controller = new AbortController();
-    const timer = new AbortController();
-    const jobSignal = this.ctx.abortSignalFor(job.id);
-    const onCancel = () => controller.abort(jobSignal.reason instanceof Error ? jobSignal.reason : new CancelledError('The job was cancelled.'));
-    if (jobSignal.aborted) onCancel();
-    jobSignal.addEventListener('abort', onCancel, { once: true });
-    clock.sleep(timeoutMs, timer.signal).then(
-      () => controller.abort(new TimeoutError(`No answer from the model within ${Math.round(timeoutMs / 1000)} s.`)),
-      () => undefined,
-    );
+    const untrack = this.ctx.trackCall(job.id, controller);
+    const cancelTimer = this.ctx.timer(timeoutMs, () => controller.abort(new TimeoutError(`No answer from the model within ${Math.round(timeoutMs / 1000)} s.`)));
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
     });
@@ -179,10 +172,9 @@ export class RowRunner {
       }
       throw error;
     } finally {
-      timer.abort();
-      jobSignal.removeEventListener('abort', onCancel);
+      cancelTimer();
+      untrack();
       aborted.catch(() => undefined);
-      if (!controller.signal.aborted) controller.abort(new CancelledError('call settled'));
     }
   }
 
@@ -195,19 +187,18 @@ export class RowRunner {
     const claim = await store.claimRow({ jobId: job.id, rowId: row.rowId, dispatchSeq: row.dispatchSeq, now: clock.now(), leaseMs: 60_000, reserveUsd: 0 });
     if (!claim.ok) return OK;
     const outcome: RowOutcome = { kind: 'done', outputs, cached: true, usage: ZERO_USAGE, costUsd: 0 };
-    if (await store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken: claim.leaseToken, outcome, now: clock.now() })) {
-      await this.remember(job, row, undefined, outputs);
+    const remember = this.rememberFor(job, row, undefined, outputs);
+    if (await store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken: claim.leaseToken, outcome, now: clock.now(), remember })) {
       await this.ctx.topUp(job);
     }
     return OK;
   }
 
-  /** Feed the cross-job cache and the skip-unchanged registry. */
-  private async remember(job: Job, row: Row, cacheKey: string | undefined, outputs: Outputs): Promise<void> {
-    const { store, clock } = this.ctx;
-    const now = clock.now();
-    if (cacheKey && this.ctx.options.cacheTtlMs > 0) await store.putCache(cacheKey, { outputs, expiresAt: now + this.ctx.options.cacheTtlMs });
-    await store.putRegistry([{ sheetKey: job.sheetKey, rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now }]);
+  /** What a success feeds: the cross-job cache and the skip-unchanged registry, stored with the row's outcome. */
+  private rememberFor(job: Job, row: Row, cacheKey: string | undefined, outputs: Outputs): NonNullable<FinishRequest['remember']> {
+    const now = this.ctx.clock.now();
+    const cache = cacheKey && this.ctx.options.cacheTtlMs > 0 ? { key: cacheKey, entry: { outputs, expiresAt: now + this.ctx.options.cacheTtlMs } } : undefined;
+    return { ...(cache ? { cache } : {}), registry: { sheetKey: job.sheetKey, rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now } };
   }
 
   async checkFailureRate(job: Job): Promise<void> {

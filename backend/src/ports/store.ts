@@ -47,6 +47,14 @@ export interface FinishRequest {
   readonly leaseToken: number;
   readonly outcome: RowOutcome;
   readonly now: number;
+  /**
+   * With a `done` outcome: also store the result in the cross-job cache and the skip-unchanged registry, in the same
+   * step when the adapter can (one commit per finished row instead of three). Ignored when the lease is stale.
+   */
+  readonly remember?: {
+    readonly cache?: { readonly key: string; readonly entry: CacheEntry };
+    readonly registry?: RegistryEntry;
+  };
 }
 
 export interface DispatchRequest {

@@ -70,13 +70,33 @@ export class SqliteStore implements Store {
       const transaction = db.transaction(fn);
       return (...args: A) => transaction.immediate(...args);
     };
+    const putRegistryRow = (entry: RegistryEntry): void => {
+      assertTime('updatedAt', entry.updatedAt);
+      s.putRegistry.run({
+        sheetKey: entry.sheetKey,
+        rowId: entry.rowId,
+        inputHash: entry.inputHash,
+        configHash: entry.configHash,
+        outputs: JSON.stringify(entry.outputs),
+        updatedAt: entry.updatedAt,
+      });
+    };
     this.write = {
       createJob: immediate((job: NewJob, now: number) => createJob(s, job, now)),
       addRows: immediate((jobId: string, rows: readonly NewRow[]) => addRows(s, jobId, rows)),
       transitionJob: immediate((jobId: string, request: TransitionRequest) => transitionJob(s, jobId, request)),
       dispatchRows: immediate((request: DispatchRequest) => dispatchRows(s, request)),
       claimRow: immediate((request: ClaimRequest) => claimRow(s, request)),
-      finishRow: immediate((request: FinishRequest) => finishRow(s, request)),
+      finishRow: immediate((request: FinishRequest) => {
+        const recorded = finishRow(s, request);
+        // The cache and registry entries ride in the same commit: per row, one transaction instead of three.
+        if (recorded && request.remember) {
+          const { cache, registry } = request.remember;
+          if (cache) s.putCache.run(cache.key, JSON.stringify(cache.entry.outputs), cache.entry.expiresAt);
+          if (registry) putRegistryRow(registry);
+        }
+        return recorded;
+      }),
       expireLeases: immediate((jobId: string, now: number) => expireLeases(s, jobId, now)),
       undispatchStale: immediate((jobId: string, olderThan: number) => undispatchStale(s, jobId, olderThan)),
       requeueFailed: immediate((jobId: string) => requeueFailed(s, jobId)),
@@ -84,17 +104,7 @@ export class SqliteStore implements Store {
         for (const rowId of rowIds) s.markFlushed.run(jobId, rowId);
       }),
       putRegistry: immediate((entries: readonly RegistryEntry[]) => {
-        for (const entry of entries) {
-          assertTime('updatedAt', entry.updatedAt);
-          s.putRegistry.run({
-            sheetKey: entry.sheetKey,
-            rowId: entry.rowId,
-            inputHash: entry.inputHash,
-            configHash: entry.configHash,
-            outputs: JSON.stringify(entry.outputs),
-            updatedAt: entry.updatedAt,
-          });
-        }
+        for (const entry of entries) putRegistryRow(entry);
       }),
     };
     // A deferred (read) transaction gives the many point lookups one consistent snapshot.
