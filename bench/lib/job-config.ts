@@ -1,0 +1,13 @@
+// The one job every contender runs: three input columns, two output columns, gpt-4.1-mini.
+export const INPUTS = ['Brand', 'Website', 'Country'] as const;
+
+export const OUTPUTS = [
+  { name: 'Category', instruction: 'Main product category of the company' },
+  { name: 'Founded', instruction: 'Year the company was founded', type: 'number' },
+] as const;
+
+export const MODEL = 'gpt-4.1-mini';
+
+export function benchJobConfig(patch: { workers: number; budgetUsd: number; rpm?: number; tpm?: number }): Record<string, unknown> {
+  return { inputs: [...INPUTS], outputs: OUTPUTS.map((o) => ({ ...o })), model: MODEL, ...patch };
+}

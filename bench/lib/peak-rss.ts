@@ -1,0 +1,26 @@
+// This process's peak resident memory: the kernel's high-water mark, with a 100 ms sampler where /proc is missing.
+import { readFileSync } from 'node:fs';
+
+/** VmHWM from /proc/self/status in bytes, or undefined off Linux. */
+function kernelPeakBytes(): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts sampling at once; `peak()` is the larger of the sampled maximum and the kernel's mark. */
+export function startPeakRss(): { peak(): number; stop(): void } {
+  let sampled = process.memoryUsage().rss;
+  // Sampling alone can miss a spike between ticks; the kernel's mark cannot, so it wins whenever it exists.
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 100);
+  timer.unref();
+  return {
+    peak: () => Math.max(sampled, process.memoryUsage().rss, kernelPeakBytes() ?? 0),
+    stop: () => clearInterval(timer),
+  };
+}
