@@ -39,6 +39,19 @@ module.exports = {
       from: { path: '^local/' },
       to: { path: '^backend/src/(?!ports)' , dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'addon-imports-only-the-api-contract',
+      comment: 'the add-on runs in Apps Script: from the backend it may import only types of the HTTP API contract.',
+      severity: 'error',
+      from: { path: '^addon/' },
+      to: { path: ['^backend/', '^local/'], pathNot: '^backend/src/http/api-types\\.ts$' },
+    },
+    {
+      name: 'addon-api-contract-is-type-only',
+      severity: 'error',
+      from: { path: '^addon/' },
+      to: { path: '^backend/src/http/api-types\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true, dependencyTypesNot: ['type-only'] } },
   ],
   options: {

@@ -1,5 +1,5 @@
 // Jobs that start from a spreadsheet selection: preflight, proof of edit access, row anchoring, and who may act on a job.
-import type { Job } from '../ports/domain.js';
+import type { Job, JobConfig } from '../ports/domain.js';
 import type { SheetRef, SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
 import type { Engine, Estimate } from './engine.js';
@@ -68,19 +68,21 @@ export class SheetJobs {
   }
 
   /** Preflight (config, sheet access, proof), then anchor the rows in the sheet and start the job. */
+  private config(input: unknown): JobConfig {
+    try {
+      return parseJobConfig(input, this.limits);
+    } catch (error) {
+      throw new JobError('invalid_config', (error as Error).message);
+    }
+  }
+
   async start(request: StartSheetJobRequest, caller: Caller): Promise<Job> {
-    const config = (() => {
-      try {
-        return parseJobConfig(request.config, this.limits);
-      } catch (error) {
-        throw new JobError('invalid_config', (error as Error).message);
-      }
-    })();
+    const config = this.config(request.config);
     const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
     const { title } = await this.options.gateway.checkAccess(ref.spreadsheetId);
     await this.proveEditAccess(ref.spreadsheetId, request.proofNonce);
     const running = await this.activeJob(ref);
-    if (running) throw new JobError('job_state', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
+    if (running) throw new JobError('job_running', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
     const prepared = await this.options.gateway.prepareRows({
       ref,
       ranges: request.ranges,
@@ -100,7 +102,7 @@ export class SheetJobs {
 
   /** What a start would do — rows, unchanged rows, cost range — reading the selection without writing to the sheet. */
   async estimate(request: SheetSelection & { readonly config: unknown }): Promise<Estimate> {
-    const config = parseJobConfig(request.config, this.limits);
+    const config = this.config(request.config);
     const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
     await this.options.gateway.checkAccess(ref.spreadsheetId);
     const { rows } = await this.options.gateway.readRows({ ref, ranges: request.ranges, headerRow: request.headerRow, inputs: config.inputs, outputs: config.outputs.map((o) => o.name), maxRows: this.maxRows });

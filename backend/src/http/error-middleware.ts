@@ -11,6 +11,7 @@ import { TaskRequestError } from '../adapters/cloud-tasks/index.js';
 const JOB_STATUS: Record<JobErrorCode, number> = {
   job_not_found: 404,
   job_state: 409,
+  job_running: 409,
   invalid_config: 400,
   unknown_price: 400,
   too_many_rows: 413,

@@ -1,0 +1,70 @@
+// What the progress panel shows for a job, worked out from the API's JobView (pure, so it is tested without a page).
+import { eta, money, plural, rowsPerMinute } from '../src/format.js';
+import type { JobView } from '../src/sidebar-api.js';
+
+export interface ProgressModel {
+  /** 0–100, rows finished (done, cached, skipped, failed, cancelled) over all rows. */
+  readonly percent: number;
+  readonly headline: string;
+  readonly stats: readonly (readonly [label: string, value: string])[];
+  readonly errors: readonly (readonly [errorClass: string, count: number])[];
+  readonly active: boolean;
+  readonly canCancel: boolean;
+  readonly canRetryFailed: boolean;
+  readonly canResume: boolean;
+  /** A budget that would let a budget-paused job go on: the old one doubled, at least a cent above what is spent and reserved. */
+  readonly suggestedBudget: number | null;
+}
+
+const PAUSE_WORDS: Readonly<Record<string, string>> = {
+  budget: 'the budget is spent — raise it to go on',
+  auth: 'the model provider refused the API key',
+  quota: 'the model provider quota is used up',
+  failure_rate: 'too many rows were failing',
+  user: 'paused by a user',
+};
+
+function headline(job: JobView, finished: number): string {
+  const total = job.counts.total;
+  switch (job.status) {
+    case 'preparing':
+      return `Preparing ${plural(total, 'row')}…`;
+    case 'running':
+      return `Running: ${finished} of ${plural(total, 'row')} finished.`;
+    case 'paused':
+      return `Paused: ${PAUSE_WORDS[job.pauseReason ?? 'user'] ?? job.pauseReason ?? 'paused'}.`;
+    case 'cancelled':
+      return `Cancelled after ${finished} of ${plural(total, 'row')}.`;
+    case 'completed':
+      return job.counts.failed > 0 ? `Finished with ${plural(job.counts.failed, 'failed row')}.` : `Finished: all ${plural(total, 'row')} done.`;
+  }
+}
+
+export function progressModel(job: JobView): ProgressModel {
+  const c = job.counts;
+  const finished = c.done + c.skipped + c.failed + c.cancelled;
+  const percent = c.total === 0 ? 100 : Math.min(100, Math.round((finished / c.total) * 100));
+  const active = job.status === 'running' || job.status === 'preparing';
+  const budget = job.budgetUsd;
+  const committed = job.spentUsd + job.reservedUsd;
+  return {
+    percent,
+    headline: job.message && job.status === 'paused' ? `${headline(job, finished)} ${job.message}` : headline(job, finished),
+    stats: [
+      ['Done', c.cached > 0 ? `${c.done} (${c.cached} cached)` : String(c.done)],
+      ['Failed', String(c.failed)],
+      ['Skipped', String(c.skipped)],
+      ['Spent', budget === null ? money(job.spentUsd) : `${money(job.spentUsd)} of ${money(budget)}`],
+      ['Speed', rowsPerMinute(job.rowsPerMinute)],
+      ['Time left', active ? eta(job.etaMs) : '—'],
+    ],
+    errors: Object.entries(job.errorsByClass)
+      .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)
+      .sort((a, b) => b[1] - a[1]),
+    active,
+    canCancel: active || job.status === 'paused',
+    canRetryFailed: !active && c.failed > 0 && job.status !== 'cancelled',
+    canResume: job.status === 'paused',
+    suggestedBudget: job.status === 'paused' && job.pauseReason === 'budget' ? Math.max(Math.round((budget ?? 0) * 200) / 100, Math.ceil((committed + 0.01) * 100) / 100) : null,
+  };
+}

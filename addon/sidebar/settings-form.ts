@@ -1,0 +1,80 @@
+// The settings form: input columns from the header row, output columns, model, workers, budget, header row.
+import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
+import type { HeaderColumn } from '../src/sidebar-api.js';
+import { byId, clear, el } from './dom.js';
+import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { OutputEditor } from './output-editor.js';
+
+export class SettingsForm {
+  readonly form = byId<HTMLFormElement>('settings-form');
+  private readonly outputs: OutputEditor;
+  private header: readonly HeaderColumn[] = [];
+  /** The header row the column list was read from; the list says nothing about another row. */
+  private headerRow = 1;
+
+  constructor(onChange: () => void) {
+    this.outputs = new OutputEditor(byId<HTMLOListElement>('output-list'), onChange);
+    byId('add-output').addEventListener('click', () => this.outputs.add());
+    for (const id of ['model', 'workers', 'budgetUsd', 'headerRow']) byId(id).addEventListener('input', onChange);
+    byId('input-list').addEventListener('change', onChange);
+    const models = byId('model-options');
+    for (const m of MODELS) models.append(el('option', { value: m }));
+  }
+
+  /** Fills the form; columns chosen as inputs but no longer in the header stay listed (marked) so nothing is lost silently. */
+  set(settings: Settings, header: readonly HeaderColumn[]): void {
+    this.header = header;
+    this.headerRow = settings.headerRow;
+    const list = byId('input-list');
+    clear(list);
+    const outputNames = new Set(settings.outputs.map((o) => o.name.toLowerCase()));
+    const columns = header.filter((h) => !outputNames.has(h.name.toLowerCase()) || settings.inputs.includes(h.name));
+    const missing = settings.inputs.filter((i) => !header.some((h) => h.name === i));
+    if (columns.length === 0 && missing.length === 0) list.append(el('p', { class: 'hint' }, 'The header row is empty: put column names in it first.'));
+    [...columns.map((h) => ({ name: h.name, note: h.column })), ...missing.map((name) => ({ name, note: 'not in header' }))].forEach((c, i) => {
+      const id = `input-${i}`;
+      list.append(
+        el(
+          'div',
+          { class: 'check' },
+          el('input', { type: 'checkbox', id, value: c.name, checked: settings.inputs.includes(c.name) }),
+          el('label', { for: id }, c.name, ' ', el('span', { class: 'hint' }, `(${c.note})`)),
+        ),
+      );
+    });
+    this.outputs.set(settings.outputs);
+    byId<HTMLInputElement>('model').value = settings.model;
+    byId<HTMLInputElement>('workers').value = Number.isFinite(settings.workers) ? String(settings.workers) : '';
+    byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
+    byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
+    clearFieldErrors(this.form);
+  }
+
+  read(): Settings {
+    const inputs = [...byId('input-list').querySelectorAll<HTMLInputElement>('input[type=checkbox]')].filter((c) => c.checked).map((c) => c.value);
+    return normalizeSettings({
+      inputs,
+      outputs: this.outputs.read(),
+      model: byId<HTMLInputElement>('model').value,
+      workers: byId<HTMLInputElement>('workers').value,
+      budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
+      headerRow: byId<HTMLInputElement>('headerRow').value,
+    });
+  }
+
+  /** Checks in the page first (instant feedback); the server checks again against the live header row. */
+  validate(): Settings | null {
+    const settings = this.read();
+    const errors = validateSettings(settings, settings.headerRow === this.headerRow ? this.header.map((h) => h.name) : undefined);
+    if (errors.length > 0) {
+      showFieldErrors(this.form, errors);
+      return null;
+    }
+    clearFieldErrors(this.form);
+    return settings;
+  }
+
+  showErrors(errors: Parameters<typeof showFieldErrors>[1]): void {
+    showFieldErrors(this.form, errors);
+  }
+}

@@ -1,0 +1,96 @@
+// Every sentence the add-on shows in an alert or returns to the sidebar, in one place (pure).
+import type { EstimateView, JobView, SelectionProblem } from './sidebar-api.js';
+import { money, moneyRange, plural } from './format.js';
+import { BACKEND_URL_PROPERTY } from './property-names.js';
+
+export const TITLE = 'Rowfill';
+
+export const SETUP_NEEDED =
+  `Rowfill is not connected to its backend yet. In the Apps Script editor open Project Settings → Script properties ` +
+  `and set ${BACKEND_URL_PROPERTY} to the backend's URL (for example https://rowfill-abc123-uc.a.run.app).`;
+
+export function selectionProblem(problem: SelectionProblem, headerRow: number): string {
+  switch (problem) {
+    case 'nothing_selected':
+      return 'Select the rows to enrich first: click a row number, then shift-click or Ctrl/⌘-click to add rows or ranges.';
+    case 'header_only':
+      return `Only the header row (row ${headerRow}) is selected. Select the data rows below it.`;
+    case 'empty_rows':
+      return 'The selected rows are empty: they are below the last row with data.';
+    case 'all_hidden':
+      return 'Every selected row is hidden or filtered out, and Rowfill skips hidden rows. Show them, or select visible rows.';
+    case 'too_fragmented':
+      return 'The selection is split into too many pieces (over 2,000 separate ranges). Select fewer, larger ranges.';
+  }
+}
+
+export function selectionLine(rows: number, hiddenSkipped: number): string {
+  const hidden = hiddenSkipped > 0 ? ` (${plural(hiddenSkipped, 'hidden row')} left out)` : '';
+  return `${plural(rows, 'row')} selected${hidden}.`;
+}
+
+export const NO_SETTINGS = 'Rowfill does not know what to fill in on this sheet yet. Choose input and output columns in the sidebar (opening it now), then try again.';
+
+export function invalidSettings(problems: readonly string[]): string {
+  return `The sheet's Rowfill settings need fixing in the sidebar (opening it now):\n• ${problems.join('\n• ')}`;
+}
+
+export function unreachable(url: string, detail: string): string {
+  return `Rowfill's backend at ${url} cannot be reached right now (${detail}). Check your connection and the ${BACKEND_URL_PROPERTY} script property, then try again.`;
+}
+
+export function progressLine(job: JobView): string {
+  const c = job.counts;
+  return `${c.done + c.skipped} of ${plural(c.total, 'row')} done${c.failed > 0 ? `, ${c.failed} failed` : ''}`;
+}
+
+export function alreadyRunning(job: JobView | null): string {
+  const where = job ? ` (${progressLine(job)})` : '';
+  return `A Rowfill job is already running on this sheet${where}. Wait for it to finish, or use Extensions → Rowfill → Cancel running job.`;
+}
+
+/** Rows a start would touch: all but those skipped as unchanged (cached answers are still written). */
+export function rowsToEnrich(estimate: EstimateView): number {
+  return estimate.rows - estimate.skippedUnchanged;
+}
+
+export function confirmStart(estimate: EstimateView, budgetUsd: number): string {
+  const lines = [`Enrich ${plural(rowsToEnrich(estimate), 'row')} with ${estimate.model}?`];
+  if (estimate.skippedUnchanged > 0) lines.push(`${plural(estimate.skippedUnchanged, 'row')} unchanged since the last run will be skipped.`);
+  if (estimate.reused > 0) lines.push(`${plural(estimate.reused, 'row')} already answered before will be filled from the cache at no cost.`);
+  if (estimate.invalid > 0) lines.push(`${plural(estimate.invalid, 'row')} cannot run (empty inputs) and will be marked failed.`);
+  lines.push(estimate.priced ? `Estimated cost: ${moneyRange(estimate.costLowUsd, estimate.costHighUsd)} (at most ${money(estimate.worstCaseUsd)}).` : 'This model has no known price; cost cannot be estimated.');
+  lines.push(`Budget: ${money(budgetUsd)}${estimate.priced && estimate.costHighUsd > budgetUsd ? ' — below the estimate, so the job will pause when it is spent; raise it in the sidebar to resume.' : '.'}`);
+  if (estimate.simulated) lines.push('The backend is using a simulated model: answers are made up, nothing is spent.');
+  return lines.join('\n');
+}
+
+export function started(job: JobView): string {
+  return `Rowfill is enriching ${plural(job.counts.total, 'row')}. Watch the status column, or the sidebar for progress.`;
+}
+
+export const NO_JOB = 'No Rowfill job has run on this sheet yet.';
+export const CANCELLED_NO_RERUN = 'The latest job on this sheet was cancelled, so its rows cannot be re-run. Select the rows and choose Enrich selected rows to start again.';
+export const NOT_RUNNING = 'No Rowfill job is running on this sheet.';
+
+export function noFailedRows(job: JobView): string {
+  return `The latest job on this sheet has no failed rows (${progressLine(job)}).`;
+}
+
+export function requeued(n: number): string {
+  return n === 0 ? 'There were no failed rows to re-run.' : `Re-running ${plural(n, 'failed row')}.`;
+}
+
+export function cancelled(job: JobView): string {
+  return `Cancelled. Nothing more will be spent (${progressLine(job)}, ${money(job.spentUsd)} spent).`;
+}
+
+export function notShared(serviceAccount: string | null): string {
+  return serviceAccount
+    ? `Rowfill cannot open this spreadsheet yet. Share it with ${serviceAccount} as an editor (Share → add that address → Editor), then check again.`
+    : 'Rowfill cannot open this spreadsheet yet. Share it as an editor with the service account your administrator gave you, then check again.';
+}
+
+export function shared(serviceAccount: string | null): string {
+  return serviceAccount ? `Rowfill can open this spreadsheet (shared with ${serviceAccount}).` : 'Rowfill can open this spreadsheet.';
+}

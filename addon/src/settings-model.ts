@@ -1,0 +1,161 @@
+// A sheet's Rowfill settings: their shape, defaults and validation, shared by the add-on and the sidebar (pure, no Apps Script).
+
+export const OUTPUT_TYPES = ['text', 'number', 'boolean', 'url', 'enum'] as const;
+export type OutputType = (typeof OUTPUT_TYPES)[number];
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly instruction: string;
+  readonly type: OutputType;
+  /** The allowed answers when `type` is `enum`; empty otherwise. */
+  readonly options: readonly string[];
+}
+
+export interface Settings {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly OutputColumn[];
+  readonly model: string;
+  readonly workers: number;
+  readonly budgetUsd: number;
+  /** The row holding column names; rows at or above it are never sent. */
+  readonly headerRow: number;
+}
+
+export interface FieldError {
+  /** `inputs`, `outputs.2.name`, `workers`…: the sidebar puts the message next to that field. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The backend's own caps (backend/src/engine/job-config.ts); checking them here saves a round trip, the server still decides. */
+export const LIMITS = {
+  minWorkers: 1,
+  maxWorkers: 50,
+  maxBudgetUsd: 10_000,
+  maxInputs: 50,
+  maxOutputs: 30,
+  maxNameChars: 200,
+  maxInstructionChars: 2000,
+  maxOptions: 100,
+  maxHeaderRow: 10_000,
+} as const;
+
+export const MODELS = ['gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4.1', 'gpt-4o-mini', 'gpt-4o', 'gpt-5-mini', 'gpt-5-nano', 'gpt-5'] as const;
+
+/** Columns Rowfill itself writes; an output with one of these names would fight the status and id columns. */
+export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status'] as const;
+
+export const DEFAULT_SETTINGS: Settings = {
+  inputs: [],
+  outputs: [],
+  model: 'gpt-4.1-mini',
+  workers: 8,
+  budgetUsd: 1,
+  headerRow: 1,
+};
+
+export const TYPE_LABELS: Readonly<Record<OutputType, string>> = {
+  text: 'Text',
+  number: 'Number',
+  boolean: 'Yes / no',
+  url: 'URL',
+  enum: 'One of a list',
+};
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return Number.NaN;
+}
+
+function isOutputType(value: string): value is OutputType {
+  return (OUTPUT_TYPES as readonly string[]).includes(value);
+}
+
+/** Splits an options field typed as `budget, mid-range | premium` or one per line. */
+export function parseOptions(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.map(text) : text(value).split(/[,|\n]/);
+  const seen = new Set<string>();
+  return list.map((o) => o.trim()).filter((o) => o !== '' && !seen.has(o) && (seen.add(o), true));
+}
+
+function normalizeOutput(raw: unknown): OutputColumn {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const type = text(o.type);
+  const kind: OutputType = isOutputType(type) ? type : 'text';
+  return { name: text(o.name), instruction: text(o.instruction), type: kind, options: kind === 'enum' ? parseOptions(o.options) : [] };
+}
+
+/** Trims and coerces what a form or a stored property holds into Settings, without judging it. */
+export function normalizeSettings(raw: unknown): Settings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const inputs = Array.isArray(s.inputs) ? s.inputs.map(text).filter((i) => i !== '') : [];
+  return {
+    inputs: inputs.filter((name, i) => inputs.indexOf(name) === i),
+    outputs: Array.isArray(s.outputs) ? s.outputs.map(normalizeOutput) : [],
+    model: text(s.model) || DEFAULT_SETTINGS.model,
+    workers: numberOf(s.workers),
+    budgetUsd: numberOf(s.budgetUsd),
+    headerRow: s.headerRow === undefined ? DEFAULT_SETTINGS.headerRow : numberOf(s.headerRow),
+  };
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Every problem with the settings, each tied to its field. `header` (the sheet's column names), when given, also
+ * checks that each input column exists.
+ */
+export function validateSettings(settings: Settings, header?: readonly string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (field: string, message: string) => errors.push({ field, message });
+  if (settings.inputs.length === 0) add('inputs', 'Choose at least one input column.');
+  if (settings.inputs.length > LIMITS.maxInputs) add('inputs', `Choose at most ${LIMITS.maxInputs} input columns.`);
+  if (header) {
+    const missing = settings.inputs.filter((i) => !header.some((h) => same(h, i)));
+    if (missing.length > 0) add('inputs', `Not in the header row: ${missing.join(', ')}.`);
+  }
+  if (settings.outputs.length === 0) add('outputs', 'Add at least one output column.');
+  if (settings.outputs.length > LIMITS.maxOutputs) add('outputs', `Use at most ${LIMITS.maxOutputs} output columns.`);
+  settings.outputs.forEach((o, i) => {
+    const at = `outputs.${i}`;
+    if (o.name === '') add(`${at}.name`, 'Give the column a name.');
+    else if (o.name.length > LIMITS.maxNameChars) add(`${at}.name`, `Use at most ${LIMITS.maxNameChars} characters.`);
+    else if (RESERVED_COLUMNS.some((r) => same(r, o.name))) add(`${at}.name`, `"${o.name}" is Rowfill's own column; pick another name.`);
+    else if (settings.inputs.some((input) => same(input, o.name))) add(`${at}.name`, `"${o.name}" is also an input column.`);
+    else if (settings.outputs.findIndex((other) => same(other.name, o.name)) < i) add(`${at}.name`, `"${o.name}" is named twice.`);
+    if (o.instruction === '') add(`${at}.instruction`, 'Say what the model should write here.');
+    else if (o.instruction.length > LIMITS.maxInstructionChars) add(`${at}.instruction`, `Use at most ${LIMITS.maxInstructionChars} characters.`);
+    if (o.type === 'enum' && o.options.length < 2) add(`${at}.options`, 'List at least two options, separated by commas.');
+    if (o.options.length > LIMITS.maxOptions) add(`${at}.options`, `List at most ${LIMITS.maxOptions} options.`);
+  });
+  if (settings.model === '') add('model', 'Choose a model.');
+  if (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers) {
+    add('workers', `Workers must be a whole number from ${LIMITS.minWorkers} to ${LIMITS.maxWorkers}.`);
+  }
+  if (!Number.isFinite(settings.budgetUsd) || settings.budgetUsd <= 0) add('budgetUsd', 'The budget must be more than $0.');
+  else if (settings.budgetUsd > LIMITS.maxBudgetUsd) add('budgetUsd', `The budget can be at most $${LIMITS.maxBudgetUsd}.`);
+  if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1 || settings.headerRow > LIMITS.maxHeaderRow) {
+    add('headerRow', 'The header row must be a row number, 1 or more.');
+  }
+  return errors;
+}
+
+/** The `config` of a job or estimate request (backend/src/engine/job-config.ts). */
+export function toJobConfig(settings: Settings): Record<string, unknown> {
+  return {
+    inputs: [...settings.inputs],
+    outputs: settings.outputs.map((o) =>
+      o.type === 'enum' ? { name: o.name, instruction: o.instruction, type: o.type, options: [...o.options] } : { name: o.name, instruction: o.instruction, type: o.type },
+    ),
+    model: settings.model,
+    workers: settings.workers,
+    budgetUsd: settings.budgetUsd,
+  };
+}

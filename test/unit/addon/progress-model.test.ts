@@ -1,0 +1,65 @@
+// The sidebar's progress panel worked out from a JobView: percent, stats, errors by class, and which buttons show.
+import { describe, expect, it } from 'vitest';
+import type { JobView } from '../../../backend/src/http/api-types.js';
+import { progressModel } from '../../../addon/sidebar/progress-model.js';
+
+function job(patch: Partial<Omit<JobView, 'counts'>> & { counts?: Partial<JobView['counts']> } = {}): JobView {
+  const { counts, ...rest } = patch;
+  return {
+    id: 'job_1',
+    status: 'running',
+    pauseReason: null,
+    message: null,
+    simulated: false,
+    model: 'gpt-4.1-mini',
+    workers: 8,
+    budgetUsd: 0.5,
+    spentUsd: 0.1234,
+    reservedUsd: 0.01,
+    counts: { total: 100, queued: 40, running: 8, done: 45, cached: 5, failed: 4, skipped: 3, cancelled: 0, ...counts },
+    errorsByClass: { rate_limit: 1, content_filter: 3 },
+    rowsPerMinute: 42.4,
+    etaMs: 5 * 60_000,
+    spreadsheetId: 'sheet',
+    sheetId: 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: null,
+    ...rest,
+  };
+}
+
+describe('progress model', () => {
+  it('shows a running job: percent of finished rows, counts, spend against budget, speed, ETA, errors largest first', () => {
+    const model = progressModel(job());
+    expect(model.percent).toBe(52);
+    expect(model.headline).toBe('Running: 52 of 100 rows finished.');
+    expect(model.stats).toEqual([
+      ['Done', '45 (5 cached)'],
+      ['Failed', '4'],
+      ['Skipped', '3'],
+      ['Spent', '$0.12 of $0.50'],
+      ['Speed', '42 rows/min'],
+      ['Time left', 'about 5 min'],
+    ]);
+    expect(model.errors).toEqual([
+      ['content_filter', 3],
+      ['rate_limit', 1],
+    ]);
+    expect(model).toMatchObject({ active: true, canCancel: true, canRetryFailed: false, canResume: false, suggestedBudget: null });
+  });
+
+  it('offers a raised budget when the job paused at its budget', () => {
+    const model = progressModel(job({ status: 'paused', pauseReason: 'budget', spentUsd: 0.49, reservedUsd: 0.01 }));
+    expect(model.headline).toBe('Paused: the budget is spent — raise it to go on.');
+    expect(model).toMatchObject({ active: false, canCancel: true, canResume: true, canRetryFailed: true, suggestedBudget: 1 });
+  });
+
+  it('offers re-running failed rows once a job finished with failures, and nothing after a cancel', () => {
+    const done = progressModel(job({ status: 'completed', counts: { queued: 0, running: 0, done: 93 } }));
+    expect(done).toMatchObject({ percent: 100, headline: 'Finished with 4 failed rows.', canRetryFailed: true, canCancel: false });
+    expect(done.stats.find(([label]) => label === 'Time left')?.[1]).toBe('—');
+    const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 40, done: 53 } }));
+    expect(cancelled).toMatchObject({ canRetryFailed: false, canCancel: false, canResume: false });
+  });
+});
