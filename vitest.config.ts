@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/setup/firestore-emulator.ts'],
     reporters: process.env.ROWFILL_TEST_JSON ? ['default', ['json', { outputFile: process.env.ROWFILL_TEST_JSON }]] : ['default'],
   },
 });

@@ -31,7 +31,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('firestoreEmulatorHost', preset);
     return () => Promise.resolve();
   }
-  const { testFiles } = await project.globTestFiles(project.config.filters);
+  // The run's file filters (`vitest run test/unit …`) are not public API yet; without them every file counts.
+  const filters = (project.vitest as unknown as { readonly filenamePattern?: string[] }).filenamePattern ?? project.config.filters;
+  const { testFiles } = await project.globTestFiles(filters);
   if (!testFiles.some((file) => /[\\/](contract|e2e)[\\/].*firestore[^\\/]*\.test\.ts$/i.test(file))) {
     project.provide('firestoreEmulatorHost', undefined);
     return () => Promise.resolve();

@@ -1,6 +1,6 @@
 // Budget-lease arithmetic: top-ups cover the need and shrink as the pool drains; rebalances are exact.
 import { describe, expect, it } from 'vitest';
-import { allowance, normalize, rebalance, topUp } from '../../../../backend/src/adapters/firestore/budget.js';
+import { allowance, freeBudget, gather, normalize, topUp, transferFrom } from '../../../../backend/src/adapters/firestore/budget.js';
 
 const shard = (grantNanos: number, spentNanos: number, reservedNanos: number) => ({ grantNanos, spentNanos, reservedNanos });
 
@@ -25,16 +25,23 @@ describe('budget leases', () => {
     }
   });
 
-  it('rebalance takes idle allowance back and refuses exactly when the reservation does not fit', () => {
+  it('free budget is the pool plus every allowance; gathering takes from the richest shards first', () => {
     const shards = [shard(50, 10, 0), shard(40, 0, 30), shard(10, 10, 0)];
-    // committed 10 + 30 + 10 = 50 of 100: 50 free.
-    expect(rebalance(shards, 100, 2, 51)).toBeUndefined();
-    const plan = rebalance(shards, 100, 2, 50)!;
-    expect(plan.grants).toEqual([10, 30, 60]);
-    expect(plan.granted).toBe(100);
-    const small = rebalance(shards, 100, 0, 1)!;
-    expect(small.grants).toEqual([10 + 8, 30, 10]);
-    expect(small.granted).toBeLessThanOrEqual(100);
+    // granted 100 of 120: 20 in the pool, allowances 40 + 10 + 0.
+    expect(freeBudget(shards, 120, 100)).toBe(70);
+    expect(gather(shards, 2, 45)).toEqual({ takes: [{ shard: 0, amount: 40 }, { shard: 1, amount: 5 }], covered: true });
+    expect(gather(shards, 2, 55)).toEqual({ takes: [{ shard: 0, amount: 40 }, { shard: 1, amount: 10 }], covered: false });
+    expect(gather(shards, 0, 5)).toEqual({ takes: [{ shard: 1, amount: 5 }], covered: true });
+  });
+
+  it('a transfer takes from a shard whose idle allowance covers the need: half of it, at least the need', () => {
+    const shards = [shard(10, 10, 0), shard(50, 10, 10), shard(100, 0, 20)];
+    expect(transferFrom(shards, 0, 5, 0)).toEqual({ shard: 1, amount: 15 });
+    expect(transferFrom(shards, 0, 5, 0.99)).toEqual({ shard: 2, amount: 40 });
+    expect(transferFrom(shards, 0, 70, 0)).toEqual({ shard: 2, amount: 70 });
+    expect(transferFrom(shards, 0, 81, 0.5)).toBeUndefined();
+    expect(transferFrom(shards, 2, 20, 0.5)).toEqual({ shard: 1, amount: 20 });
+    expect(transferFrom([shard(5, 0, 0)], 0, 1, 0)).toBeUndefined();
   });
 
   it('normalize leaves every shard with zero allowance, covering an overrun', () => {

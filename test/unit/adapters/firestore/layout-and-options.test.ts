@@ -27,7 +27,7 @@ describe('document ids', () => {
 });
 
 describe('FirestoreStore options', () => {
-  const make = (options: Partial<FirestoreStoreOptions>) => () => new FirestoreStore({ firestore, rootPath: 'rowfill/test', ...options } as FirestoreStoreOptions);
+  const make = (options: Partial<FirestoreStoreOptions>) => () => new FirestoreStore({ firestore, rootPath: 'rowfill/test', ...options });
 
   it('refuses bad options with exact messages', () => {
     expect(make({ firestore: {} as Firestore })).toThrow('FirestoreStore: options.firestore must be a Firestore client');

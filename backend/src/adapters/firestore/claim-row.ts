@@ -1,0 +1,150 @@
+// claimRow: leases a dispatched row and reserves its worst-case cost from its counter shard's budget allowance.
+import type { DocumentSnapshot } from '@google-cloud/firestore';
+import type { ClaimRequest, ClaimResult } from '../../ports/store.js';
+import type { Take } from './budget.js';
+import { allowance, freeBudget, gather, topUp, transferFrom } from './budget.js';
+import type { StoreContext } from './context.js';
+import { applyDelta } from './counters.js';
+import { shardOf } from './layout.js';
+import { read, toRow } from './mappers.js';
+import { usdToNanos } from './money.js';
+import type { Attempt } from './occ.js';
+import type { CounterDoc, RowDoc } from './records.js';
+import { withDerived } from './records.js';
+import { assertPositive, assertTime } from './validate.js';
+
+const NOT_CLAIMABLE: ClaimResult = { ok: false, reason: 'not_claimable' };
+const JOB_NOT_RUNNING: ClaimResult = { ok: false, reason: 'job_not_running' };
+const OVER_BUDGET: ClaimResult = { ok: false, reason: 'budget' };
+/** The shard's allowance is too small: the claim has to look at the whole budget. */
+const DRY = Symbol('dry');
+
+/**
+ * The common case touches two documents — the row and its counter shard — and nothing shared by the whole job. When
+ * the shard's allowance runs dry, the claim reads the pool and every shard at one instant: it answers `budget` only
+ * if spent + reserved + reserveUsd really exceeds the budget then; otherwise it takes the allowance from another
+ * shard that sits on idle allowance, else a chunk from the pool, else from both.
+ */
+export async function claimRow(ctx: StoreContext, request: ClaimRequest): Promise<ClaimResult> {
+  assertTime('now', request.now);
+  assertPositive('leaseMs', request.leaseMs);
+  const reserve = usdToNanos(request.reserveUsd, 'reserveUsd');
+  const guess = shardOf(request.rowId, ctx.counterShards);
+  const fast = await ctx.mutex.run(`counter:${request.jobId}:${guess}`, () =>
+    ctx.occ('claimRow', async (attempt) => {
+      const [rowSnapshot, shardSnapshot] = await readRowAndShard(ctx, attempt, request.jobId, request.rowId, guess);
+      const checked = check(request, read.row(rowSnapshot), read.counter(shardSnapshot));
+      if (checked.result !== undefined) return checked.result;
+      const { row, shard } = checked;
+      if (shard.budgetNanos !== null && allowance(shard) < reserve) return DRY;
+      return claim(attempt, request, rowSnapshot, row, shardSnapshot, shard, reserve, 0);
+    }),
+  );
+  if (fast !== DRY) return fast;
+  // First without taking turns: a refusal (the common answer once a budget is used up) writes nothing and needs no
+  // turn. Claims that move allowance then take turns in this process: they would mostly race for the same donors.
+  const verdict = await ctx.occ('claimRow (budget)', (attempt) => throughBudget(ctx, attempt, request, reserve, guess, false));
+  if (verdict !== MOVE) return verdict;
+  return ctx.mutex.run(`budget:${request.jobId}`, async () => {
+    const result = await ctx.occ('claimRow (budget)', (attempt) => throughBudget(ctx, attempt, request, reserve, guess, true));
+    if (result === MOVE) throw new Error('claimRow: moving allowance was refused while holding the budget turn');
+    return result;
+  });
+}
+
+/** The answer moves allowance between shards or from the pool; run again holding the job's budget turn. */
+const MOVE = Symbol('move allowance');
+
+/**
+ * The slow path: one consistent snapshot of the job, the row, the pool and every shard, pinned only as far as the
+ * decision needs (row and own shard for any claim; the shards it takes from; the pool when it takes from it).
+ */
+async function throughBudget(ctx: StoreContext, attempt: Attempt, request: ClaimRequest, reserve: number, guess: number, mayMove: boolean): Promise<ClaimResult | typeof MOVE> {
+  const { layout } = ctx;
+  const snapshot = async (count: number) =>
+    attempt.getAll([layout.job(request.jobId), layout.row(request.jobId, request.rowId), layout.pool(request.jobId), ...Array.from({ length: count }, (_, k) => layout.counter(request.jobId, k))], { pin: false });
+  let all = await snapshot(ctx.counterShards);
+  const shards = read.job(all[0]!)?.counterShards ?? ctx.counterShards;
+  if (shards !== ctx.counterShards) all = await snapshot(shards);
+  const [, rowSnapshot, poolSnapshot, ...counterSnapshots] = all;
+  const row = read.row(rowSnapshot!);
+  const own = row?.shard ?? guess;
+  const shardSnapshot = counterSnapshots[own];
+  const checked = check(request, row, shardSnapshot === undefined ? undefined : read.counter(shardSnapshot));
+  if (checked.result !== undefined) return checked.result;
+  const { shard } = checked;
+  attempt.pin(rowSnapshot!.ref);
+  attempt.pin(shardSnapshot!.ref);
+  const budget = shard.budgetNanos;
+  // Someone topped this shard up meanwhile (or the budget was lifted): an ordinary claim after all.
+  if (budget === null || allowance(shard) >= reserve) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, 0);
+  const counters = counterSnapshots.map((snapshot) => read.counter(snapshot)!);
+  const granted = (poolSnapshot!.data() as { grantedNanos: number }).grantedNanos;
+  // No commit: the refusal rests on one consistent snapshot of the pool and every shard.
+  if (freeBudget(counters, budget, granted) < reserve) return OVER_BUDGET;
+  if (!mayMove) return MOVE;
+  const need = reserve - allowance(shard);
+  const take = (takes: readonly Take[]): number => {
+    for (const { shard: k, amount } of takes) {
+      attempt.pin(counterSnapshots[k]!.ref);
+      attempt.update(counterSnapshots[k]!.ref, { grantNanos: counters[k]!.grantNanos - amount });
+    }
+    return takes.reduce((sum, t) => sum + t.amount, 0);
+  };
+  // Allowance left idle in another shard (reserved, then not all spent) moves over directly, leaving the pool alone.
+  const donor = transferFrom(counters, own, need, Math.random());
+  if (donor !== undefined) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, take([donor]));
+  const extra = topUp(reserve, allowance(shard), budget - granted, shards);
+  const gathered = gather(counters, own, need);
+  if (extra === 0 && gathered.covered) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, take(gathered.takes));
+  attempt.pin(poolSnapshot!.ref);
+  if (extra > 0) {
+    attempt.update(poolSnapshot!.ref, { grantedNanos: granted + extra });
+    return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, extra);
+  }
+  // Neither the pool nor the other shards alone cover it, together they do (freeBudget said so): all of both.
+  const fromShards = take(gathered.takes);
+  const fromPool = need - fromShards;
+  attempt.update(poolSnapshot!.ref, { grantedNanos: granted + fromPool });
+  return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, fromShards + fromPool);
+}
+
+/** The row and its counter shard in one snapshot; a job made with another shard count costs one more read. */
+async function readRowAndShard(ctx: StoreContext, attempt: Attempt, jobId: string, rowId: string, guess: number): Promise<[DocumentSnapshot, DocumentSnapshot]> {
+  const [rowSnapshot, shardSnapshot] = await attempt.getAll([ctx.layout.row(jobId, rowId), ctx.layout.counter(jobId, guess)], { pin: false });
+  const row = read.row(rowSnapshot!);
+  if (row === undefined || row.shard === guess) {
+    attempt.pin(rowSnapshot!.ref);
+    attempt.pin(shardSnapshot!.ref);
+    return [rowSnapshot!, shardSnapshot!];
+  }
+  const [own] = await attempt.getAll([ctx.layout.counter(jobId, row.shard)]);
+  attempt.pin(rowSnapshot!.ref);
+  return [rowSnapshot!, own!];
+}
+
+type Checked = { readonly result: ClaimResult; readonly row?: undefined; readonly shard?: undefined } | { readonly result?: undefined; readonly row: RowDoc; readonly shard: CounterDoc };
+
+/** The same checks, in the same order, as the SQLite store: job, then row, then retry time. */
+function check(request: ClaimRequest, row: RowDoc | undefined, shard: CounterDoc | undefined): Checked {
+  if (shard === undefined) return { result: NOT_CLAIMABLE };
+  if (shard.status !== 'running') return { result: JOB_NOT_RUNNING };
+  if (row === undefined || row.status !== 'queued' || !row.dispatched || row.dispatchSeq !== request.dispatchSeq) return { result: NOT_CLAIMABLE };
+  if (row.nextAttemptAt > request.now) return { result: { ok: false, reason: 'not_yet', retryAt: row.nextAttemptAt } };
+  return { row, shard };
+}
+
+function claim(attempt: Attempt, request: ClaimRequest, rowSnapshot: DocumentSnapshot, row: RowDoc, shardSnapshot: DocumentSnapshot, shard: CounterDoc, reserve: number, extraGrant: number): ClaimResult {
+  const next = withDerived({
+    ...row,
+    status: 'running',
+    attempt: row.attempt + 1,
+    leaseUntil: request.now + request.leaseMs,
+    // The lease token is a per-row sequence that only grows, so a token from any earlier claim never matches again.
+    leaseSeq: row.leaseSeq + 1,
+    reservedNanos: reserve,
+  });
+  attempt.update(rowSnapshot.ref, next);
+  attempt.update(shardSnapshot.ref, applyDelta(shard, { queued: -1, running: 1, reservedNanos: reserve, grantNanos: extraGrant }, request.now));
+  return { ok: true, row: toRow(request.jobId, next), leaseToken: next.leaseSeq };
+}

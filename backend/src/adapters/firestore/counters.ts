@@ -1,0 +1,82 @@
+// Counter-shard arithmetic: the change one row step makes to its shard, and the job-wide sums over all shards.
+import type { ErrorClass } from '../../ports/domain.js';
+import type { CounterDoc, CounterFields } from './records.js';
+import { ZERO_COUNTERS } from './records.js';
+
+/** How much each counter moves; omitted fields move by zero. Money is nano-dollars. */
+export interface CounterDelta {
+  readonly total?: number;
+  readonly queued?: number;
+  readonly running?: number;
+  readonly done?: number;
+  readonly cached?: number;
+  readonly failed?: number;
+  readonly skipped?: number;
+  readonly cancelled?: number;
+  readonly spentNanos?: number;
+  readonly reservedNanos?: number;
+  readonly grantNanos?: number;
+  readonly released?: number;
+  readonly errors?: Readonly<Partial<Record<ErrorClass, number>>>;
+  readonly retries?: Readonly<Partial<Record<ErrorClass, number>>>;
+}
+
+const NUMERIC = ['total', 'queued', 'running', 'done', 'cached', 'failed', 'skipped', 'cancelled', 'spentNanos', 'reservedNanos', 'grantNanos', 'released'] as const;
+
+/** The shard after `delta`; `now` (when the step has one) becomes its updatedAt, as in the SQLite store. */
+export function applyDelta(shard: CounterDoc, delta: CounterDelta, now: number | null): CounterDoc {
+  const next: Record<string, unknown> = { ...shard };
+  for (const field of NUMERIC) next[field] = shard[field] + (delta[field] ?? 0);
+  next.errors = addClasses(shard.errors, delta.errors);
+  next.retries = addClasses(shard.retries, delta.retries);
+  if (now !== null) next.updatedAt = now;
+  return next as unknown as CounterDoc;
+}
+
+/** Adds two deltas field by field (several rows of one batch landing on the same shard). */
+export function addDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
+  const sum: Record<string, unknown> = {};
+  for (const field of NUMERIC) sum[field] = (a[field] ?? 0) + (b[field] ?? 0);
+  sum.errors = addClasses(a.errors ?? {}, b.errors);
+  sum.retries = addClasses(a.retries ?? {}, b.retries);
+  return sum;
+}
+
+export interface CounterSums extends CounterFields {
+  /** The latest row step's time over all shards (0: none). */
+  readonly updatedAt: number;
+}
+
+export function sumShards(shards: readonly CounterDoc[]): CounterSums {
+  const sum: Record<string, unknown> = { ...ZERO_COUNTERS, updatedAt: 0 };
+  let errors: Record<string, number> = {};
+  let retries: Record<string, number> = {};
+  for (const shard of shards) {
+    for (const field of NUMERIC) sum[field] = (sum[field] as number) + shard[field];
+    errors = addClasses(errors, shard.errors);
+    retries = addClasses(retries, shard.retries);
+    sum.updatedAt = Math.max(sum.updatedAt as number, shard.updatedAt);
+  }
+  sum.errors = errors;
+  sum.retries = retries;
+  return sum as unknown as CounterSums;
+}
+
+/** Classes whose count is zero are dropped, so callers see only classes that matter now (failed rows re-queued). */
+export function positiveClasses(counts: Readonly<Record<string, number>>): Partial<Record<ErrorClass, number>> {
+  const result: Partial<Record<ErrorClass, number>> = {};
+  for (const [key, value] of Object.entries(counts)) if (value > 0) result[key as ErrorClass] = value;
+  return result;
+}
+
+function addClasses(base: Readonly<Record<string, number>>, delta: Readonly<Partial<Record<string, number>>> | undefined): Record<string, number> {
+  const result: Record<string, number> = { ...base };
+  if (delta === undefined) return result;
+  for (const [key, value] of Object.entries(delta)) {
+    if (value === undefined || value === 0) continue;
+    const next = (result[key] ?? 0) + value;
+    if (next === 0) delete result[key];
+    else result[key] = next;
+  }
+  return result;
+}

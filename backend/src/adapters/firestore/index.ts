@@ -1,0 +1,3 @@
+// The Firestore adapter's public face: the store and its options.
+export { FirestoreStore } from './firestore-store.js';
+export { FIRESTORE_STORE_DEFAULTS, type CommitTouch, type FirestoreStoreOptions } from './options.js';

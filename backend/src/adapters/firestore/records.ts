@@ -1,0 +1,141 @@
+// The stored shape of each document kind, exactly as the store writes it; every document carries `schema` (see occ.ts).
+import type { ErrorClass, JobStatus, PauseReason, RowStatus } from '../../ports/domain.js';
+
+/** Layout version. Also the one field every document has, which an optimistic commit rewrites unchanged to pin a read. */
+export const SCHEMA = 1;
+
+/** Set on a job while its queued rows still have to be undispatched (leaving running) or cancelled (entering cancelled). */
+export interface SettleMark {
+  readonly cancel: boolean;
+  /** When the transition happened: the cancelled rows' finishedAt. */
+  readonly at: number;
+}
+
+export interface JobDoc {
+  readonly schema: number;
+  readonly id: string;
+  readonly owner: string;
+  readonly sheetKey: string;
+  /** JSON, so the config round-trips exactly (undefined fields dropped, key order kept). */
+  readonly config: string;
+  readonly configHash: string;
+  readonly status: JobStatus;
+  readonly pauseReason: PauseReason | null;
+  readonly message: string | null;
+  readonly budgetNanos: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly runningSince: number;
+  readonly finishedAt: number | null;
+  readonly simulated: boolean;
+  readonly meta: string;
+  readonly settle: SettleMark | null;
+  readonly counterShards: number;
+  readonly windowShards: number;
+}
+
+/** The sums `counts()` and `getJob()` add up over a job's counter shards. */
+export interface CounterFields {
+  readonly total: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly done: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  readonly spentNanos: number;
+  readonly reservedNanos: number;
+  /** Budget handed to this shard; what it may still reserve is grant − spent − reserved. */
+  readonly grantNanos: number;
+  /** Rows that left the window (dispatched or running → anything else) through this shard. Only grows. */
+  readonly released: number;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly retries: Readonly<Record<string, number>>;
+}
+
+export interface CounterDoc extends CounterFields {
+  readonly schema: number;
+  /** Copies of the job's status and budget, so a claim reads and pins one small document instead of the job. */
+  readonly status: JobStatus;
+  readonly budgetNanos: number | null;
+  /** The `now` of the last row step through this shard (0: none yet). */
+  readonly updatedAt: number;
+}
+
+export interface WindowDoc {
+  readonly schema: number;
+  readonly status: JobStatus;
+  /** Rows given a window slot through this shard. Only grows; in flight = Σ dispatched − Σ released. */
+  readonly dispatched: number;
+}
+
+export interface PoolDoc {
+  readonly schema: number;
+  /** Σ grantNanos over the counter shards; budget − granted is what a dry shard may still top up from. */
+  readonly grantedNanos: number;
+}
+
+export interface RowDoc {
+  readonly schema: number;
+  readonly rowId: string;
+  readonly rowNumber: number;
+  readonly inputs: string;
+  readonly inputHash: string;
+  readonly status: RowStatus;
+  readonly dispatched: boolean;
+  readonly dispatchSeq: number;
+  readonly attempt: number;
+  readonly nextAttemptAt: number;
+  readonly leaseUntil: number | null;
+  /** Grows on every claim; the lease token. */
+  readonly leaseSeq: number;
+  readonly reservedNanos: number;
+  readonly outputs: string | null;
+  readonly cached: boolean;
+  readonly errorClass: ErrorClass | null;
+  readonly errorMessage: string | null;
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  readonly costNanos: number;
+  readonly flushed: boolean;
+  /** Derived: terminal and not flushed. Its own field so "what to write to the sheet next" is one indexed query. */
+  readonly pendingFlush: boolean;
+  readonly finishedAt: number | null;
+  /** The counter shard this row's steps update. */
+  readonly shard: number;
+}
+
+export interface CacheDoc {
+  readonly schema: number;
+  readonly key: string;
+  readonly outputs: string;
+  readonly expiresAt: number;
+}
+
+export interface RegistryDoc {
+  readonly schema: number;
+  readonly sheetKey: string;
+  readonly rowId: string;
+  readonly inputHash: string;
+  readonly configHash: string;
+  readonly outputs: string;
+  readonly updatedAt: number;
+}
+
+const TERMINAL: ReadonlySet<RowStatus> = new Set<RowStatus>(['done', 'failed', 'skipped', 'cancelled']);
+
+export function isTerminal(status: RowStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/** Every row write goes through here, so the derived field can never disagree with the ones it derives from. */
+export function withDerived(row: Omit<RowDoc, 'pendingFlush' | 'schema'>): RowDoc {
+  return { ...row, schema: SCHEMA, pendingFlush: isTerminal(row.status) && !row.flushed };
+}
+
+export const ZERO_COUNTERS: CounterFields = {
+  total: 0, queued: 0, running: 0, done: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0,
+  spentNanos: 0, reservedNanos: 0, grantNanos: 0, released: 0, errors: {}, retries: {},
+};

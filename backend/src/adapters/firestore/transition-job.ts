@@ -1,0 +1,95 @@
+// transitionJob: moves a job between states, copying status and budget to its shards, then settles its queued rows.
+import type { Job, JobStatus } from '../../ports/domain.js';
+import type { TransitionRequest } from '../../ports/store.js';
+import { normalize } from './budget.js';
+import type { StoreContext } from './context.js';
+import { sumShards } from './counters.js';
+import { read, toJob } from './mappers.js';
+import { usdToNanosOrNull } from './money.js';
+import type { CounterDoc, JobDoc, SettleMark } from './records.js';
+import { settle } from './settle.js';
+import { assertTime } from './validate.js';
+
+const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
+
+type Outcome = { readonly kind: 'absent' } | { readonly kind: 'busy' } | { readonly kind: 'moved'; readonly job: Job; readonly settle: boolean };
+
+/**
+ * Status and budget are copied into every counter and window shard in the same commit, and the claims and finishes
+ * that rely on them pin their shard (dispatches read the window shards under a transaction's locks): so a claim either
+ * lands before the pause (its row then runs on) or sees it — the serialization a single job row gives SQLite, without
+ * every claim touching the job document.
+ */
+export async function transitionJob(ctx: StoreContext, jobId: string, request: TransitionRequest): Promise<Job | undefined> {
+  assertTime('now', request.now);
+  if (!JOB_STATUSES.has(request.to)) throw new RangeError(`unknown job status ${String(request.to)}`);
+  const budget = request.budgetUsd === undefined ? undefined : usdToNanosOrNull(request.budgetUsd, 'budgetUsd');
+  // Many row tasks may decide to pause the same job at once: in this process they take turns, so the first moves it
+  // and the rest see it moved, instead of all racing for the job document.
+  return ctx.mutex.run(`transition:${jobId}`, () => transition(ctx, jobId, request, budget));
+}
+
+async function transition(ctx: StoreContext, jobId: string, request: TransitionRequest, budget: number | null | undefined): Promise<Job | undefined> {
+  const { layout } = ctx;
+  for (;;) {
+    // A previous transition's rows must be settled first: a resume must not find rows still holding old slots.
+    await settle(ctx, jobId);
+    const outcome = await ctx.occ<Outcome>('transitionJob', async (attempt) => {
+      const [jobSnapshot] = await attempt.getAll([layout.job(jobId)]);
+      const job = read.job(jobSnapshot!);
+      if (job === undefined || !request.from.includes(job.status)) return { kind: 'absent' };
+      if (job.settle !== null) return { kind: 'busy' };
+      const entering = job.status !== request.to;
+      const ends = request.to === 'completed' || request.to === 'cancelled';
+      // A job that is not running holds no window slots; entering cancelled also cancels its queued rows.
+      const mark: SettleMark | null = request.to === 'cancelled' ? { cancel: true, at: request.now } : request.to !== 'running' ? { cancel: false, at: request.now } : null;
+      const next: JobDoc = {
+        ...job,
+        status: request.to,
+        // A pause reason describes a pause: it goes when the job leaves `paused`, unless the caller sets one.
+        pauseReason: request.pauseReason !== undefined ? request.pauseReason : request.to === 'paused' ? job.pauseReason : null,
+        message: request.message !== undefined ? request.message : job.message,
+        budgetNanos: budget !== undefined ? budget : job.budgetNanos,
+        runningSince: request.to === 'running' && entering ? request.now : job.runningSince,
+        finishedAt: ends ? (entering ? request.now : job.finishedAt) : null,
+        updatedAt: request.now,
+        settle: mark,
+      };
+      const copy = next.status !== job.status || next.budgetNanos !== job.budgetNanos || budget !== undefined;
+      const regrant = copy && (budget !== undefined || (next.status === 'running' && next.budgetNanos !== null));
+      // The copies are written blind: a claim or finish that read the old status pins its shard and so loses to this
+      // commit, and one that landed first is simply ordered before it. Only new grants depend on the shards' money.
+      const counterSnapshots = await attempt.query(layout.counters(jobId), { pin: regrant });
+      let counters = counterSnapshots.map((snapshot) => read.counter(snapshot)!);
+      if (copy) {
+        const grants = regrant ? startingGrants(counters, next) : undefined;
+        counters = counters.map((counter, i): CounterDoc => ({ ...counter, status: next.status, budgetNanos: next.budgetNanos, grantNanos: grants?.[i] ?? counter.grantNanos }));
+        counterSnapshots.forEach((snapshot, i) => attempt.update(snapshot.ref, { status: next.status, budgetNanos: next.budgetNanos, grantNanos: counters[i]!.grantNanos }));
+        if (grants !== undefined) {
+          const [poolSnapshot] = await attempt.getAll([layout.pool(jobId)]);
+          attempt.update(poolSnapshot!.ref, { grantedNanos: grants.reduce((a, b) => a + b, 0) });
+        }
+        for (const snapshot of await attempt.query(layout.windows(jobId), { pin: false })) attempt.update(snapshot.ref, { status: next.status });
+      }
+      attempt.update(jobSnapshot!.ref, next);
+      return { kind: 'moved', job: toJob(next, sumShards(counters)), settle: mark !== null };
+    });
+    if (outcome.kind === 'busy') continue;
+    if (outcome.kind === 'absent') return undefined;
+    if (outcome.settle) await settle(ctx, jobId);
+    return outcome.job;
+  }
+}
+
+/**
+ * A new budget, or a start or resume with one, begins from a clean slate: every idle allowance goes back to the pool
+ * (which the budget then bounds), and a running job's shards each get a first share of what is free — so the first
+ * claims do not all queue on the pool at once.
+ */
+function startingGrants(counters: readonly CounterDoc[], job: JobDoc): number[] {
+  const grants = [...normalize(counters).grants];
+  if (job.status !== 'running' || job.budgetNanos === null) return grants;
+  const free = job.budgetNanos - grants.reduce((a, b) => a + b, 0);
+  const share = Math.floor(Math.max(0, free) / (2 * counters.length));
+  return grants.map((grant) => grant + share);
+}
