@@ -4,6 +4,7 @@ import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type
 import { detectFormat } from '../adapters/file-sheet/file-format.js';
 import { defaultOutPath } from '../adapters/file-sheet/out-path.js';
 import type { SourceRow } from '../engine/engine.js';
+import { rowStatusText } from '../engine/row-status-text.js';
 import type { Job, Row } from '../ports/domain.js';
 import type { Store } from '../ports/store.js';
 import type { RowSelection } from './row-selection.js';
@@ -61,22 +62,6 @@ export function assertOutFormat(source: FileSource, out: string): void {
   if (format !== source.table.format) {
     const kinds = source.table.format === 'csv' ? '.csv, .tsv or .txt' : '.xlsx';
     throw new UsageError(`--out ${out} must be the same kind of file as ${source.path} (${kinds})`);
-  }
-}
-
-/** The status a person reads in the sheet, as DESIGN §1 spells it. */
-export function rowStatusText(row: Row, job: Job): string {
-  switch (row.status) {
-    case 'done':
-      return row.cached ? 'done (cached)' : 'done';
-    case 'skipped':
-      return 'skipped (unchanged)';
-    case 'failed':
-      return `failed: ${row.errorClass ?? 'unknown'}`;
-    case 'queued':
-      return job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : 'queued';
-    default:
-      return row.status;
   }
 }
 

@@ -7,7 +7,7 @@ import type { StoreContext } from './context.js';
 import { applyDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read, toRow } from './mappers.js';
-import { usdToNanos } from './money.js';
+import { usdToNanos } from '../../engine/money.js';
 import type { Attempt } from './occ.js';
 import type { CounterDoc, RowDoc } from './records.js';
 import { withDerived } from './records.js';

@@ -3,7 +3,7 @@ import type { DocumentSnapshot } from '@google-cloud/firestore';
 import type { Job, JobConfig, JobCounts, Outputs, Row } from '../../ports/domain.js';
 import type { CounterSums } from './counters.js';
 import { positiveClasses } from './counters.js';
-import { nanosToUsd, nanosToUsdOrNull } from './money.js';
+import { nanosToUsd, nanosToUsdOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
 
 /** The part of the shard sums a Job shows. */

@@ -5,7 +5,7 @@ import { normalize } from './budget.js';
 import type { StoreContext } from './context.js';
 import { sumShards } from './counters.js';
 import { read, toJob } from './mappers.js';
-import { usdToNanosOrNull } from './money.js';
+import { usdToNanosOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, SettleMark } from './records.js';
 import { settle } from './settle.js';
 import { assertTime } from './validate.js';

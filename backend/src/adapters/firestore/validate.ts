@@ -1,6 +1,6 @@
 // Argument checks run before any read or write, so a bad number never reaches Firestore; messages match the SQLite store's.
 import type { Usage } from '../../ports/domain.js';
-import { usdToNanos } from './money.js';
+import { usdToNanos } from '../../engine/money.js';
 
 /** A point in time (epoch ms). */
 export function assertTime(name: string, value: number): void {

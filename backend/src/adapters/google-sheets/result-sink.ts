@@ -9,7 +9,7 @@ import { rangeStart } from './a1.js';
 import { apiFailure, engineError } from './api-errors.js';
 import { cellText, outputCell } from './cell-text.js';
 import { COLUMN_TAG_FILTER, ID_TAG, outputTag, STATUS_TAG, taggedColumns, type TaggedColumns } from './column-tags.js';
-import { rowStatusText } from './row-status.js';
+import { rowStatusText } from '../../engine/row-status-text.js';
 import { valueBlocks, type CellWrite } from './value-blocks.js';
 import type { WriteSpacer } from './write-spacer.js';
 

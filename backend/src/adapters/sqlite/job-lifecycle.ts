@@ -3,7 +3,7 @@ import type { ErrorClass, Job, JobStatus, NewRow } from '../../ports/domain.js';
 import type { NewJob, TransitionRequest } from '../../ports/store.js';
 import { applyCounters, bumpClass } from './counters.js';
 import { toJob } from './job-mapper.js';
-import { usdToNanosOrNull } from './money.js';
+import { usdToNanosOrNull } from '../../engine/money.js';
 import type { Statements } from './statements.js';
 import { assertCount, assertTime } from './validate.js';
 

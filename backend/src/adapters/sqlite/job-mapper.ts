@@ -1,6 +1,6 @@
 // Turns a `store_jobs` record into the port's Job and JobCounts, converting nano-dollars back to USD.
 import type { ErrorClass, Job, JobConfig, JobCounts, JobStatus, PauseReason } from '../../ports/domain.js';
-import { nanosToUsd, nanosToUsdOrNull } from './money.js';
+import { nanosToUsd, nanosToUsdOrNull } from '../../engine/money.js';
 
 /** A `store_jobs` record exactly as SQLite returns it. */
 export interface JobRecord {

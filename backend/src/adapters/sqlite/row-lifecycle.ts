@@ -2,7 +2,7 @@
 import type { ClaimRequest, ClaimResult, DispatchRequest, DispatchedRow, FinishRequest } from '../../ports/store.js';
 import { applyCounters, bumpClass } from './counters.js';
 import { toRow } from './row-mapper.js';
-import { usdToNanos } from './money.js';
+import { usdToNanos } from '../../engine/money.js';
 import type { Statements } from './statements.js';
 import { assertCount, assertPositive, assertTime, usageParams } from './validate.js';
 

@@ -1,6 +1,6 @@
 // Turns a `store_rows` record into the port's Row: JSON columns parsed, flags to booleans, nano-dollars to USD.
 import type { ErrorClass, Outputs, Row, RowStatus } from '../../ports/domain.js';
-import { nanosToUsd } from './money.js';
+import { nanosToUsd } from '../../engine/money.js';
 
 /** A `store_rows` record exactly as SQLite returns it. */
 export interface RowRecord {

@@ -1,6 +1,6 @@
 // Argument checks shared by the store's operations: bad numbers are refused before any state changes.
 import type { Usage } from '../../ports/domain.js';
-import { usdToNanos } from './money.js';
+import { usdToNanos } from '../../engine/money.js';
 import type { UsageParams } from './statements.js';
 
 /** A point in time (epoch ms). */

@@ -1,5 +1,5 @@
-// The status text a row shows in the sheet, the same words the CLI writes to files.
-import type { Job, Row } from '../../ports/domain.js';
+// The status a person reads next to a row, in a sheet or a file, as DESIGN §1 spells it.
+import type { Job, Row } from '../ports/domain.js';
 
 export function rowStatusText(row: Row, job: Job): string {
   switch (row.status) {
