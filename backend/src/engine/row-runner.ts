@@ -63,10 +63,13 @@ export class RowRunner {
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
       if (claim.reason === 'budget') {
         const current = (await store.getJob(jobId)) ?? job;
-        // Rows in flight will hand back the unused part of their reservations: wait for them before giving up.
-        if (current.reservedUsd > 0) return { status: 'retry', retryAfterMs: BUDGET_RECHECK_MS, reason: 'budget reserved by rows in flight' };
+        const need = plan.worstCaseCost(promptTokens);
         const left = (current.budgetUsd ?? 0) - current.spentUsd;
-        await this.pause(job, 'budget', `The budget is used up: the next row may cost up to $${plan.worstCaseCost(promptTokens).toFixed(4)} and $${Math.max(0, left).toFixed(4)} is left.`);
+        // Rows in flight hand back the unused part of their reservations: wait for them before giving up. And if they
+        // finished between the refusal and this read (a slow store), the row now fits: try again at once.
+        if (current.reservedUsd > 0) return { status: 'retry', retryAfterMs: BUDGET_RECHECK_MS, reason: 'budget reserved by rows in flight' };
+        if (left >= need) return { status: 'retry', retryAfterMs: 0, reason: 'budget freed while claiming' };
+        await this.pause(job, 'budget', `The budget is used up: the next row may cost up to $${need.toFixed(4)} and $${Math.max(0, left).toFixed(4)} is left.`);
       }
       if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
       return OK;
