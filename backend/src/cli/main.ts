@@ -6,6 +6,7 @@ import { JobError } from '../engine/job-errors.js';
 import type { CliIo } from './cli-io.js';
 import { enrichCommand } from './commands/enrich.js';
 import { estimateCommand } from './commands/estimate.js';
+import { playgroundCommand, type PlaygroundFlags } from './commands/playground.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { cancelCommand, jobsCommand, resumeCommand, retryFailedCommand, statusCommand, type JobFlags } from './commands/job-commands.js';
 import { EXIT } from './exit-codes.js';
@@ -67,6 +68,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--port <n>', 'port to listen on (default 8080, or PORT)')
     .option('--db <path>', 'state file (default .rowfill/rowfill.db)')
     .action(async (flags: ServeFlags) => setExit(await serveCommand(flags, io, untilSignal())));
+  program
+    .command('playground')
+    .description('open the add-on playground: the local backend, brands.csv in a local sheet and the real sidebar, in a browser')
+    .option('--port <n>', 'port for the page on 127.0.0.1 (default: a free one)')
+    .option('--dir <path>', 'state directory (default .rowfill/playground)')
+    .action(async (flags: PlaygroundFlags) => setExit(await playgroundCommand(flags, io, untilSignal())));
   return program;
 }
 

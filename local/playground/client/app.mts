@@ -1,0 +1,168 @@
+// The playground page: the live grid (polled every second), row selection, menu and edit buttons, alerts, the model badge.
+
+interface AlertView {
+  readonly kind: 'alert' | 'toast';
+  readonly title: string | null;
+  readonly message: string;
+}
+
+interface SheetState {
+  readonly title: string;
+  readonly tabTitle: string;
+  readonly rows: readonly (readonly string[])[];
+  readonly hiddenRows: readonly number[];
+  readonly selection: readonly string[];
+  readonly simulatedModel: boolean;
+  readonly events: readonly AlertView[];
+  readonly sidebarOpens: number;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`The page has no #${id}.`);
+  return el as T;
+};
+
+const grid = $<HTMLTableElement>('grid');
+const status = $('status');
+const alerts = $<HTMLOListElement>('alerts');
+const sidebar = $<HTMLIFrameElement>('sidebar');
+let anchor: number | null = null;
+let selected: [number, number] | null = null;
+let lastRows = '';
+let lastEvents = 0;
+let lastSidebarOpens = -1;
+
+function say(message: string, bad = false): void {
+  status.textContent = message;
+  status.className = bad ? 'status bad' : 'status';
+}
+
+async function post<T>(path: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = (await response.json()) as T & { ok?: boolean; message?: string };
+  if (!response.ok || answer.ok === false) throw new Error(answer.message ?? `${path} answered ${response.status}`);
+  return answer;
+}
+
+function columnName(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+function isSelected(row: number): boolean {
+  return selected !== null && row >= selected[0] && row <= selected[1];
+}
+
+function renderGrid(state: SheetState): void {
+  const width = Math.max(1, ...state.rows.map((r) => r.length));
+  const hidden = new Set(state.hiddenRows);
+  const head = document.createElement('thead');
+  const top = head.insertRow();
+  top.append(Object.assign(document.createElement('th'), { className: 'corner' }));
+  for (let c = 0; c < width; c++) top.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: columnName(c) }));
+  const body = document.createElement('tbody');
+  state.rows.forEach((cells, i) => {
+    const number = i + 1;
+    const tr = body.insertRow();
+    tr.dataset.row = String(number);
+    if (isSelected(number)) tr.className = 'selected';
+    if (hidden.has(number)) tr.classList.add('hidden-row');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: String(number), className: 'row-head' });
+    button.dataset.row = String(number);
+    button.setAttribute('aria-pressed', String(isSelected(number)));
+    th.append(button);
+    tr.append(th);
+    for (let c = 0; c < width; c++) {
+      const td = tr.insertCell();
+      const value = cells[c] ?? '';
+      td.textContent = value;
+      td.title = value;
+      if (number === 1) td.className = 'header-cell';
+      else if (state.rows[0]?.[c] === 'rowfill_status' && value !== '') td.className = `status-${value.split(/[:\s]/)[0] ?? ''}`;
+    }
+  });
+  grid.replaceChildren(head, body);
+}
+
+function renderEvents(state: SheetState): void {
+  if (state.events.length === lastEvents) return;
+  lastEvents = state.events.length;
+  alerts.replaceChildren(
+    ...state.events
+      .slice(-8)
+      .reverse()
+      .map((e) => {
+        const li = document.createElement('li');
+        li.className = e.kind;
+        const strong = document.createElement('strong');
+        strong.textContent = e.kind === 'toast' ? `Toast${e.title ? ` · ${e.title}` : ''}` : (e.title ?? 'Alert');
+        li.append(strong, document.createTextNode(` ${e.message}`));
+        return li;
+      }),
+  );
+}
+
+async function refresh(): Promise<void> {
+  const response = await fetch('/api/sheet');
+  const state = (await response.json()) as SheetState;
+  $('sheet-title').textContent = `${state.title} — ${state.tabTitle}`;
+  $('simulated-badge').hidden = !state.simulatedModel;
+  $('selection').textContent = state.selection.length > 0 ? `Selected: ${state.selection.join(', ')}` : 'Nothing selected: click a row number (shift-click to extend).';
+  const match = /^(\d+):(\d+)$/.exec(state.selection[0] ?? '');
+  selected = match ? [Number(match[1]), Number(match[2])] : null;
+  const key = JSON.stringify([state.rows, state.hiddenRows, selected]);
+  if (key !== lastRows) {
+    lastRows = key;
+    renderGrid(state);
+  }
+  renderEvents(state);
+  if (lastSidebarOpens !== -1 && state.sidebarOpens !== lastSidebarOpens) sidebar.src = '/sidebar';
+  lastSidebarOpens = state.sidebarOpens;
+}
+
+function poll(): void {
+  refresh()
+    .catch((error: unknown) => say(`The playground server is not answering: ${String(error)}`, true))
+    .finally(() => setTimeout(poll, 1000));
+}
+
+grid.addEventListener('click', (event) => {
+  const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button.row-head');
+  if (!target) return;
+  const row = Number(target.dataset.row);
+  if (event.shiftKey && anchor !== null) selected = [Math.min(anchor, row), Math.max(anchor, row)];
+  else {
+    anchor = row;
+    selected = [row, row];
+  }
+  const ranges = [`${selected[0]}:${selected[1]}`];
+  lastRows = '';
+  post('/api/select', { ranges })
+    .then(refresh)
+    .catch((error: unknown) => say(String(error), true));
+});
+
+function wire(id: string, path: string, busy: string): void {
+  const button = $<HTMLButtonElement>(id);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    say(busy);
+    post<{ message?: string }>(path)
+      .then((answer) => say(answer.message ?? 'Done.'))
+      .then(refresh)
+      .catch((error: unknown) => say(error instanceof Error ? error.message : String(error), true))
+      .finally(() => (button.disabled = false));
+  });
+}
+
+wire('menu-enrich', '/api/menu/enrichSelectedRows', 'Enriching the selected rows…');
+wire('menu-rerun', '/api/menu/rerunFailedRows', 'Re-running failed rows…');
+wire('menu-cancel', '/api/menu/cancelRunningJob', 'Cancelling…');
+wire('menu-sidebar', '/api/menu/openSidebar', 'Opening the sidebar…');
+wire('sort-brand', '/api/sort', 'Sorting by Brand…');
+wire('insert-row', '/api/insert-row', 'Inserting a row…');
+poll();
