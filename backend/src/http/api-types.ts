@@ -59,6 +59,10 @@ export interface JobView {
   readonly finishedAt: string | null;
 }
 
+/**
+ * The engine's `Estimate` as the API serves it. A copy, not an import: the add-on type-checks this file without Node
+ * types, and the engine module pulls them in. `SheetJobs.estimate` returning it proves the two still match.
+ */
 export interface EstimateView {
   readonly rows: number;
   readonly toRun: number;
