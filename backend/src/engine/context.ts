@@ -10,7 +10,7 @@ import { AimdWindow } from './aimd.js';
 import { JobPlanCache } from './job-plan.js';
 import type { ResolvedEngineOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
-import { pumpTask, rowTask } from './task-names.js';
+import { pumpTask, rowTask, type PumpCause } from './task-names.js';
 
 export interface EngineDeps {
   readonly store: Store;
@@ -99,8 +99,8 @@ export class EngineContext {
     return rows.length;
   }
 
-  async schedulePump(jobId: string, delayMs: number, kick = false): Promise<void> {
+  async schedulePump(jobId: string, delayMs: number, cause: PumpCause = 'tick'): Promise<void> {
     const at = this.clock.now() + delayMs;
-    await this.deps.queue.enqueue([pumpTask(jobId, at, this.options.pumpIntervalMs, kick)]);
+    await this.deps.queue.enqueue([pumpTask(jobId, at, this.options.pumpIntervalMs, cause)]);
   }
 }

@@ -10,6 +10,7 @@ import { JobStarter, type Estimate, type StartJobRequest } from './job-starter.j
 import { resolveEngineOptions, type EngineOptions } from './options.js';
 import { progressStream, type Progress, type ProgressOptions } from './progress.js';
 import { RowRunner } from './row-runner.js';
+import { pumpCause } from './task-names.js';
 
 export class Engine {
   private readonly ctx: EngineContext;
@@ -28,7 +29,7 @@ export class Engine {
 
   /** The queue's handler: a row task or a pump task. Safe to deliver any number of times. */
   readonly handleTask = (task: DeliveredTask): Promise<TaskOutcome> =>
-    task.kind === 'row' ? this.rows.run(task.payload) : this.pump.run(task.payload.jobId);
+    task.kind === 'row' ? this.rows.run(task.payload) : this.pump.run(task.payload.jobId, pumpCause(task.name));
 
   startJob(request: StartJobRequest): Promise<Job> {
     return this.starter.start(request);

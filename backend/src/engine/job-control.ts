@@ -19,7 +19,7 @@ export class JobControl {
     const cancelled = await this.ctx.store.transitionJob(jobId, { to: 'cancelled', from: ['preparing', 'running', 'paused'], message: 'Cancelled by the user.', now: this.ctx.clock.now() });
     if (!cancelled) throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a preparing, running or paused job can be cancelled.`);
     this.ctx.abortJob(jobId, new CancelledError('The job was cancelled.'));
-    await this.ctx.schedulePump(jobId, 0, true);
+    await this.ctx.schedulePump(jobId, 0, 'kick');
     return cancelled;
   }
 
@@ -58,7 +58,8 @@ export class JobControl {
     });
     if (!resumed) throw new JobError('job_state', `Job ${jobId} changed state; try again.`);
     await this.ctx.topUp(resumed);
-    await this.ctx.schedulePump(jobId, 0, true);
+    // Rows that read "paused: budget" in the sheet go back to "queued".
+    await this.ctx.schedulePump(jobId, 0, 'rewrite-waiting');
     return resumed;
   }
 
@@ -71,7 +72,8 @@ export class JobControl {
     const running = await this.ctx.store.transitionJob(jobId, { to: 'running', from: ['completed', 'paused', 'running'], pauseReason: null, message: null, now: this.ctx.clock.now() });
     const current = running ?? job;
     await this.ctx.topUp(current);
-    await this.ctx.schedulePump(jobId, 0, true);
+    // The re-queued rows still read "failed: …" in the sheet until they finish again.
+    await this.ctx.schedulePump(jobId, 0, 'rewrite-waiting');
     return { job: current, requeued };
   }
 
@@ -85,7 +87,7 @@ export class JobControl {
     await this.ctx.store.undispatchStale(jobId, Number.POSITIVE_INFINITY);
     if (recovered > 0) this.ctx.log.warn({ jobId, recovered }, 'rows in flight at the crash go back to the queue; their reservations count as spent');
     if (job.status === 'running') await this.ctx.topUp(job);
-    if (job.status === 'running' || job.status === 'paused') await this.ctx.schedulePump(jobId, 0, true);
+    if (job.status === 'running' || job.status === 'paused') await this.ctx.schedulePump(jobId, 0, 'kick');
     return (await this.ctx.store.getJob(jobId)) ?? job;
   }
 }

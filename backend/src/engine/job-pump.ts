@@ -3,6 +3,8 @@ import type { Job } from '../ports/domain.js';
 import type { TaskOutcome } from '../ports/queue.js';
 import type { EngineContext } from './context.js';
 import type { RowRunner } from './row-runner.js';
+import type { PumpCause } from './task-names.js';
+import { rewriteWaitingRows } from './waiting-rows.js';
 
 const OK: TaskOutcome = { status: 'ok' };
 const FLUSH_BATCH = 5000;
@@ -13,7 +15,7 @@ export class JobPump {
     private readonly rows: RowRunner,
   ) {}
 
-  async run(jobId: string): Promise<TaskOutcome> {
+  async run(jobId: string, cause: PumpCause = 'tick'): Promise<TaskOutcome> {
     const { store, clock, options } = this.ctx;
     const job = await store.getJob(jobId);
     if (!job || job.status === 'preparing') return OK;
@@ -28,6 +30,10 @@ export class JobPump {
     const stale = await store.undispatchStale(jobId, now - options.staleDispatchMs);
     if (recovered + stale > 0) this.ctx.log.warn({ jobId, recovered, stale }, 'recovered rows whose worker or task was lost');
 
+    // Before this tick's flush, so a result finished meanwhile is written after the waiting text, not under it.
+    if (cause === 'rewrite-waiting' && job.status === 'running' && !(await this.rewriteWaiting(job))) {
+      await this.ctx.schedulePump(jobId, options.pumpIntervalMs, 'rewrite-waiting');
+    }
     const flushedAll = await this.flush(job);
     if (job.status === 'running') {
       await this.rows.checkFailureRate(job);
@@ -44,10 +50,24 @@ export class JobPump {
       this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
       return OK;
     }
-    // A paused job with nothing in flight and everything written needs no pump until it is resumed.
-    if (latest.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(latest))) return OK;
+    // A paused job with nothing in flight and everything written needs no pump until it is resumed; its waiting rows
+    // say why it waits.
+    if (latest.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(latest)) && (await this.rewriteWaiting(latest))) return OK;
     await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
+  }
+
+  /** False when the write failed (the next pump tries again). */
+  private async rewriteWaiting(job: Job): Promise<boolean> {
+    const sink = this.ctx.deps.sinks?.(job);
+    if (!sink) return true;
+    try {
+      await rewriteWaitingRows(this.ctx.store, sink, job);
+      return true;
+    } catch (error) {
+      this.ctx.log.warn({ jobId: job.id, error: error instanceof Error ? error.message : String(error) }, 'writing the waiting rows\' status failed; will retry');
+      return false;
+    }
   }
 
   /** Write finished rows to the job's sheet in batches; false while some remain unwritten (retried next pump). */

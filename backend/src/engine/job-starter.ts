@@ -103,7 +103,7 @@ export class JobStarter {
     if (!job) throw new JobError('job_state', `Job ${jobId} changed state while it was being prepared.`);
     if (config.rpm || config.tpm) this.ctx.limiter.configure(config.model, { rpm: config.rpm, tpm: config.tpm }, clock.now());
     await this.ctx.topUp(job);
-    await this.ctx.schedulePump(jobId, 0, true);
+    await this.ctx.schedulePump(jobId, 0, 'kick');
     this.ctx.log.info({ jobId, rows: total, model: config.model, workers: config.workers, budgetUsd: config.budgetUsd }, 'job started');
     return job;
   }

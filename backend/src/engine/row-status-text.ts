@@ -10,8 +10,13 @@ export function rowStatusText(row: Row, job: Job): string {
     case 'failed':
       return `failed: ${row.errorClass ?? 'unknown'}`;
     case 'queued':
-      return job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : 'queued';
+      return waitingStatusText(job);
     default:
       return row.status;
   }
+}
+
+/** What a row waiting its turn says: `queued`, or `paused: budget` (or another reason) while its job is paused. */
+export function waitingStatusText(job: Job): string {
+  return job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : 'queued';
 }

@@ -28,6 +28,31 @@ function startBody(workbook: Workbook, ranges: string[], config: Record<string, 
   return { spreadsheetId: workbook.id, sheetId: 0, ranges, headerRow: 1, config: { ...SHEET_JOB_CONFIG, ...config }, proofNonce: writeProof(workbook) };
 }
 
+/** How many data rows show each rowfill_status. */
+function statusCounts(workbook: Workbook, lastRow: number): Record<string, number> {
+  const table = workbook.values(`A1:Z${lastRow}`);
+  const status = (table[0] ?? []).indexOf('rowfill_status');
+  const counts: Record<string, number> = {};
+  for (const row of table.slice(1)) {
+    const cell = row[status];
+    const value = typeof cell === 'string' ? cell : '';
+    counts[value] = (counts[value] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Every data row whose status is done carries the answer for its own Brand. */
 function expectResultsOnOwnRows(workbook: Workbook, lastRow: number): number {
   const table = workbook.values(`A1:Z${lastRow}`);
@@ -178,6 +203,25 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.status).toBe('cancelled');
     });
 
+    it('shows re-run failed rows as queued in the sheet until they are done again', async () => {
+      const be = await start({ openai: { faults: { contentFilter: 0.3 }, seed: 7 } });
+      const workbook = sheetWith(be, 30);
+      const api = be.as(USER);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C31'], { workers: 2 }));
+      const first = await settle(api, res.body.job.id);
+      expect(first.status).toBe('completed');
+      const failed = first.counts.failed;
+      expect(failed).toBeGreaterThan(0);
+      await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 - failed, 'failed: content_filter': failed }));
+
+      be.openai.configure({ faults: { contentFilter: 0 }, latencyMs: 1000, jitterMs: 0 });
+      expect((await api.post(`/v1/jobs/${first.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);
+      await eventually(() => expect(statusCounts(workbook, 31)['failed: content_filter'] ?? 0).toBe(0));
+      expect(statusCounts(workbook, 31).queued ?? 0).toBeGreaterThan(0);
+      expect(await settle(api, first.id)).toMatchObject({ status: 'completed', counts: { done: 30 } });
+      await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 }));
+    });
+
     it('pauses at the budget, then resumes to the end when the budget is raised', async () => {
       const be = await start();
       const workbook = sheetWith(be, 80);
@@ -186,10 +230,13 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       const paused = await settle(api, res.body.job.id);
       expect(paused).toMatchObject({ status: 'paused', pauseReason: 'budget' });
       expect(paused.spentUsd).toBeLessThanOrEqual(0.002);
+      // The rows still to do say why they wait, in the sheet.
+      await eventually(() => expect(statusCounts(workbook, 81)).toEqual({ done: paused.counts.done, 'paused: budget': 80 - paused.counts.done }));
       const resumed = await api.post<{ job: JobView }>(`/v1/jobs/${paused.id}/resume`, { budgetUsd: 1 });
       expect(resumed.status).toBe(200);
       const done = await settle(api, paused.id);
       expect(done).toMatchObject({ status: 'completed', counts: { done: 80 } });
+      await eventually(() => expect(statusCounts(workbook, 81)).toEqual({ done: 80 }));
       // Someone else cannot act on the job without a proof of edit access.
       expect(await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`)).toMatchObject({ status: 403 });
       expect((await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);

@@ -1,0 +1,122 @@
+// The user story of DESIGN §1 by clicking, in Chromium: select rows, set up the sidebar, enrich, sort, faults, budget.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { chromiumAvailable, closeBrowser, openPlayground, type BrowserPlayground } from '../../helpers/browser-harness.js';
+import { clickMenu, gridColumn, selectRows, setUpSidebar, startFromSidebar, statusCounts, waitForGrid } from './playground-steps.js';
+
+let open: BrowserPlayground | undefined;
+
+afterEach(async ({ task }) => {
+  // A failed test leaves a picture of where it stopped.
+  if (task.result?.state === 'fail') await open?.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+  await open?.close();
+  open = undefined;
+});
+afterAll(closeBrowser);
+
+describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
+  it('enriches rows 2–101 with 8 workers and $0.50: statuses go queued → done, outputs fill, the bar reaches 100%', async () => {
+    open = await openPlayground();
+    const { page, sidebar } = open;
+    await expect.poll(() => page.locator('#simulated-badge').isVisible()).toBe(true);
+    await selectRows(page, 2, 101);
+    await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.5 });
+    await startFromSidebar(sidebar, 100);
+
+    const sawQueued = await waitForGrid(page, (rows) => {
+      const status = gridColumn(rows, 'rowfill_status');
+      return status >= 0 && rows.slice(1, 101).some((r) => r[status] === 'queued') ? true : undefined;
+    });
+    expect(sawQueued).toBe(true);
+    await open.screenshot('enrich-running');
+
+    const finished = await waitForGrid(page, (rows) => {
+      const status = gridColumn(rows, 'rowfill_status');
+      const done = rows.slice(1, 101).filter((r) => r[status] === 'done').length;
+      return done === 100 ? rows : undefined;
+    });
+    const category = gridColumn(finished, 'Category');
+    expect(finished.slice(1, 101).every((r) => (r[category] ?? '').length > 0)).toBe(true);
+    // Rows outside the selection are left alone.
+    expect(finished[101]?.[gridColumn(finished, 'rowfill_status')] ?? '').toBe('');
+    await expect.poll(() => sidebar.locator('#job-bar').getAttribute('value'), { timeout: 15_000 }).toBe('100');
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 15_000 }).toBe('Finished: all 100 rows done.');
+    await open.screenshot('enrich-done');
+  });
+
+  it('keeps every result on its own row when the grid is sorted mid-run', async () => {
+    open = await openPlayground();
+    const { page, sidebar } = open;
+    await selectRows(page, 2, 101);
+    await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.5 });
+    await startFromSidebar(sidebar, 100);
+    const selectedBrands = new Set((await waitForGrid(page, (rows) => rows)).slice(1, 101).map((r) => r[0]));
+    // Sort once some rows are done and others are still to come, as a colleague might.
+    await waitForGrid(page, (rows) => {
+      const done = statusCounts(rows).done ?? 0;
+      return done >= 10 && done <= 80 ? true : undefined;
+    });
+    await page.getByRole('button', { name: 'Sort by Brand' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Sorted rows 2 and below by Brand');
+    await open.screenshot('sort-mid-run');
+
+    const finished = await waitForGrid(page, (rows) => ((statusCounts(rows).done ?? 0) === 100 ? rows : undefined));
+    const status = gridColumn(finished, 'rowfill_status');
+    const category = gridColumn(finished, 'Category');
+    const brands = finished.slice(1).map((r) => r[0] ?? '');
+    expect(brands).toEqual([...brands].sort((a, b) => a.localeCompare(b)));
+    for (const row of finished.slice(1)) {
+      const brand = row[0] ?? '';
+      if (selectedBrands.has(brand)) {
+        expect(row[status]).toBe('done');
+        // The stand-in's answer names the row's own brand: a result written to the wrong row would name another.
+        expect(row[category]).toMatch(new RegExp(`category for ${brand.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      } else {
+        expect(row[status] ?? '').toBe('');
+        expect(row[category] ?? '').toBe('');
+      }
+    }
+    await open.screenshot('sort-mid-run-done');
+  });
+
+  it('with 20% injected faults, Re-run failed rows from the menu ends with every row done', async () => {
+    open = await openPlayground();
+    const { page, sidebar, standIn } = open;
+    standIn.configure({ seed: 11, faults: { contentFilter: 0.08, refusal: 0.04, error500: 0.04, rateLimit: 0.04 } });
+    await selectRows(page, 2, 101);
+    await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.5 });
+    await startFromSidebar(sidebar, 100);
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 60_000 }).toMatch(/^Finished with \d+ failed rows?\.$/);
+    const afterFaults = statusCounts(await waitForGrid(page, (rows) => rows));
+    const failed = Object.entries(afterFaults).filter(([s]) => s.startsWith('failed')).reduce((n, [, c]) => n + c, 0);
+    expect(failed).toBeGreaterThan(0);
+    expect((afterFaults.done ?? 0) + failed).toBe(100);
+    await expect.poll(() => sidebar.locator('#job-errors').isVisible()).toBe(true);
+    await open.screenshot('faults-before-rerun');
+
+    standIn.configure({ faults: { contentFilter: 0, refusal: 0, error500: 0, rateLimit: 0 } });
+    await clickMenu(page, 'Re-run failed rows');
+    await waitForGrid(page, (rows) => ((statusCounts(rows).done ?? 0) === 100 ? true : undefined));
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toBe('Finished: all 100 rows done.');
+    await open.screenshot('faults-after-rerun');
+  });
+
+  it('pauses with "paused: budget" on a small budget, and raising it in the sidebar resumes to the end', async () => {
+    open = await openPlayground();
+    const { page, sidebar } = open;
+    await selectRows(page, 2, 101);
+    await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.003 });
+    await startFromSidebar(sidebar, 100);
+    await waitForGrid(page, (rows) => ((statusCounts(rows)['paused: budget'] ?? 0) > 0 ? true : undefined));
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toMatch(/^Paused: the budget is spent/);
+    const resume = sidebar.getByLabel('Budget to resume with (USD)');
+    await expect.poll(() => resume.isVisible()).toBe(true);
+    await open.screenshot('budget-paused');
+
+    await resume.fill('0.50');
+    await sidebar.getByRole('button', { name: 'Resume' }).click();
+    await waitForGrid(page, (rows) => ((statusCounts(rows).done ?? 0) === 100 ? true : undefined));
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toBe('Finished: all 100 rows done.');
+    await expect.poll(() => sidebar.locator('#job-bar').getAttribute('value')).toBe('100');
+    await open.screenshot('budget-resumed');
+  });
+});
