@@ -125,6 +125,9 @@ async function runEstimate(): Promise<void> {
 async function start(): Promise<void> {
   await act(startButton, () => callServer('startEnrichment'), (v) => `Started: ${v.job.counts.total} rows queued.`);
   invalidateEstimate();
+  // The button is at the bottom of a long panel: bring the progress into view.
+  const section = byId('progress-section');
+  if (!section.hidden) section.scrollIntoView({ block: 'start' });
 }
 
 async function load(): Promise<void> {

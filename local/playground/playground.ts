@@ -1,5 +1,5 @@
 // The playground: the local backend, brands.csv in the Sheets stand-in, the compiled add-on in a vm, and a page to drive them.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +106,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     readCsvRows(options.csvPath ?? join(REPO_ROOT, 'examples/brands.csv')),
   ]);
   const sidebarPage = shimSidebar(sidebarHtml, shimJs);
+  // The add-on's document properties (the sidebar's settings per tab) outlive a restart, as they do in a real sheet.
+  const propertiesFile = join(stateDir, 'document-properties.json');
+  const documentProperties = await readFile(propertiesFile, 'utf8').then(
+    (text) => JSON.parse(text) as Record<string, string>,
+    () => ({}),
+  );
 
   const backend = await options.startBackend({ stateDir });
   const cleanups: (() => Promise<void>)[] = [() => backend.close()];
@@ -122,17 +128,31 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       activeSheetId: sheetId,
       user: options.user ?? 'playground@example.com',
       identityToken: backend.token,
+      documentProperties,
       scriptProperties: { ROWFILL_BACKEND_URL: backend.url, ROWFILL_SERVICE_ACCOUNT: options.serviceAccount },
       codePath: join(built.outDir, 'Code.js'),
       htmlDir: built.outDir,
     });
     cleanups.push(() => addon.close());
+    let savedProperties = JSON.stringify(documentProperties);
+    /** Calls the add-on, then keeps its document properties on disk when they changed. */
+    const call = async <T>(name: string, ...args: unknown[]): Promise<T> => {
+      try {
+        return await addon.call<T>(name, ...args);
+      } finally {
+        const now = JSON.stringify(addon.properties.document.all());
+        if (now !== savedProperties) {
+          savedProperties = now;
+          await writeFile(propertiesFile, now);
+        }
+      }
+    };
     let selection: string[] = [];
     const select = (ranges: string[]) => {
       selection = ranges;
       addon.select(ranges, sheetId);
     };
-    await addon.call('onOpen', { authMode: 'FULL' });
+    await call('onOpen', { authMode: 'FULL' });
 
     const sheetState = () => ({
       ...sheetView(workbook),
@@ -172,7 +192,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       if (menu !== undefined) {
         if (!(MENU_HANDLERS as readonly string[]).includes(menu)) throw new HttpError(404, `${menu} is not a menu item.`);
         const before = addon.ui.events.length;
-        await addon.call(menu);
+        await call(menu);
         const said = addon.ui.events.slice(before).flatMap((e) => (e.kind === 'alert' ? [e.prompt] : e.kind === 'toast' ? [e.message] : []));
         return sendJson(res, 200, { ok: true, message: said.at(-1) ?? 'Done.' });
       }
@@ -193,7 +213,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         if (!(PUBLIC_FUNCTIONS as readonly string[]).includes(rpc)) throw new HttpError(404, `The add-on has no public function ${rpc}.`);
         const args = body === undefined ? [] : Array.isArray(body) ? (body as unknown[]) : [body];
         try {
-          return sendJson(res, 200, { ok: true, value: await addon.call(rpc, ...args) });
+          return sendJson(res, 200, { ok: true, value: await call(rpc, ...args) });
         } catch (error) {
           // What google.script.run's failure handler gets: the add-on threw.
           return sendJson(res, 500, { ok: false, message: errorMessage(error) });

@@ -12,6 +12,8 @@ export interface SheetView {
   readonly rows: readonly (readonly string[])[];
   /** 1-based numbers of hidden rows inside the used area. */
   readonly hiddenRows: readonly number[];
+  /** 0-based indexes of hidden columns inside the used area (Rowfill hides its rowfill_id column). */
+  readonly hiddenColumns: readonly number[];
 }
 
 export async function readCsvRows(path: string): Promise<string[][]> {
@@ -58,5 +60,7 @@ export function sheetView(workbook: Workbook): SheetView {
   }
   const rows = cells.slice(0, Math.max(lastRow, 1)).map((row) => row.slice(0, Math.max(lastColumn, 1)));
   const hiddenRows = [...tab.hiddenRows].filter((r) => r < rows.length).map((r) => r + 1).sort((a, b) => a - b);
-  return { spreadsheetId: workbook.id, title: workbook.title, sheetId: tab.sheetId, tabTitle: tab.title, rows, hiddenRows };
+  const width = rows[0]?.length ?? 0;
+  const hiddenColumns = [...tab.hiddenColumns].filter((c) => c < width).sort((a, b) => a - b);
+  return { spreadsheetId: workbook.id, title: workbook.title, sheetId: tab.sheetId, tabTitle: tab.title, rows, hiddenRows, hiddenColumns };
 }

@@ -11,6 +11,7 @@ interface SheetState {
   readonly tabTitle: string;
   readonly rows: readonly (readonly string[])[];
   readonly hiddenRows: readonly number[];
+  readonly hiddenColumns: readonly number[];
   readonly selection: readonly string[];
   readonly simulatedModel: boolean;
   readonly events: readonly AlertView[];
@@ -28,7 +29,8 @@ const status = $('status');
 const alerts = $<HTMLOListElement>('alerts');
 const sidebar = $<HTMLIFrameElement>('sidebar');
 let anchor: number | null = null;
-let selected: [number, number] | null = null;
+/** Row spans as the user picked them: click starts one, Ctrl/⌘-click adds one, shift-click extends the last. */
+let selected: [number, number][] = [];
 let lastRows = '';
 let lastEvents = 0;
 let lastSidebarOpens = -1;
@@ -52,16 +54,22 @@ function columnName(index: number): string {
 }
 
 function isSelected(row: number): boolean {
-  return selected !== null && row >= selected[0] && row <= selected[1];
+  return selected.some(([from, to]) => row >= from && row <= to);
 }
 
 function renderGrid(state: SheetState): void {
   const width = Math.max(1, ...state.rows.map((r) => r.length));
   const hidden = new Set(state.hiddenRows);
+  const hiddenColumns = new Set(state.hiddenColumns);
   const head = document.createElement('thead');
   const top = head.insertRow();
   top.append(Object.assign(document.createElement('th'), { className: 'corner' }));
-  for (let c = 0; c < width; c++) top.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: columnName(c) }));
+  for (let c = 0; c < width; c++) {
+    const th = Object.assign(document.createElement('th'), { scope: 'col', textContent: columnName(c) });
+    // As in Sheets, a hidden column is only a sliver; its name says it is there.
+    if (hiddenColumns.has(c)) Object.assign(th, { className: 'hidden-col', title: `Column ${columnName(c)} is hidden (${state.rows[0]?.[c] ?? ''})` });
+    top.append(th);
+  }
   const body = document.createElement('tbody');
   state.rows.forEach((cells, i) => {
     const number = i + 1;
@@ -81,7 +89,8 @@ function renderGrid(state: SheetState): void {
       const value = cells[c] ?? '';
       td.textContent = value;
       td.title = value;
-      if (number === 1) td.className = 'header-cell';
+      if (hiddenColumns.has(c)) td.className = 'hidden-col';
+      else if (number === 1) td.className = 'header-cell';
       else if (state.rows[0]?.[c] === 'rowfill_status' && value !== '') td.className = `status-${value.split(/[:\s]/)[0] ?? ''}`;
     }
   });
@@ -111,10 +120,12 @@ async function refresh(): Promise<void> {
   const state = (await response.json()) as SheetState;
   $('sheet-title').textContent = `${state.title} — ${state.tabTitle}`;
   $('simulated-badge').hidden = !state.simulatedModel;
-  $('selection').textContent = state.selection.length > 0 ? `Selected: ${state.selection.join(', ')}` : 'Nothing selected: click a row number (shift-click to extend).';
-  const match = /^(\d+):(\d+)$/.exec(state.selection[0] ?? '');
-  selected = match ? [Number(match[1]), Number(match[2])] : null;
-  const key = JSON.stringify([state.rows, state.hiddenRows, selected]);
+  $('selection').textContent = state.selection.length > 0 ? `Selected: ${state.selection.join(', ')}` : 'Nothing selected: click a row number (shift-click to extend, Ctrl/⌘-click to add).';
+  selected = state.selection.flatMap((range) => {
+    const match = /^(\d+):(\d+)$/.exec(range);
+    return match ? [[Number(match[1]), Number(match[2])] as [number, number]] : [];
+  });
+  const key = JSON.stringify([state.rows, state.hiddenRows, state.hiddenColumns, selected]);
   if (key !== lastRows) {
     lastRows = key;
     renderGrid(state);
@@ -134,12 +145,12 @@ grid.addEventListener('click', (event) => {
   const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button.row-head');
   if (!target) return;
   const row = Number(target.dataset.row);
-  if (event.shiftKey && anchor !== null) selected = [Math.min(anchor, row), Math.max(anchor, row)];
+  if (event.shiftKey && anchor !== null) selected = [...selected.slice(0, -1), [Math.min(anchor, row), Math.max(anchor, row)]];
   else {
     anchor = row;
-    selected = [row, row];
+    selected = event.ctrlKey || event.metaKey ? [...selected, [row, row]] : [[row, row]];
   }
-  const ranges = [`${selected[0]}:${selected[1]}`];
+  const ranges = selected.map(([from, to]) => `${from}:${to}`);
   lastRows = '';
   post('/api/select', { ranges })
     .then(refresh)

@@ -43,6 +43,27 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
     await open.screenshot('enrich-done');
   });
 
+  it('answers the menu with clear alerts, and Ctrl-click adds a second range that the estimate counts', async () => {
+    open = await openPlayground();
+    const { page, sidebar } = open;
+    await clickMenu(page, 'Enrich selected rows');
+    await expect.poll(() => page.locator('#alerts li').first().textContent()).toContain('Select the rows to enrich first');
+    await page.locator('button.row-head[data-row="1"]').click();
+    await clickMenu(page, 'Enrich selected rows');
+    await expect.poll(() => page.locator('#alerts li').first().textContent()).toContain('Only the header row (row 1) is selected.');
+
+    await selectRows(page, 2, 4);
+    await page.locator('button.row-head[data-row="10"]').click({ modifiers: ['Control'] });
+    await expect.poll(() => page.locator('#selection').textContent()).toBe('Selected: 2:4, 10:10');
+    await clickMenu(page, 'Enrich selected rows');
+    await expect.poll(() => page.locator('#alerts li').first().textContent()).toContain('does not know what to fill in on this sheet yet');
+    await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.5 });
+    await sidebar.getByRole('button', { name: 'Estimate selected rows' }).click();
+    await expect.poll(() => sidebar.locator('#start').textContent(), { timeout: 20_000 }).toBe('Enrich 4 rows');
+    await expect.poll(() => sidebar.locator('#selection-line').textContent()).toBe('4 rows selected.');
+    await open.screenshot('menu-alerts-and-two-ranges');
+  });
+
   it('keeps every result on its own row when the grid is sorted mid-run', async () => {
     open = await openPlayground();
     const { page, sidebar } = open;
