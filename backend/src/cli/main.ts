@@ -71,7 +71,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .command('playground')
     .description('open the add-on playground: the local backend, brands.csv in a local sheet and the real sidebar, in a browser')
-    .option('--port <n>', 'port for the page on 127.0.0.1 (default: a free one)')
+    .option('--port <n>', 'port for the page on 127.0.0.1 (default 4400, or a free one when 4400 is taken; 0 for any free one)')
     .option('--dir <path>', 'state directory (default .rowfill/playground)')
     .action(async (flags: PlaygroundFlags) => setExit(await playgroundCommand(flags, io, untilSignal())));
   return program;
