@@ -1,5 +1,6 @@
 // The user story of DESIGN §1 by clicking, in Chromium: select rows, set up the sidebar, enrich, sort, faults, budget.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_SERVICE_ACCOUNT } from '../../../backend/src/cli/dev-wiring-sheets.js';
 import { chromiumAvailable, closeBrowser, openPlayground, type BrowserPlayground } from '../../helpers/browser-harness.js';
 import { clickMenu, gridColumn, selectRows, setUpSidebar, startFromSidebar, statusCounts, waitForGrid } from './playground-steps.js';
 
@@ -62,6 +63,15 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
     await expect.poll(() => sidebar.locator('#start').textContent(), { timeout: 20_000 }).toBe('Enrich 4 rows');
     await expect.poll(() => sidebar.locator('#selection-line').textContent()).toBe('4 rows selected.');
     await open.screenshot('menu-alerts-and-two-ranges');
+
+    // The sharing helper: checks access, and says whom to share with when the backend cannot open the sheet.
+    const check = sidebar.getByRole('button', { name: 'Check access' });
+    await check.click();
+    await expect.poll(() => sidebar.locator('#access-result').textContent()).toContain('Rowfill can open this spreadsheet');
+    open.playground.workbook.access.delete(LOCAL_SERVICE_ACCOUNT);
+    await check.click();
+    await expect.poll(() => sidebar.locator('#access-result').textContent()).toContain(`Share it with ${LOCAL_SERVICE_ACCOUNT} as an editor`);
+    await open.screenshot('sharing-helper');
   });
 
   it('keeps every result on its own row when the grid is sorted mid-run', async () => {
@@ -128,6 +138,9 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
     await setUpSidebar(sidebar, { workers: 8, budgetUsd: 0.003 });
     await startFromSidebar(sidebar, 100);
     await waitForGrid(page, (rows) => ((statusCounts(rows)['paused: budget'] ?? 0) > 0 ? true : undefined));
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toMatch(/^Paused: the budget is spent/);
+    // A reopened sidebar finds the tab's latest job.
+    await page.reload();
     await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toMatch(/^Paused: the budget is spent/);
     const resume = sidebar.getByLabel('Budget to resume with (USD)');
     await expect.poll(() => resume.isVisible()).toBe(true);
