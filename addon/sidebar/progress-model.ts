@@ -34,7 +34,8 @@ function headline(job: JobView, finished: number): string {
     case 'paused':
       return `Paused: ${PAUSE_WORDS[job.pauseReason ?? 'user'] ?? job.pauseReason ?? 'paused'}.`;
     case 'cancelled':
-      return `Cancelled after ${finished} of ${plural(total, 'row')}.`;
+      // Cancelled rows count as finished for the bar, but not as work done before the cancel.
+      return `Cancelled after ${finished - job.counts.cancelled} of ${plural(total, 'row')}.`;
     case 'completed':
       return job.counts.failed > 0 ? `Finished with ${plural(job.counts.failed, 'failed row')}.` : `Finished: all ${plural(total, 'row')} done.`;
   }

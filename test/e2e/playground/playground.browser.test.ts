@@ -131,6 +131,30 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
     await open.screenshot('faults-after-rerun');
   });
 
+  it('cancels from the sidebar with the keyboard: nothing more is spent and the rest of the rows read cancelled', async () => {
+    open = await openPlayground();
+    const { page, sidebar, standIn } = open;
+    standIn.configure({ latencyMs: 800, jitterMs: 0 });
+    await selectRows(page, 2, 101);
+    await setUpSidebar(sidebar, { workers: 4, budgetUsd: 0.5 });
+    await startFromSidebar(sidebar, 100);
+    await waitForGrid(page, (rows) => ((statusCounts(rows).done ?? 0) >= 4 ? true : undefined));
+    const cancel = sidebar.getByRole('button', { name: 'Cancel job' });
+    await cancel.focus();
+    await cancel.press('Enter');
+    await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toMatch(/^Cancelled after \d+ of 100 rows\.$/);
+    const billedAtCancel = standIn.requestLog.filter((e) => e.billed).length;
+    const rows = await waitForGrid(page, (r) => ((statusCounts(r).cancelled ?? 0) > 0 && (statusCounts(r).queued ?? 0) === 0 ? r : undefined));
+    const counts = statusCounts(rows);
+    expect((counts.done ?? 0) + (counts.cancelled ?? 0)).toBe(100);
+    // The headline counts the rows done before the cancel, not the cancelled ones.
+    await expect.poll(() => sidebar.locator('#job-state').textContent()).toBe(`Cancelled after ${counts.done ?? 0} of 100 rows.`);
+    await page.waitForTimeout(1500);
+    // Calls already on the wire may still answer; no new row is started.
+    expect(standIn.requestLog.filter((e) => e.billed).length).toBeLessThanOrEqual(billedAtCancel + 4);
+    await open.screenshot('cancelled');
+  });
+
   it('pauses with "paused: budget" on a small budget, and raising it in the sidebar resumes to the end', async () => {
     open = await openPlayground();
     const { page, sidebar } = open;

@@ -62,4 +62,10 @@ describe('progress model', () => {
     const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 40, done: 53 } }));
     expect(cancelled).toMatchObject({ canRetryFailed: false, canCancel: false, canResume: false });
   });
+
+  it('counts the rows finished before a cancel, not the cancelled ones, in the headline', () => {
+    const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 40, done: 53 } }));
+    // 53 done + 4 failed + 3 skipped ran; 40 were cancelled.
+    expect(cancelled.headline).toBe('Cancelled after 60 of 100 rows.');
+  });
 });
