@@ -1,5 +1,5 @@
 // The backend's job endpoints as the add-on uses them, with the proof of edit access where the backend asks for one.
-import type { EstimateBody, EstimateView, JobView, StartJobBody } from '../../backend/src/http/api-types.js';
+import type { AccessView, EstimateBody, EstimateView, JobView, StartJobBody } from '../../backend/src/http/api-types.js';
 import { isBackendError } from './backend-error.js';
 import { callBackend } from './backend-client.js';
 import { discardProof, writeProof } from './proof.js';
@@ -38,6 +38,10 @@ function withProofIfForbidden<T>(call: (proof?: string) => T): T {
     discardProof(proof);
     throw error;
   }
+}
+
+export function sheetAccess(spreadsheetId: string): AccessView {
+  return callBackend<{ access: AccessView }>('get', `/v1/sheets/${encodeURIComponent(spreadsheetId)}/access`, {}).access;
 }
 
 export function latestJob(spreadsheetId: string, sheetId: number): JobView | null {

@@ -1,6 +1,6 @@
 // Jobs that start from a spreadsheet selection: preflight, proof of edit access, row anchoring, and who may act on a job.
 import type { Job, JobConfig } from '../ports/domain.js';
-import type { SheetRef, SpreadsheetGateway } from '../ports/spreadsheet.js';
+import { SheetAccessError, type SheetAccessCode, type SheetRef, type SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
 import type { Engine, Estimate } from './engine.js';
 import { JobError } from './job-errors.js';
@@ -21,6 +21,13 @@ export interface StartSheetJobRequest extends SheetSelection {
   readonly config: unknown;
   /** The one-time nonce whose hash the add-on wrote as developer metadata (DESIGN §6). */
   readonly proofNonce: string;
+}
+
+/** What the sharing helper needs: can the backend open the spreadsheet, as which account, and if not, why. */
+export interface SheetAccess {
+  readonly shared: boolean;
+  readonly serviceAccount: string;
+  readonly reason: Extract<SheetAccessCode, 'not_shared' | 'not_found'> | null;
 }
 
 export function sheetKeyOf(ref: SheetRef): string {
@@ -118,6 +125,24 @@ export class SheetJobs {
     const ref = sheetRefOf(job);
     if (!ref || !proofNonce) throw new ForbiddenError('Only the person who started this job, or an editor of its spreadsheet with a fresh proof, may do that.');
     await this.proveEditAccess(ref.spreadsheetId, proofNonce);
+  }
+
+  /**
+   * Whether the service account can open the spreadsheet, and which account that is. The title is not returned:
+   * a caller who only knows an id learns no more than an estimate would tell them.
+   */
+  async access(spreadsheetId: string): Promise<SheetAccess> {
+    const { gateway } = this.options;
+    try {
+      await gateway.checkAccess(spreadsheetId);
+      return { shared: true, serviceAccount: gateway.serviceAccount, reason: null };
+    } catch (error) {
+      // Anything else (a quota refusal, an outage) is not an answer about sharing: it goes out as an error.
+      if (error instanceof SheetAccessError && (error.code === 'not_shared' || error.code === 'not_found')) {
+        return { shared: false, serviceAccount: gateway.serviceAccount, reason: error.code };
+      }
+      throw error;
+    }
   }
 
   async latest(ref: SheetRef): Promise<Job | undefined> {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ErrorClass, JobStatus, PauseReason } from '../ports/domain.js';
 
 const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
+/** A spreadsheet id in a path, checked as in a body. */
+export const spreadsheetIdParam = spreadsheetId;
 const proofNonce = z.string().min(16, 'must be at least 16 characters').max(200);
 
 export const selectionSchema = z.object({
@@ -75,6 +77,16 @@ export interface EstimateView {
   readonly priced: boolean;
   readonly simulated: boolean;
   readonly model: string;
+}
+
+/** GET /v1/sheets/:spreadsheetId/access → `{ access }`. */
+export interface AccessView {
+  /** True when the backend's service account can open the spreadsheet. */
+  readonly shared: boolean;
+  /** The address to share the spreadsheet with, as an editor. */
+  readonly serviceAccount: string;
+  /** Why not, when not: the spreadsheet is not shared with the account, or no such spreadsheet. */
+  readonly reason: 'not_shared' | 'not_found' | null;
 }
 
 export interface ApiErrorBody {

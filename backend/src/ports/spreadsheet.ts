@@ -36,6 +36,8 @@ export interface PreparedSheet {
 }
 
 export interface SpreadsheetGateway {
+  /** The account the gateway reads and writes sheets as: the address users share their sheets with. */
+  readonly serviceAccount: string;
   /**
    * Prove the service account can open the spreadsheet; returns its title. Throws SheetAccessError
    * (`not_shared` | `not_found`) with a message that says which account to share the sheet with.

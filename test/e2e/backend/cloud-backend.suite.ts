@@ -203,6 +203,19 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.status).toBe('cancelled');
     });
 
+    it('tells the sharing helper whether its service account can open a spreadsheet, and which account that is', async () => {
+      const be = await start();
+      const api = be.as(USER);
+      const shared = sheetWith(be, 2);
+      expect(await api.get(`/v1/sheets/${shared.id}/access`)).toMatchObject({ status: 200, body: { access: { shared: true, serviceAccount: SHEETS_SA, reason: null } } });
+      const unshared = be.sheets.createSpreadsheet({ title: 'Private', tabs: [{ title: 'Private', sheetId: 0 }], rows: brandSheetRows(2) });
+      expect(await api.get(`/v1/sheets/${unshared.id}/access`)).toMatchObject({ status: 200, body: { access: { shared: false, serviceAccount: SHEETS_SA, reason: 'not_shared' } } });
+      expect(await api.get('/v1/sheets/NoSuchSpreadsheet0000/access')).toMatchObject({ status: 200, body: { access: { shared: false, reason: 'not_found' } } });
+      expect(await api.get('/v1/sheets/bad%20id/access')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+      // The answer never carries the spreadsheet's title.
+      expect(JSON.stringify((await api.get(`/v1/sheets/${shared.id}/access`)).body)).not.toContain('Brands');
+    });
+
     it('shows re-run failed rows as queued in the sheet until they are done again', async () => {
       const be = await start({ openai: { faults: { contentFilter: 0.3 }, seed: 7 } });
       const workbook = sheetWith(be, 30);

@@ -4,7 +4,6 @@ import type { EstimateView } from '../../../backend/src/http/api-types.js';
 import { bytesToHex } from '../../../addon/src/hex.js';
 import { eta, money, moneyRange, rowsPerMinute } from '../../../addon/src/format.js';
 import { confirmStart, rowsToEnrich, selectionLine } from '../../../addon/src/messages.js';
-import { serviceAccountFromMessage } from '../../../addon/src/service-account.js';
 
 const estimate: EstimateView = {
   rows: 120,
@@ -42,14 +41,6 @@ describe('add-on messages', () => {
     expect(confirmStart({ ...estimate, priced: false, simulated: true, skippedUnchanged: 0, reused: 0 }, 1)).toMatch(/no known price[\s\S]*Budget: \$1\.00\.\nThe backend is using a simulated model/);
     expect(selectionLine(1, 0)).toBe('1 row selected.');
     expect(selectionLine(20, 2)).toBe('20 rows selected (2 hidden rows left out).');
-  });
-
-  it("reads the service account out of the backend's not-shared message", () => {
-    expect(serviceAccountFromMessage('Rowfill cannot open spreadsheet abc: share it with rowfill@proj.iam.gserviceaccount.com as an editor, then try again.')).toBe(
-      'rowfill@proj.iam.gserviceaccount.com',
-    );
-    expect(serviceAccountFromMessage('Spreadsheet x was not found. Check the link; if it is right, share the spreadsheet with a@b.c as an editor.')).toBe('a@b.c');
-    expect(serviceAccountFromMessage('something else')).toBeNull();
   });
 
   it('turns signed digest bytes into hex', () => {

@@ -18,6 +18,10 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
     this.spacer = new WriteSpacer(this.options.clock, this.options.minWriteIntervalMs);
   }
 
+  get serviceAccount(): string {
+    return this.options.serviceAccountEmail;
+  }
+
   /** Runs a person-facing call, turning Google's refusals into SheetAccessError that name the account to share with. */
   private async forPerson<T>(spreadsheetId: string, run: () => Promise<T>): Promise<T> {
     try {

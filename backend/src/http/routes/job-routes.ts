@@ -5,7 +5,7 @@ import { JobError } from '../../engine/job-errors.js';
 import type { Caller, SheetJobs } from '../../engine/sheet-jobs.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Job } from '../../ports/domain.js';
-import { estimateBody, jobActionBody, resumeBody, startJobBody, type EstimateView } from '../api-types.js';
+import { estimateBody, jobActionBody, resumeBody, spreadsheetIdParam, startJobBody, type AccessView, type EstimateView } from '../api-types.js';
 import type { JobViews } from '../job-view.js';
 
 export interface JobRoutesDeps {
@@ -47,6 +47,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   router.get('/v1/jobs/:id', async (req, res) => {
     const job = await authorizedJob(req, undefined);
     res.json(await respond(job.id));
+  });
+
+  router.get('/v1/sheets/:spreadsheetId/access', async (req, res) => {
+    const access: AccessView = await sheetJobs.access(spreadsheetIdParam.parse(req.params.spreadsheetId));
+    res.json({ access });
   });
 
   router.get('/v1/sheets/:spreadsheetId/latest-job', async (req, res) => {
