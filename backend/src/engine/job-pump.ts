@@ -4,16 +4,20 @@ import type { TaskOutcome } from '../ports/queue.js';
 import type { EngineContext } from './context.js';
 import type { RowRunner } from './row-runner.js';
 import type { PumpCause } from './task-names.js';
-import { rewriteWaitingRows } from './waiting-rows.js';
+import { RunningRows, rewriteWaitingRows } from './transient-statuses.js';
 
 const OK: TaskOutcome = { status: 'ok' };
 const FLUSH_BATCH = 5000;
 
 export class JobPump {
+  private readonly running: RunningRows;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly rows: RowRunner,
-  ) {}
+  ) {
+    this.running = new RunningRows(ctx.store);
+  }
 
   async run(jobId: string, cause: PumpCause = 'tick'): Promise<TaskOutcome> {
     const { store, clock, options } = this.ctx;
@@ -22,6 +26,7 @@ export class JobPump {
     if (job.status === 'completed' || job.status === 'cancelled') {
       await this.flush(job);
       this.ctx.forgetJob(job.id);
+      this.running.forget(job.id);
       return OK;
     }
 
@@ -47,6 +52,7 @@ export class JobPump {
     if (latest.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll && (await this.flush(latest))) {
       await store.transitionJob(jobId, { to: 'completed', from: ['running'], now: clock.now() });
       this.ctx.forgetJob(jobId);
+      this.running.forget(jobId);
       this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
       return OK;
     }
@@ -70,20 +76,32 @@ export class JobPump {
     }
   }
 
-  /** Write finished rows to the job's sheet in batches; false while some remain unwritten (retried next pump). */
+  /**
+   * Write finished rows to the job's sheet in batches, and in the first write mark rows that started since the last
+   * tick `running`; false while some finished rows remain unwritten (retried next pump).
+   */
   private async flush(job: Job): Promise<boolean> {
     const sink = this.ctx.deps.sinks?.(job);
     if (!sink) return true;
     const { store } = this.ctx;
     try {
+      let first = true;
       for (;;) {
         const rows = await store.listRows({ jobId: job.id, limit: FLUSH_BATCH, unflushedOnly: true });
-        if (rows.length === 0) return true;
-        const result = await sink.flush(job, rows);
-        const settled = [...result.written, ...result.missing, ...result.duplicated];
+        const starting = first ? await this.running.toShow(job, rows) : [];
+        first = false;
+        if (rows.length === 0 && starting.length === 0) return true;
+        const result = await sink.flush(job, [...rows, ...starting]);
+        const finished = new Set(rows.map((r) => r.rowId));
+        const settled = [...result.written, ...result.missing, ...result.duplicated].filter((id) => finished.has(id));
         await store.markFlushed(job.id, settled);
+        await this.running.shownNow(
+          job,
+          result.written.filter((id) => !finished.has(id)),
+        );
         if (result.resync) {
           // Positions moved under the write: rewrite every finished row at its current place on the next tick.
+          this.running.forget(job.id);
           const again = await store.markAllUnflushed(job.id);
           this.ctx.log.warn({ jobId: job.id, rows: again }, 'the sheet changed during a write; rewriting finished rows');
           return false;

@@ -16,7 +16,10 @@ export interface FlushResult {
 }
 
 export interface ResultSink {
-  /** Write these finished rows' outputs and statuses. Throws a typed error when the write should be retried later. */
+  /**
+   * Write these rows' statuses, and the outputs of the finished ones (a running row gets its `running` status only).
+   * Throws a typed error when the write should be retried later.
+   */
   flush(job: Job, rows: readonly Row[]): Promise<FlushResult>;
   /** Show transient statuses (queued, running, paused: budget) for rows that are not finished. Optional. */
   markStatus?(job: Job, rowIds: readonly string[], status: string): Promise<void>;

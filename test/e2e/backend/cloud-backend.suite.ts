@@ -216,7 +216,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(JSON.stringify((await api.get(`/v1/sheets/${shared.id}/access`)).body)).not.toContain('Brands');
     });
 
-    it('shows re-run failed rows as queued in the sheet until they are done again', async () => {
+    it('shows re-run failed rows as queued, then running, in the sheet until they are done again', async () => {
       const be = await start({ openai: { faults: { contentFilter: 0.3 }, seed: 7 } });
       const workbook = sheetWith(be, 30);
       const api = be.as(USER);
@@ -227,10 +227,12 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(failed).toBeGreaterThan(0);
       await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 - failed, 'failed: content_filter': failed }));
 
-      be.openai.configure({ faults: { contentFilter: 0 }, latencyMs: 1000, jitterMs: 0 });
+      be.openai.configure({ faults: { contentFilter: 0 }, latencyMs: 1500, jitterMs: 0 });
       expect((await api.post(`/v1/jobs/${first.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);
       await eventually(() => expect(statusCounts(workbook, 31)['failed: content_filter'] ?? 0).toBe(0));
       expect(statusCounts(workbook, 31).queued ?? 0).toBeGreaterThan(0);
+      // The two rows a worker has show `running` while their calls are out.
+      await eventually(() => expect(statusCounts(workbook, 31).running ?? 0).toBeGreaterThan(0));
       expect(await settle(api, first.id)).toMatchObject({ status: 'completed', counts: { done: 30 } });
       await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 }));
     });
