@@ -14,7 +14,7 @@ afterEach(async ({ task }) => {
 });
 afterAll(closeBrowser);
 
-describe.skipIf(!chromiumAvailable())('the playground in Chromium', () => {
+describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 180_000 }, () => {
   it('enriches rows 2–101 with 8 workers and $0.50: statuses go queued → done, outputs fill, the bar reaches 100%', async () => {
     open = await openPlayground();
     const { page, sidebar } = open;
