@@ -23,7 +23,7 @@ export interface BuiltAddon {
 
 /** Apps Script only calls real top-level function declarations, so each public function gets one forwarding to the bundle. */
 export function stubs(): string {
-  return PUBLIC_FUNCTIONS.map((name) => `function ${name}() {\n  return ${BUNDLE_GLOBAL}.${name}.apply(this, arguments);\n}`).join('\n');
+  return PUBLIC_FUNCTIONS.map((name) => `function ${name}() {\n  return ${BUNDLE_GLOBAL}.publicFunctions.${name}.apply(this, arguments);\n}`).join('\n');
 }
 
 async function bundleCode(root: string): Promise<string> {

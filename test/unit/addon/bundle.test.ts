@@ -27,12 +27,12 @@ describe('the add-on bundle', () => {
   });
 
   it('declares every trigger, menu handler and sidebar RPC as a top-level function forwarding to the bundle', () => {
-    for (const name of PUBLIC_FUNCTIONS) expect(code).toMatch(new RegExp(`^function ${name}\\(\\) \\{\\n  return Rowfill\\.${name}\\.apply\\(this, arguments\\);\\n\\}$`, 'm'));
+    for (const name of PUBLIC_FUNCTIONS) expect(code).toMatch(new RegExp(`^function ${name}\\(\\) \\{\\n  return Rowfill\\.publicFunctions\\.${name}\\.apply\\(this, arguments\\);\\n\\}$`, 'm'));
     // Loaded as Apps Script loads a file (one classic script, no modules), each name is a global function backed by the bundle.
     const context = vm.createContext({});
     vm.runInContext(code, context);
     const globals = context as Record<string, unknown>;
-    const bundle = globals.Rowfill as Record<string, unknown>;
+    const bundle = (globals.Rowfill as { publicFunctions: Record<string, unknown> }).publicFunctions;
     for (const name of PUBLIC_FUNCTIONS) {
       expect(typeof globals[name], name).toBe('function');
       expect(typeof bundle[name], name).toBe('function');
