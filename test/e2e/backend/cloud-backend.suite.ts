@@ -1,6 +1,6 @@
 // The backend as deployed, end to end over HTTP: routes, auth failures, limits, a 2,000-row job, edits mid-run,
 // duplicate deliveries, cancel and resume. Runs over any Store (SQLite here, Firestore on the emulator).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobView } from '../../../backend/src/http/api-types.js';
 import type { Store } from '../../../backend/src/ports/store.js';
 import type { Workbook } from '../../../local/sheets/index.js';
@@ -41,17 +41,8 @@ function statusCounts(workbook: Workbook, lastRow: number): Record<string, numbe
   return counts;
 }
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+/** Retries an assertion until it holds: the sheet is written by the pump a moment after the API says so. */
+const eventually = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 10_000, interval: 100 });
 
 /** Every data row whose status is done carries the answer for its own Brand. */
 function expectResultsOnOwnRows(workbook: Workbook, lastRow: number): number {
