@@ -128,3 +128,79 @@ export function asRowfillError(error: unknown): RowfillError {
   const message = error instanceof Error ? error.message : String(error);
   return new ConnectionError(message, { cause: error });
 }
+
+// Research mode's error classes. Search failures get classes of their own rather than the model's (`rate_limit`,
+// `auth`…) so a job's errors-by-class says which key or service to fix; pages never fail a row (the model is told
+// "could not open: …"), and their effect only decides whether the fetcher tries the page again.
+
+/** The search API said slow down (429): retried after its Retry-After, and its requests/min bucket shrinks. */
+export class SearchRateLimitError extends RowfillError {
+  readonly errorClass = 'search_rate_limit';
+  readonly effect = 'retry';
+}
+/** The search API failed, timed out or could not be reached (5xx, 408, no response). */
+export class SearchServerError extends RowfillError {
+  readonly errorClass = 'search_server';
+  readonly effect = 'retry';
+}
+/** The search API rejected the key (401/403): every row would fail the same way, so the job pauses. */
+export class SearchAuthError extends RowfillError {
+  readonly errorClass = 'search_auth';
+  readonly effect = 'pause';
+}
+/** The search plan or credit is used up (Tavily 432/433): retrying spends nothing but time, so the job pauses. */
+export class SearchQuotaError extends RowfillError {
+  readonly errorClass = 'search_quota';
+  readonly effect = 'pause';
+}
+/** The search API refused this query (other 4xx): the same query fails again. */
+export class SearchInvalidRequestError extends RowfillError {
+  readonly errorClass = 'search_invalid_request';
+  readonly effect = 'fail';
+}
+
+/** The page did not answer within the attempt's timeout. */
+export class PageTimeoutError extends RowfillError {
+  readonly errorClass = 'page_timeout';
+  readonly effect = 'retry';
+}
+/** The TLS handshake failed (bad certificate, protocol): trying again meets the same certificate. */
+export class PageTlsError extends RowfillError {
+  readonly errorClass = 'page_tls';
+  readonly effect = 'fail';
+}
+/** No connection or a dropped one (refused, reset, DNS failure). */
+export class PageConnectionError extends RowfillError {
+  readonly errorClass = 'page_connection';
+  readonly effect = 'retry';
+}
+/** The site answered 5xx or 429. */
+export class PageServerError extends RowfillError {
+  readonly errorClass = 'page_server';
+  readonly effect = 'retry';
+}
+/** The site refuses to serve us (401, 403, 451, other 4xx, a bot challenge): not retried. */
+export class PageBlockedError extends RowfillError {
+  readonly errorClass = 'page_blocked';
+  readonly effect = 'fail';
+}
+/** 404 or 410. */
+export class PageNotFoundError extends RowfillError {
+  readonly errorClass = 'page_not_found';
+  readonly effect = 'fail';
+}
+/** The body is larger than the fetcher's cap (stopped while streaming). */
+export class PageTooLargeError extends RowfillError {
+  readonly errorClass = 'page_too_large';
+  readonly effect = 'fail';
+}
+/** Not HTML or plain text. */
+export class PageTypeError extends RowfillError {
+  readonly errorClass = 'page_type';
+  readonly effect = 'fail';
+}
+/** Rowfill itself refused the URL before connecting: not http(s), a private/loopback/metadata address, too many redirects. */
+export class PageRefusedError extends RowfillError {
+  readonly errorClass = 'page_refused';
+  readonly effect = 'fail';
+}

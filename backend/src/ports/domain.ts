@@ -51,7 +51,23 @@ export type ErrorClass =
   | 'output_invalid'
   | 'input_invalid'
   | 'budget'
-  | 'cancelled';
+  | 'cancelled'
+  // Research mode: the Search port's own failures (a Tavily key problem is not an OpenAI key problem).
+  | 'search_rate_limit'
+  | 'search_server'
+  | 'search_auth'
+  | 'search_quota'
+  | 'search_invalid_request'
+  // Research mode: the page fetcher's failures; a page that cannot be opened is told to the model, never fails a row.
+  | 'page_timeout'
+  | 'page_tls'
+  | 'page_connection'
+  | 'page_server'
+  | 'page_blocked'
+  | 'page_not_found'
+  | 'page_too_large'
+  | 'page_type'
+  | 'page_refused';
 
 export type OutputValue = string | number | boolean | null;
 export type Outputs = Readonly<Record<string, OutputValue>>;
