@@ -6,8 +6,26 @@ export interface JsonSchema {
 }
 
 export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
   readonly content: string;
+  /** An assistant turn's function calls (research mode), echoed back so the model sees what it asked for. */
+  readonly toolCalls?: readonly ToolCall[];
+  /** A `tool` message answers the call with this id; its content is the result as JSON data. */
+  readonly toolCallId?: string;
+}
+
+/** One function call the model asked for: `arguments` is the model's JSON text, parsed (and distrusted) by the engine. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
+
+/** A function the model may call (Chat Completions function calling, strict JSON Schema parameters). */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: JsonSchema;
 }
 
 export interface CompletionRequest {
@@ -17,6 +35,10 @@ export interface CompletionRequest {
   readonly schemaName: string;
   readonly schema: JsonSchema;
   readonly maxOutputTokens: number;
+  /** Functions the model may call instead of answering; absent outside research mode. */
+  readonly tools?: readonly ToolDefinition[];
+  /** `none` makes the model answer now even though tools are listed (the loop's last turn and the repair). Default `auto`. */
+  readonly toolChoice?: 'auto' | 'none';
   /** Aborts the call (timeout or cancellation). */
   readonly signal: AbortSignal;
 }
@@ -39,6 +61,8 @@ export interface CompletionResult {
   readonly rateLimit?: RateLimitInfo;
   /** The model's refusal text, when it refused. */
   readonly refusal?: string | null;
+  /** The functions the model called this turn, when it called any (then `content` may be empty). */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 export interface ModelClient {

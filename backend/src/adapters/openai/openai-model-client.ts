@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { CompletionRequest, CompletionResult, ModelClient } from '../../ports/model.js';
 import { ServerError } from '../../engine/errors.js';
 import { refusedAnswerError, toRowfillError } from './openai-errors.js';
+import { toMessageParam, toolCallsOf, toolParams } from './openai-tools.js';
 import { rateLimitFromHeaders } from './rate-limit-headers.js';
 
 export interface OpenAiModelClientOptions {
@@ -66,9 +67,10 @@ export class OpenAiModelClient implements ModelClient {
         .create(
           {
             model,
-            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            messages: request.messages.map(toMessageParam),
             response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.schema, strict: true } },
             max_completion_tokens: request.maxOutputTokens,
+            ...toolParams(request),
           },
           { signal },
         )
@@ -78,6 +80,7 @@ export class OpenAiModelClient implements ModelClient {
       const refused = refusedAnswerError(choice);
       if (refused) throw refused;
       const usage = data.usage;
+      const toolCalls = toolCallsOf(choice.message);
       return {
         content: choice.message.content ?? '',
         usage: {
@@ -87,6 +90,7 @@ export class OpenAiModelClient implements ModelClient {
         },
         rateLimit: rateLimitFromHeaders(response.headers),
         refusal: choice.message.refusal ?? null,
+        ...(toolCalls ? { toolCalls } : {}),
       };
     } catch (error) {
       throw toRowfillError(error, { baseURL: this.baseURL, model, operation: 'complete', signal });
