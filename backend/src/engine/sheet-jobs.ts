@@ -1,6 +1,6 @@
 // Jobs that start from a spreadsheet selection: preflight, proof of edit access, row anchoring, and who may act on a job.
 import type { Job, JobConfig } from '../ports/domain.js';
-import { SheetAccessError, type SheetAccessCode, type SheetRef, type SpreadsheetGateway } from '../ports/spreadsheet.js';
+import { SheetAccessError, type ColumnOverwrite, type PrepareRowsRequest, type SheetAccessCode, type SheetRef, type SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
 import type { Engine, Estimate } from './engine.js';
 import { JobError } from './job-errors.js';
@@ -21,6 +21,32 @@ export interface StartSheetJobRequest extends SheetSelection {
   readonly config: unknown;
   /** The one-time nonce whose hash the add-on wrote as developer metadata (DESIGN §6). */
   readonly proofNonce: string;
+  /** The user confirmed replacing what output columns Rowfill did not create already hold. Default false. */
+  readonly overwrite?: boolean;
+}
+
+/** An estimate of a sheet job: the engine's, plus the user's columns the outputs would overwrite. */
+export interface SheetEstimate extends Estimate {
+  /** Output columns that exist in the sheet, were not created by Rowfill, and hold data in the selected rows. */
+  readonly overwrites: readonly ColumnOverwrite[];
+}
+
+/** A start refused because outputs would replace the user's data without the caller's confirmation. */
+export class OverwriteError extends Error {
+  override readonly name = 'OverwriteError';
+  constructor(readonly overwrites: readonly ColumnOverwrite[]) {
+    super(overwriteMessage(overwrites));
+  }
+}
+
+function cells(n: number): string {
+  return `${n} filled ${n === 1 ? 'cell' : 'cells'}`;
+}
+
+/** `"Website" already has 370 filled cells in the selected rows; confirm to overwrite them.` (several columns listed in one sentence). */
+export function overwriteMessage(overwrites: readonly ColumnOverwrite[]): string {
+  const parts = overwrites.map((o, i) => (i === 0 ? `"${o.column}" already has ${cells(o.filledCells)}` : `"${o.column}" has ${cells(o.filledCells)}`));
+  return `${parts.join(', ')} in the selected rows; confirm to overwrite them.`;
 }
 
 /** What the sharing helper needs: can the backend open the spreadsheet, as which account, and if not, why. */
@@ -87,17 +113,16 @@ export class SheetJobs {
     const config = this.config(request.config);
     const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
     const { title } = await this.options.gateway.checkAccess(ref.spreadsheetId);
+    const selection = this.rowsRequest(request, config);
+    // Checked before the proof is consumed or anything is written, so a refused start leaves the sheet as it was.
+    if (request.overwrite !== true) {
+      const { overwrites = [] } = await this.options.gateway.readRows(selection);
+      if (overwrites.length > 0) throw new OverwriteError(overwrites);
+    }
     await this.proveEditAccess(ref.spreadsheetId, request.proofNonce);
     const running = await this.activeJob(ref);
     if (running) throw new JobError('job_running', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
-    const prepared = await this.options.gateway.prepareRows({
-      ref,
-      ranges: request.ranges,
-      headerRow: request.headerRow,
-      inputs: config.inputs,
-      outputs: config.outputs.map((o) => o.name),
-      maxRows: this.maxRows,
-    });
+    const prepared = await this.options.gateway.prepareRows(selection);
     return this.options.engine.startJob({
       owner: caller.email,
       sheetKey: sheetKeyOf(ref),
@@ -108,12 +133,24 @@ export class SheetJobs {
   }
 
   /** What a start would do — rows, unchanged rows, cost range — reading the selection without writing to the sheet. */
-  async estimate(request: SheetSelection & { readonly config: unknown }): Promise<Estimate> {
+  async estimate(request: SheetSelection & { readonly config: unknown }): Promise<SheetEstimate> {
     const config = this.config(request.config);
-    const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
-    await this.options.gateway.checkAccess(ref.spreadsheetId);
-    const { rows } = await this.options.gateway.readRows({ ref, ranges: request.ranges, headerRow: request.headerRow, inputs: config.inputs, outputs: config.outputs.map((o) => o.name), maxRows: this.maxRows });
-    return this.options.engine.estimate({ sheetKey: sheetKeyOf(ref), config, rows });
+    const selection = this.rowsRequest(request, config);
+    await this.options.gateway.checkAccess(selection.ref.spreadsheetId);
+    const { rows, overwrites = [] } = await this.options.gateway.readRows(selection);
+    const estimate = await this.options.engine.estimate({ sheetKey: sheetKeyOf(selection.ref), config, rows });
+    return { ...estimate, overwrites };
+  }
+
+  private rowsRequest(request: SheetSelection, config: JobConfig): PrepareRowsRequest {
+    return {
+      ref: { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId },
+      ranges: request.ranges,
+      headerRow: request.headerRow,
+      inputs: config.inputs,
+      outputs: config.outputs.map((o) => o.name),
+      maxRows: this.maxRows,
+    };
   }
 
   /**

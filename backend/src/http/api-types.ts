@@ -16,7 +16,13 @@ export const selectionSchema = z.object({
   config: z.record(z.string(), z.unknown()),
 });
 
-export const startJobBody = selectionSchema.extend({ proofNonce }).strict();
+export const startJobBody = selectionSchema
+  .extend({
+    proofNonce,
+    /** Confirms replacing data in output columns Rowfill did not create (see EstimateView.overwrites). Default false. */
+    overwrite: z.boolean().optional(),
+  })
+  .strict();
 export const estimateBody = selectionSchema.strict();
 export const jobActionBody = z.object({ proofNonce: proofNonce.optional() }).strict();
 export const resumeBody = z
@@ -77,6 +83,12 @@ export interface EstimateView {
   readonly priced: boolean;
   readonly simulated: boolean;
   readonly model: string;
+  /**
+   * Output columns whose header already exists in the sheet and that Rowfill did not create, each with its non-empty
+   * cells in the selected rows (columns with none are left out). Non-empty: POST /v1/jobs answers 409
+   * `output_overwrite` unless its body says `overwrite: true`.
+   */
+  readonly overwrites: ReadonlyArray<{ readonly column: string; readonly filledCells: number }>;
 }
 
 /** GET /v1/sheets/:spreadsheetId/access → `{ access }`. */

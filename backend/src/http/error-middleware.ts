@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { JobError, type JobErrorCode } from '../engine/job-errors.js';
-import { ForbiddenError } from '../engine/sheet-jobs.js';
+import { ForbiddenError, OverwriteError } from '../engine/sheet-jobs.js';
 import type { Logger } from '../ports/logger.js';
 import { SheetAccessError, type SheetAccessCode } from '../ports/spreadsheet.js';
 import { RowfillError } from '../engine/errors.js';
@@ -54,6 +54,11 @@ export function toHttp(error: unknown): { status: number; code: string; message:
   // A body that is not one of our tasks: 400 tells Cloud Tasks to stop retrying it only after its retry budget, which is right.
   if (error instanceof TaskRequestError) return { status: 400, code: 'invalid_task', message: error.message };
   if (error instanceof RowfillError) return { status: error.retryable ? 503 : 502, code: error.errorClass, message: error.message };
+  // The router's own refusal of a path it cannot decode (`/v1/jobs/%ff`): a URIError with status 400 and no code.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
+    return { status: 400, code: 'invalid_request', message: 'The address is not valid: it has a malformed percent-encoding (%).' };
+  }
+  if (error instanceof OverwriteError) return { status: 409, code: 'output_overwrite', message: error.message };
   if (isStatusError(error) && error.status >= 400 && error.status < 600) {
     // body-parser's errors carry `type` (e.g. entity.too.large) and an `expose` flag; ours carry a code.
     return { status: error.status, code: error.code, message: error.message };

@@ -29,10 +29,19 @@ export interface PreparedRow {
   readonly currentOutputs: Readonly<Record<string, string>>;
 }
 
+/** An output column that already exists in the sheet and that Rowfill did not create: writing it replaces the user's data. */
+export interface ColumnOverwrite {
+  readonly column: string;
+  /** Non-empty cells of that column in the selected rows. */
+  readonly filledCells: number;
+}
+
 export interface PreparedSheet {
   readonly spreadsheetTitle: string;
   readonly sheetTitle: string;
   readonly rows: readonly PreparedRow[];
+  /** Output columns found by header (not by Rowfill's tag) that hold data in the selected rows; absent means none. */
+  readonly overwrites?: readonly ColumnOverwrite[];
 }
 
 export interface SpreadsheetGateway {

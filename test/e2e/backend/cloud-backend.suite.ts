@@ -194,6 +194,47 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect((await api.get<{ job: JobView }>(`/v1/jobs/${id}`)).body.job.status).toBe('cancelled');
     });
 
+    it('answers a bad percent-encoding in any path with 400 and a JSON error, never a stack trace', async () => {
+      const be = await start();
+      const api = be.as(USER);
+      for (const path of ['/v1/jobs/%ff', '/v1/jobs/%E0%A4%A', '/v1/sheets/%ff/access', '/v1/sheets/%ff/latest-job?sheetId=0']) {
+        const res = await api.get<{ error: { code: string; message: string } }>(path);
+        expect({ path, status: res.status, code: res.body.error.code }).toEqual({ path, status: 400, code: 'invalid_request' });
+        expect(res.body.error.message).not.toMatch(/\bat \S+ \(/);
+      }
+      for (const action of ['cancel', 'resume', 'retry-failed']) {
+        expect(await api.post(`/v1/jobs/%ff/${action}`)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+      }
+    });
+
+    it("refuses to overwrite a column Rowfill did not create unless told to, and says how many filled cells it holds", async () => {
+      const be = await start();
+      const workbook = sheetWith(be, 6);
+      workbook.setValues('C3', [['']]);
+      const api = be.as(USER);
+      const config = { outputs: [{ name: 'Notes', instruction: 'A short note' }, { name: 'Category', instruction: 'Main product category' }] };
+      const before = workbook.values('A1:Z7');
+      const estimate = await api.post<{ estimate: { overwrites: unknown } }>('/v1/estimate', { ...startBody(workbook, ['A2:C7'], config), proofNonce: undefined });
+      expect(estimate.status).toBe(200);
+      expect(estimate.body.estimate.overwrites).toEqual([{ column: 'Notes', filledCells: 5 }]);
+      const refused = await api.post('/v1/jobs', startBody(workbook, ['A2:C7'], config));
+      expect(refused).toMatchObject({
+        status: 409,
+        body: { error: { code: 'output_overwrite', message: '"Notes" already has 5 filled cells in the selected rows; confirm to overwrite them.' } },
+      });
+      // Nothing was written and nothing was spent.
+      expect(workbook.values('A1:Z7')).toEqual(before);
+      expect(be.openai.requestLog).toHaveLength(0);
+      expect((await be.store.listJobs({ limit: 10 })).length).toBe(0);
+      const started = await api.post<{ job: JobView }>('/v1/jobs', { ...startBody(workbook, ['A2:C7'], config), overwrite: true });
+      expect(started.status).toBe(202);
+      expect(await settle(api, started.body.job.id)).toMatchObject({ status: 'completed', counts: { done: 6 } });
+      await eventually(() => expect(statusCounts(workbook, 7)).toEqual({ done: 6 }));
+      // Once Rowfill has written a column, running it again is not an overwrite of the user's data.
+      const again = await api.post<{ estimate: { overwrites: unknown } }>('/v1/estimate', { ...startBody(workbook, ['A2:C7'], config), proofNonce: undefined });
+      expect(again.body.estimate.overwrites).toEqual([]);
+    });
+
     it('tells the sharing helper whether its service account can open a spreadsheet, and which account that is', async () => {
       const be = await start();
       const api = be.as(USER);

@@ -1,7 +1,7 @@
 // Reads a selection in one batched read, anchors every row with a rowfill_id, and marks the rows queued in one batched write.
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { Clock } from '../../ports/clock.js';
-import { SheetAccessError, type PreparedRow, type PreparedSheet, type PrepareRowsRequest } from '../../ports/spreadsheet.js';
+import { SheetAccessError, type ColumnOverwrite, type PreparedRow, type PreparedSheet, type PrepareRowsRequest } from '../../ports/spreadsheet.js';
 import { columnA1, rowsA1 } from './a1.js';
 import { apiFailure } from './api-errors.js';
 import { cellText } from './cell-text.js';
@@ -134,14 +134,31 @@ function assignIds(read: ReadResult, numbers: readonly number[], idFactory: () =
   return out;
 }
 
+/**
+ * Output columns matched by header rather than by Rowfill's tag — the user's own columns — with their filled cells in
+ * the selected rows. Columns with nothing in those rows are left out: writing them replaces nothing.
+ */
+function overwritesOf(read: ReadResult, request: PrepareRowsRequest, numbers: readonly number[]): ColumnOverwrite[] {
+  const adopted = new Set(read.plan.adopted.map((a) => a.column));
+  const out: ColumnOverwrite[] = [];
+  for (const name of request.outputs) {
+    const column = read.plan.outputs.get(name);
+    if (column === undefined || !adopted.has(column)) continue;
+    const filledCells = numbers.filter((n) => cellText((read.rows.get(n) ?? [])[column]).trim() !== '').length;
+    if (filledCells > 0) out.push({ column: read.header[column] ?? name, filledCells });
+  }
+  return out;
+}
+
 /** The estimate's read: nothing is written; rows without an id get the placeholder `new:<rowNumber>`. */
 export async function readPreparedSheet(deps: PrepareDeps, request: PrepareRowsRequest): Promise<PreparedSheet> {
   const read = await readSelection(deps, request, false);
-  const rows = selectedRowNumbers(read, request.maxRows).map((n) => {
+  const numbers = selectedRowNumbers(read, request.maxRows);
+  const rows = numbers.map((n) => {
     const id = cellText((read.rows.get(n) ?? [])[read.plan.id]).trim();
     return rowOf(read, request, n, id === '' ? `new:${n}` : id);
   });
-  return { spreadsheetTitle: read.layout.spreadsheetTitle, sheetTitle: read.layout.sheetTitle, rows };
+  return { spreadsheetTitle: read.layout.spreadsheetTitle, sheetTitle: read.layout.sheetTitle, rows, overwrites: overwritesOf(read, request, numbers) };
 }
 
 async function write(deps: PrepareDeps, spreadsheetId: string, call: () => Promise<unknown>): Promise<void> {

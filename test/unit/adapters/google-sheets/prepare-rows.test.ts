@@ -156,4 +156,21 @@ describe('GoogleSheetsGateway.readRows', () => {
     ]);
     expect(h.standIn.writeLog).toEqual([]);
   });
+
+  it("reports output columns Rowfill did not create, with their filled cells in the selected rows, and not its own", async () => {
+    h = await harness({}, { idFactory: sequentialIds() });
+    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
+    const workbook = h.standIn.workbook(sheet.id);
+    workbook.setValues('C3', [['']]);
+    // `Country` is the user's, filled on rows 2, 4 and 5 of the selection 2:5; `Notes` is theirs too but blank there.
+    workbook.setValues('D1', [['Notes'], [''], [''], [''], [''], [''], ['later']]);
+    const read = await h.gateway.readRows(request(sheet.id, { ranges: ['2:5'], inputs: ['Brand'], outputs: ['Country', 'Notes', 'Category'] }));
+    expect(read.overwrites).toEqual([{ column: 'Country', filledCells: 3 }]);
+    expect(h.standIn.writeLog).toEqual([]);
+    // Once Rowfill has written its own Category column, it is not the user's data any more.
+    await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:5'], inputs: ['Brand'], outputs: ['Category'] }));
+    workbook.setValues('E2', [['Hardware']]);
+    const again = await h.gateway.readRows(request(sheet.id, { ranges: ['2:5'], inputs: ['Brand'], outputs: ['Category'] }));
+    expect(again.overwrites).toEqual([]);
+  });
 });
