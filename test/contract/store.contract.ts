@@ -1,6 +1,7 @@
 // The one Store contract every adapter passes (SQLite, Firestore, …): each documented behaviour, races and crashes.
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { HarnessContext, StoreFactory, StoreHarness } from './helpers/store-harness.js';
+import { describeCacheHoldContract } from './store-cache-hold.contract.js';
 import { describeConcurrencyContract } from './store-concurrency.contract.js';
 import { describeJobContract } from './store-jobs.contract.js';
 import { describeListingContract } from './store-listing.contract.js';
@@ -36,5 +37,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeRecoveryContract(context);
     describeListingContract(context);
     describeConcurrencyContract(context);
+    describeCacheHoldContract(context);
   });
 }

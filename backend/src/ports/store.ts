@@ -55,6 +55,12 @@ export interface FinishRequest {
     readonly cache?: { readonly key: string; readonly entry: CacheEntry };
     readonly registry?: RegistryEntry;
   };
+  /**
+   * The single-flight hold this row took on its cache key (`holdCacheKey`): released in the same step, whatever the
+   * outcome, if `holder` still holds it — after `remember.cache` is written, so a waiter never finds the key free and
+   * the answer missing. Ignored when the lease is stale.
+   */
+  readonly cacheHold?: { readonly key: string; readonly holder: string };
 }
 
 export interface DispatchRequest {
@@ -77,6 +83,25 @@ export interface CacheEntry {
   readonly outputs: Outputs;
   readonly expiresAt: number;
 }
+
+export interface CacheHoldRequest {
+  readonly key: string;
+  /** Names this attempt to compute the key; only the same holder can release or renew the hold. */
+  readonly holder: string;
+  readonly now: number;
+  /** The hold lapses at `now + holdMs`, so a holder that died blocks the key no longer than that. */
+  readonly holdMs: number;
+  /** Entries expiring before this are ignored, as if absent (a forced job accepts only answers stored after it began). */
+  readonly minExpiresAt?: number;
+}
+
+export type CacheHoldResult =
+  /** The answer is stored: use it, call nothing. */
+  | { readonly kind: 'cached'; readonly entry: CacheEntry }
+  /** This holder now holds the key until `until`: compute it, then finish with `cacheHold` (or `releaseCacheHold`). */
+  | { readonly kind: 'held'; readonly until: number }
+  /** Another holder is computing it: come back later, when its answer is stored or its hold has lapsed. */
+  | { readonly kind: 'busy'; readonly heldSince: number; readonly heldUntil: number };
 
 /** What the skip-unchanged registry remembers of a row's last success. */
 export interface RegistryEntry {
@@ -148,6 +173,14 @@ export interface Store {
   markAllUnflushed(jobId: string): Promise<number>;
   getCache(key: string, now: number): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
+  /**
+   * Single flight per cache key, in one atomic step: a stored answer (`cached`), else the hold for `holder` if the key
+   * is free, its hold lapsed or `holder` already has it (`held`), else `busy`. Of many holders racing for a free key,
+   * exactly one is `held`.
+   */
+  holdCacheKey(request: CacheHoldRequest): Promise<CacheHoldResult>;
+  /** Releases `key` if `holder` holds it (a holder that will not compute after all). Returns whether it did. */
+  releaseCacheHold(key: string, holder: string): Promise<boolean>;
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>>;
   putRegistry(entries: readonly RegistryEntry[]): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 // finishRow: records a claimed row's outcome on the row and its counter shard, releasing its reservation and slot.
 import type { FinishRequest } from '../../ports/store.js';
 import { allowance, normalize } from './budget.js';
+import { releaseInCommit, rememberInCommit } from './cache-hold.js';
 import type { StoreContext } from './context.js';
 import type { CounterDelta } from './counters.js';
 import { applyDelta } from './counters.js';
@@ -14,6 +15,7 @@ import { assertTime, checkedUsage } from './validate.js';
 /**
  * Two documents, the row and its counter shard, pinned: the shard carries the job's status, so a retry after a pause
  * loses its slot exactly as SQLite's single transaction would decide. Returns false (changing nothing) for a stale lease.
+ * A success's cache and registry entries and the release of the row's cache hold are written in the same commit.
  */
 export async function finishRow(ctx: StoreContext, request: FinishRequest): Promise<boolean> {
   const { jobId, rowId, outcome, now } = request;
@@ -87,6 +89,9 @@ export async function finishRow(ctx: StoreContext, request: FinishRequest): Prom
         };
       }
       attempt.update(rowSnapshot!.ref, next);
+      // The answer and the release of the hold ride in the row's commit, so a waiter never finds the key free and the answer missing.
+      if (outcome.kind === 'done' && request.remember) rememberInCommit(ctx, attempt, request.remember);
+      if (request.cacheHold) await releaseInCommit(ctx, attempt, request.cacheHold);
       const updated = applyDelta(shard, delta, now);
       if (updated.budgetNanos !== null && allowance(updated) < 0) await coverOverrun(ctx, attempt, jobId, row.shard, updated);
       else attempt.update(shardSnapshot.ref, updated);

@@ -17,12 +17,16 @@
 // - Status and budget are copied into every shard by transitionJob, so claims and dispatches rely on documents they
 //   touch anyway instead of the job document. Rows a transition must undispatch or cancel are settled in batches
 //   behind a mark on the job that every reader finishes first (settle.ts).
+// - Cache holds (single flight per cache key, cache-hold.ts): a document per key beside the cache entry; a finished row
+//   stores its answer and releases its hold in the commit of its own row step.
 // - Concurrency is optimistic (occ.ts): reads take no locks and each commit pins what its step read, which avoids the
 //   lock-timeout livelock server transactions hit on contended documents. Dispatch alone is a server transaction: it
 //   reads sixteen window shards and writes one, and read locks are cheaper than pinning all of them.
 import type { Job, JobCounts, NewRow, Row } from '../../ports/domain.js';
 import type {
   CacheEntry,
+  CacheHoldRequest,
+  CacheHoldResult,
   ClaimRequest,
   ClaimResult,
   DispatchedRow,
@@ -35,6 +39,7 @@ import type {
   TransitionRequest,
 } from '../../ports/store.js';
 import { addRows } from './add-rows.js';
+import { holdCacheKey, releaseCacheHold } from './cache-hold.js';
 import { getCache, getRegistry, putCache, putRegistry } from './cache-registry.js';
 import { claimRow } from './claim-row.js';
 import { StoreContext } from './context.js';
@@ -133,6 +138,14 @@ export class FirestoreStore implements Store {
 
   putCache(key: string, entry: CacheEntry): Promise<void> {
     return this.step(() => putCache(this.ctx, key, entry));
+  }
+
+  holdCacheKey(request: CacheHoldRequest): Promise<CacheHoldResult> {
+    return this.step(() => holdCacheKey(this.ctx, request));
+  }
+
+  releaseCacheHold(key: string, holder: string): Promise<boolean> {
+    return this.step(() => releaseCacheHold(this.ctx, key, holder));
   }
 
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>> {

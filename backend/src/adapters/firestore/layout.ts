@@ -21,7 +21,7 @@ export function shardOf(rowId: string, shards: number): number {
  * `<root>/jobs/{job}/counters/{k}`       counter shards: status counts, money, budget allowance, released slots
  * `<root>/jobs/{job}/window/{k}`         window shards: dispatched-slot counters
  * `<root>/jobs/{job}/budget/pool`        how much of the budget is handed out to counter shards
- * `<root>/cache/{key}`, `<root>/registry/{sheet,row}`
+ * `<root>/cache/{key}`, `<root>/cacheHolds/{key}`, `<root>/registry/{sheet,row}`
  */
 export class Layout {
   readonly root: DocumentReference;
@@ -68,6 +68,11 @@ export class Layout {
 
   cache(key: string): DocumentReference {
     return this.root.collection('cache').doc(docId(key));
+  }
+
+  /** Single flight per cache key: its own document, so cache reads and expiry deletes never touch a hold. */
+  cacheHold(key: string): DocumentReference {
+    return this.root.collection('cacheHolds').doc(docId(key));
   }
 
   registry(sheetKey: string, rowId: string): DocumentReference {

@@ -14,7 +14,7 @@ import { SCHEMA } from './records.js';
  */
 export class Attempt {
   private readonly reads = new Map<string, { readonly ref: DocumentReference; readonly updateTime: Timestamp | undefined; pinned: boolean }>();
-  private readonly writes = new Map<string, { readonly ref: DocumentReference; readonly kind: 'create' | 'update' | 'delete'; readonly data: DocumentData }>();
+  private readonly writes = new Map<string, { readonly ref: DocumentReference; readonly kind: 'create' | 'update' | 'delete' | 'set'; readonly data: DocumentData }>();
 
   constructor(private readonly db: Firestore) {}
 
@@ -51,6 +51,12 @@ export class Attempt {
     this.writes.set(ref.path, { ref, kind: 'update', data });
   }
 
+  /** Writes a whole document whatever is there (a blind write: the step's decision did not depend on it). */
+  set(ref: DocumentReference, data: DocumentData): void {
+    if (this.reads.has(ref.path)) throw new Error(`Attempt.set: ${ref.path} was read; use update or create so the write is pinned`);
+    this.writes.set(ref.path, { ref, kind: 'set', data });
+  }
+
   /** Deletes a document (pinned like an update when it was read). */
   delete(ref: DocumentReference): void {
     this.writes.set(ref.path, { ref, kind: 'delete', data: {} });
@@ -70,6 +76,7 @@ export class Attempt {
       touches.push({ path, kind: 'write' });
       const pinned = read?.pinned === true && read.updateTime !== undefined ? { lastUpdateTime: read.updateTime } : undefined;
       if (write.kind === 'create') batch.create(write.ref, write.data);
+      else if (write.kind === 'set') batch.set(write.ref, write.data);
       else if (write.kind === 'delete') batch.delete(write.ref, pinned);
       else if (pinned) batch.update(write.ref, write.data, pinned);
       else batch.update(write.ref, write.data);

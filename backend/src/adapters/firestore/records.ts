@@ -114,6 +114,14 @@ export interface CacheDoc {
   readonly expiresAt: number;
 }
 
+export interface CacheHoldDoc {
+  readonly schema: number;
+  readonly key: string;
+  readonly holder: string;
+  readonly heldSince: number;
+  readonly heldUntil: number;
+}
+
 export interface RegistryDoc {
   readonly schema: number;
   readonly sheetKey: string;

@@ -2,6 +2,8 @@
 import type { Job, JobCounts, NewRow, Outputs, Row } from '../../ports/domain.js';
 import type {
   CacheEntry,
+  CacheHoldRequest,
+  CacheHoldResult,
   ClaimRequest,
   ClaimResult,
   DispatchedRow,
@@ -13,6 +15,7 @@ import type {
   Store,
   TransitionRequest,
 } from '../../ports/store.js';
+import { holdCacheKey, prepareHoldStatements, releaseCacheHold } from './cache-holds.js';
 import type { SqliteDatabase } from './database.js';
 import { toCounts, toJob } from './job-mapper.js';
 import { addRows, createJob, transitionJob } from './job-lifecycle.js';
@@ -50,6 +53,8 @@ export class SqliteStore implements Store {
     readonly requeueFailed: (jobId: string) => number;
     readonly markFlushed: (jobId: string, rowIds: readonly string[]) => void;
     readonly putRegistry: (entries: readonly RegistryEntry[]) => void;
+    readonly holdCacheKey: (request: CacheHoldRequest) => CacheHoldResult;
+    readonly releaseCacheHold: (key: string, holder: string) => boolean;
   };
   private readonly readRegistry: (sheetKey: string, rowIds: readonly string[]) => Map<string, RegistryEntry>;
   private closed = false;
@@ -66,6 +71,7 @@ export class SqliteStore implements Store {
     this.closeDatabase = options.closeDatabase ?? false;
     migrateStoreSchema(db);
     const s = (this.statements = prepareStatements(db));
+    const holds = prepareHoldStatements(db);
     const immediate = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => {
       const transaction = db.transaction(fn);
       return (...args: A) => transaction.immediate(...args);
@@ -95,6 +101,8 @@ export class SqliteStore implements Store {
           if (cache) s.putCache.run(cache.key, JSON.stringify(cache.entry.outputs), cache.entry.expiresAt);
           if (registry) putRegistryRow(registry);
         }
+        // After the answer is stored, so a waiter that finds the key free also finds the answer.
+        if (recorded && request.cacheHold) releaseCacheHold(holds, request.cacheHold.key, request.cacheHold.holder);
         return recorded;
       }),
       expireLeases: immediate((jobId: string, now: number) => expireLeases(s, jobId, now)),
@@ -106,6 +114,8 @@ export class SqliteStore implements Store {
       putRegistry: immediate((entries: readonly RegistryEntry[]) => {
         for (const entry of entries) putRegistryRow(entry);
       }),
+      holdCacheKey: immediate((request: CacheHoldRequest) => holdCacheKey(holds, request)),
+      releaseCacheHold: immediate((key: string, holder: string) => releaseCacheHold(holds, key, holder)),
     };
     // A deferred (read) transaction gives the many point lookups one consistent snapshot.
     const readRegistry = db.transaction((sheetKey: string, rowIds: readonly string[]) => {
@@ -239,6 +249,14 @@ export class SqliteStore implements Store {
       assertTime('expiresAt', entry.expiresAt);
       this.statements.putCache.run(key, JSON.stringify(entry.outputs), entry.expiresAt);
     });
+  }
+
+  holdCacheKey(request: CacheHoldRequest): Promise<CacheHoldResult> {
+    return this.settle(() => this.write.holdCacheKey(request));
+  }
+
+  releaseCacheHold(key: string, holder: string): Promise<boolean> {
+    return this.settle(() => this.write.releaseCacheHold(key, holder));
   }
 
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>> {
