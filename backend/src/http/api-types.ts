@@ -57,8 +57,9 @@ export interface JobView {
   readonly reservedUsd: number;
   readonly counts: JobCountsView;
   readonly errorsByClass: Readonly<Partial<Record<ErrorClass, number>>>;
+  /** Rows finished per minute: smoothed while running; frozen at the job's end (or pause) otherwise. */
   readonly rowsPerMinute: number;
-  /** ms until done at the current rate; null when unknown. */
+  /** ms until done at the current rate; null when unknown or when the job is not running. */
   readonly etaMs: number | null;
   readonly spreadsheetId: string | null;
   readonly sheetId: number | null;

@@ -1,6 +1,6 @@
-// Turns a job and its counters into the API's progress view, with a per-job smoothed rate kept in this process.
+// Turns a job and its counters into the API's progress view: a per-job smoothed rate while running, frozen at the end.
 import type { Job, JobCounts } from '../ports/domain.js';
-import { RateMeter } from '../engine/progress.js';
+import { RateMeter, speedOf } from '../engine/progress.js';
 import type { JobView } from './api-types.js';
 
 export class JobViews {
@@ -13,8 +13,9 @@ export class JobViews {
       meter = new RateMeter();
       this.meters.set(job.id, meter);
     }
-    const rate = meter.sample(counts.done + counts.failed, now);
-    const remaining = counts.queued + counts.running;
+    const { rowsPerMinute, etaMs } = speedOf(job, counts, meter, now);
+    // A resumed job measures afresh rather than averaging in the time it stood still.
+    if (job.status !== 'running') this.meters.delete(job.id);
     const sheetId = Number(job.meta.sheetId);
     return {
       id: job.id,
@@ -38,8 +39,8 @@ export class JobViews {
         cancelled: counts.cancelled,
       },
       errorsByClass: counts.errorsByClass,
-      rowsPerMinute: Math.round(rate * 10) / 10,
-      etaMs: remaining === 0 ? 0 : rate > 0 ? Math.round((remaining / rate) * 60_000) : null,
+      rowsPerMinute: Math.round(rowsPerMinute * 10) / 10,
+      etaMs: etaMs === null ? null : Math.round(etaMs),
       spreadsheetId: job.meta.spreadsheetId ?? null,
       sheetId: Number.isInteger(sheetId) ? sheetId : null,
       createdAt: new Date(job.createdAt).toISOString(),

@@ -1,0 +1,63 @@
+// The API's progress view: a running job's smoothed rate, and a finished or paused job's speed frozen at its end.
+import { describe, expect, it } from 'vitest';
+import { JobViews } from '../../../backend/src/http/job-view.js';
+import type { Job, JobCounts, JobStatus } from '../../../backend/src/ports/domain.js';
+
+const MIN = 60_000;
+
+function job(status: JobStatus, overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'job-1',
+    owner: 'ada@example.com',
+    sheetKey: 'sheets:s/0',
+    config: { inputs: ['Brand'], outputs: [{ name: 'Category', instruction: 'c', type: 'text' }], model: 'gpt-4.1-mini', workers: 8, budgetUsd: 1, maxAttempts: 5, maxOutputTokens: 400, attemptTimeoutMs: 60_000, attemptTimeoutCapMs: 180_000, force: false },
+    configHash: 'h',
+    status,
+    pauseReason: status === 'paused' ? 'budget' : null,
+    message: null,
+    budgetUsd: 1,
+    spentUsd: 0,
+    reservedUsd: 0,
+    totalRows: 1000,
+    createdAt: 0,
+    updatedAt: 0,
+    runningSince: 0,
+    finishedAt: null,
+    simulated: true,
+    meta: { spreadsheetId: 's', sheetId: '0' },
+    ...overrides,
+  };
+}
+
+function counts(done: number, failed: number, queued: number, running = 0): JobCounts {
+  return { total: done + failed + queued + running, queued, running, done, cached: 0, failed, skipped: 0, cancelled: 0, errorsByClass: {}, retriesByClass: {}, spentUsd: 0, reservedUsd: 0 };
+}
+
+describe('JobViews', () => {
+  it('freezes the speed of a completed job at rows finished over its running time, and has no ETA', () => {
+    const views = new JobViews();
+    views.view(job('running'), counts(0, 0, 1000), 0);
+    views.view(job('running'), counts(500, 0, 500), MIN / 2);
+    // 1,000 rows (990 done, 10 failed) in 2 minutes, then the sidebar keeps polling for an hour.
+    const done = job('completed', { updatedAt: 2 * MIN, finishedAt: 2 * MIN });
+    const seen = [2, 3, 10, 60].map((m) => views.view(done, counts(990, 10, 0), m * MIN));
+    expect(seen.map((v) => v.rowsPerMinute)).toEqual([500, 500, 500, 500]);
+    expect(seen.map((v) => v.etaMs)).toEqual([null, null, null, null]);
+  });
+
+  it('freezes a paused job at its pause and a cancelled one at its cancel, with no ETA, even in a fresh process', () => {
+    const views = new JobViews();
+    const paused = views.view(job('paused', { updatedAt: 4 * MIN }), counts(100, 0, 900), 30 * MIN);
+    expect(paused).toMatchObject({ rowsPerMinute: 25, etaMs: null });
+    const cancelled = views.view(job('cancelled', { id: 'job-2', updatedAt: 5 * MIN, finishedAt: 5 * MIN }), counts(52, 0, 0), 90 * MIN);
+    expect(cancelled).toMatchObject({ rowsPerMinute: 10.4, etaMs: null });
+  });
+
+  it('estimates the time left of a running job from its current rate', () => {
+    const views = new JobViews();
+    views.view(job('running'), counts(0, 0, 1000), 0);
+    const view = views.view(job('running'), counts(100, 0, 900), MIN);
+    expect(view.rowsPerMinute).toBe(100);
+    expect(view.etaMs).toBe(9 * MIN);
+  });
+});
