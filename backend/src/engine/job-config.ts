@@ -26,6 +26,22 @@ export const DEFAULT_MODEL = 'gpt-4.1-mini';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
+/** Highest per-job price accepted, USD per 1M tokens: far above any listed model, low enough to catch a slipped digit. */
+export const MAX_PRICE_PER_MTOK = 1000;
+
+function perMillion(what: string) {
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? `enter the price per 1M ${what} tokens` : 'must be a number') })
+    .positive('must be greater than 0')
+    .max(MAX_PRICE_PER_MTOK, `must be at most ${MAX_PRICE_PER_MTOK} (USD per 1M tokens)`);
+}
+
+/** A job's own price, USD per 1M tokens, for a model the price table lacks (or to override it). */
+const priceSchema = z
+  .object({ input: perMillion('input'), output: perMillion('output'), cachedInput: perMillion('cached input').optional() })
+  .strict()
+  .transform((p) => ({ input: p.input, output: p.output, cachedInput: p.cachedInput ?? p.input }));
+
 function configSchema(limits: ConfigLimits) {
   const output = z
     .object({
@@ -61,6 +77,7 @@ function configSchema(limits: ConfigLimits) {
       rpm: z.number().positive().optional(),
       tpm: z.number().positive().optional(),
       force: z.boolean().default(false),
+      price: priceSchema.optional(),
     })
     .superRefine((c, ctx) => {
       const seen = new Set<string>();
@@ -84,15 +101,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** The refusal of a budget for a model with no price: on the model field, saying what a user can do about it. */
+export function unknownPriceError(model: string): ConfigError {
+  return new ConfigError(`model: no price is known for "${model}"; pick a listed model or enter its price per 1M tokens`);
+}
+
 /** Validate and fill defaults; throws ConfigError with one line per problem (`workers: must be between 1 and 50`). */
 export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LIMITS): JobConfig {
   const result = configSchema(limits).safeParse(input);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
   }
-  const c = result.data;
+  const { price, ...c } = result.data;
   return {
     ...c,
+    ...(price ? { price } : {}),
     maxOutputTokens: c.maxOutputTokens ?? defaultMaxOutputTokens(c.outputs),
     attemptTimeoutCapMs: Math.max(c.attemptTimeoutCapMs, c.attemptTimeoutMs),
     outputs: c.outputs.map((o) => (o.type === 'enum' ? { ...o, options: o.options ?? [] } : { name: o.name, instruction: o.instruction, type: o.type })),

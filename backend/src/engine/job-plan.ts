@@ -11,7 +11,7 @@ export interface JobPlan {
   readonly config: JobConfig;
   readonly schema: OutputSchema;
   readonly system: string;
-  /** Undefined for a model without a price (allowed only when the job has no budget). */
+  /** The job's own price, else the table's; undefined for a model without one (allowed only when the job has no budget). */
   readonly price: ModelPrice | undefined;
   readonly expectedOutputTokens: number;
   messages(inputs: Readonly<Record<string, string>>): ChatMessage[];
@@ -29,7 +29,7 @@ export function buildJobPlan(config: JobConfig, prices: PriceTable): JobPlan {
   const schema = buildOutputSchema(config.outputs);
   const system = systemPrompt(schema.fields);
   const systemTokens = countTokens(system) + 4 + 3;
-  const price = priceFor(config.model, prices);
+  const price = config.price ?? priceFor(config.model, prices);
   const prefix = hashValue({ model: config.model, system, schema: schema.jsonSchema });
   return {
     config,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Job, JobConfig } from '../ports/domain.js';
 import type { EngineContext } from './context.js';
 import { RowfillError } from './errors.js';
-import { ConfigError, configHash, parseJobConfig } from './job-config.js';
+import { ConfigError, configHash, parseJobConfig, unknownPriceError } from './job-config.js';
 import { JobError } from './job-errors.js';
 import { buildJobPlan } from './job-plan.js';
 import { costOf } from './pricing.js';
@@ -57,12 +57,7 @@ export class JobStarter {
     }
     if (config.budgetUsd === null && this.ctx.options.requireBudget) throw new JobError('invalid_config', 'budgetUsd: a budget is required');
     const plan = buildJobPlan(config, this.ctx.options.prices);
-    if (config.budgetUsd !== null && !plan.price) {
-      throw new JobError(
-        'unknown_price',
-        `No price is known for model "${config.model}", so a budget cannot be enforced. Add its price (USD per 1M input, cached input and output tokens) to the prices config, or run without a budget.`,
-      );
-    }
+    if (config.budgetUsd !== null && !plan.price) throw new JobError('invalid_config', unknownPriceError(config.model).message);
     return config;
   }
 

@@ -32,6 +32,8 @@ export interface JobConfig {
   readonly tpm?: number | undefined;
   /** Recompute rows even when unchanged since their last success. */
   readonly force: boolean;
+  /** This job's price in USD per 1M tokens, overriding the price table (e.g. for a model it does not list). */
+  readonly price?: { readonly input: number; readonly cachedInput: number; readonly output: number } | undefined;
 }
 
 export type JobStatus = 'preparing' | 'running' | 'paused' | 'cancelled' | 'completed';

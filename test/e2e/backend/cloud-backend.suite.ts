@@ -235,6 +235,25 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(again.body.estimate.overwrites).toEqual([]);
     });
 
+    it('prices a model the table lacks from a price given with the job, and says so on the model field when none is', async () => {
+      const be = await start();
+      const workbook = sheetWith(be, 4);
+      const api = be.as(USER);
+      const estimate = (config: Record<string, unknown>) => api.post<{ estimate: { priced: boolean; costLowUsd: number; worstCaseUsd: number } }>('/v1/estimate', { ...startBody(workbook, ['A2:C5'], config), proofNonce: undefined });
+      expect(await estimate({ model: 'gpt-9' })).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_config', message: 'model: no price is known for "gpt-9"; pick a listed model or enter its price per 1M tokens' } },
+      });
+      const priced = await estimate({ model: 'gpt-9', price: { input: 4, output: 16 } });
+      expect(priced.status).toBe(200);
+      expect(priced.body.estimate.priced).toBe(true);
+      // Ten times gpt-4.1-mini's list price ($0.40 / $1.60), so ten times its estimate.
+      const listed = await estimate({ model: 'gpt-4.1-mini' });
+      expect(priced.body.estimate.costLowUsd).toBeCloseTo(listed.body.estimate.costLowUsd * 10, 9);
+      expect(priced.body.estimate.worstCaseUsd).toBeCloseTo(listed.body.estimate.worstCaseUsd * 10, 9);
+      expect(await estimate({ model: 'gpt-9', price: { input: 4, output: 0 } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_config', message: 'price.output: must be greater than 0' } } });
+    });
+
     it('tells the sharing helper whether its service account can open a spreadsheet, and which account that is', async () => {
       const be = await start();
       const api = be.as(USER);

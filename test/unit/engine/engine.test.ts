@@ -56,11 +56,12 @@ describe('Engine', () => {
     await expect(h.engine.resume(job.id, { budgetUsd: paused.counts.spentUsd / 2 })).rejects.toThrow('must be more than');
   });
 
-  it('refuses a budget for a model without a known price, with a message that says what to do', async () => {
+  it('refuses a budget for a model without a known price, with a message on the model field that says what to do', async () => {
     h = await startHarness();
-    await expect(h.engine.startJob({ owner: 't', sheetKey: 'x', config: jobConfig({ model: 'my-finetune' }), rows: brandRows(1) })).rejects.toThrow(
-      'No price is known for model "my-finetune"',
-    );
+    await expect(h.engine.startJob({ owner: 't', sheetKey: 'x', config: jobConfig({ model: 'my-finetune' }), rows: brandRows(1) })).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: 'model: no price is known for "my-finetune"; pick a listed model or enter its price per 1M tokens',
+    });
   });
 
   it('fails fast at start when the model does not exist', async () => {

@@ -18,6 +18,12 @@ describe('parseJobConfig', () => {
     [{ outputs: [] }, 'outputs: add at least one output column'],
     [{ outputs: [{ name: 'T', instruction: 'x', type: 'enum', options: ['a'] }] }, 'an enum output needs at least 2 options'],
     [{ outputs: [{ name: 'Brand', instruction: 'x' }] }, '"Brand" is both an input and an output column'],
+    [{ price: { input: 0, output: 1 } }, 'price.input: must be greater than 0'],
+    [{ price: { input: 1, output: -2 } }, 'price.output: must be greater than 0'],
+    [{ price: { input: 1, output: 1, cachedInput: 0 } }, 'price.cachedInput: must be greater than 0'],
+    [{ price: { input: 1, output: 1001 } }, 'price.output: must be at most 1000 (USD per 1M tokens)'],
+    [{ price: { input: 1 } }, 'price.output: enter the price per 1M output tokens'],
+    [{ price: { input: 1, output: 2, discount: 1 } }, 'price: Unrecognized key'],
   ])('rejects %j with "%s"', (patch, message) => {
     expect(() => parseJobConfig({ ...base, ...patch })).toThrow(ConfigError);
     expect(() => parseJobConfig({ ...base, ...patch })).toThrow(message);
@@ -26,5 +32,13 @@ describe('parseJobConfig', () => {
   it('hashes configs that compute the same thing equally, whatever the workers or budget', () => {
     expect(configHash(parseJobConfig({ ...base, workers: 3 }))).toBe(configHash(parseJobConfig({ ...base, workers: 30, budgetUsd: 9 })));
     expect(configHash(parseJobConfig(base))).not.toBe(configHash(parseJobConfig({ ...base, model: 'gpt-4o' })));
+  });
+
+  it('takes a per-job price per 1M tokens, the cached input price defaulting to the input price', () => {
+    expect(parseJobConfig({ ...base, model: 'gpt-9', price: { input: 3, output: 12 } }).price).toEqual({ input: 3, output: 12, cachedInput: 3 });
+    expect(parseJobConfig({ ...base, price: { input: 3, output: 12, cachedInput: 0.5 } }).price).toEqual({ input: 3, output: 12, cachedInput: 0.5 });
+    expect(parseJobConfig(base).price).toBeUndefined();
+    // A price changes what a job costs, not what it computes: results stay comparable.
+    expect(configHash(parseJobConfig({ ...base, price: { input: 3, output: 12 } }))).toBe(configHash(parseJobConfig(base)));
   });
 });
