@@ -1,9 +1,10 @@
 // What every command needs from its surroundings: streams, the validated config, a logger, and how to open the runtime.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig, type RowfillConfig } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import { openEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from './embedded-runtime.js';
+import { assertFileCanExist, assertStateFile, realTarget } from './file-paths.js';
 import type { ProgressMode } from './progress-view.js';
 
 export interface CliIo {
@@ -12,9 +13,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** The state file is named by its real path, so one file has one lock and one identity however it is spelled. */
 export function configFor(io: CliIo, dbFlag: string | undefined): RowfillConfig {
   const config = loadConfig(io.env);
-  return { ...config, dbPath: resolve(dbFlag ?? config.dbPath) };
+  return { ...config, dbPath: realTarget(dbFlag ?? config.dbPath) };
 }
 
 export function loggerFor(config: RowfillConfig): Logger {
@@ -26,8 +28,19 @@ export function progressMode(io: CliIo, json: boolean): ProgressMode {
   return io.stderr.isTTY ? 'tty' : 'plain';
 }
 
-export function openRuntime(config: RowfillConfig, extra: Partial<EmbeddedRuntimeOptions> = {}): Promise<EmbeddedRuntime> {
-  return openEmbeddedRuntime({ config, log: loggerFor(config), ...extra });
+export interface OpenRuntimeOptions extends Partial<EmbeddedRuntimeOptions> {
+  /** A command that only reads: when the state file does not exist yet, read an empty in-memory one instead of creating it. */
+  readonly readOnly?: boolean;
+}
+
+/** Opens the runtime after checking the state file, so a non-database file is never rewritten and a bad path is one line. */
+export function openRuntime(config: RowfillConfig, options: OpenRuntimeOptions = {}): Promise<EmbeddedRuntime> {
+  const { readOnly, ...extra } = options;
+  const dbPath = readOnly && !existsSync(config.dbPath) ? ':memory:' : config.dbPath;
+  if (dbPath !== ':memory:') assertStateFile(dbPath);
+  else assertFileCanExist('--db', config.dbPath);
+  const effective = { ...config, dbPath };
+  return openEmbeddedRuntime({ config: effective, log: loggerFor(effective), ...extra });
 }
 
 export function simulatedNotice(runtime: EmbeddedRuntime): string | undefined {

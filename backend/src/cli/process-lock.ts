@@ -1,6 +1,7 @@
 // One rowfill process per state file: the embedded default reclaims every lease at start, which is only safe alone.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { realTarget } from './file-paths.js';
 import { UsageError } from './usage-error.js';
 
 function alive(pid: number): boolean {
@@ -12,8 +13,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Take `<db>.lock`; a lock left by a dead process (a crash) is taken over. Returns the release function. */
-export function acquireProcessLock(dbPath: string): () => void {
+/**
+ * Take `<db>.lock` beside the real file: a symlink or `sub/../` spelling of the same state file must meet the same
+ * lock, or two processes would run one job. A lock left by a dead process (a crash) is taken over. Returns the release.
+ */
+export function acquireProcessLock(spelledPath: string): () => void {
+  const dbPath = realTarget(spelledPath);
   const path = `${dbPath}.lock`;
   mkdirSync(dirname(path), { recursive: true });
   for (let tries = 0; tries < 3; tries++) {

@@ -4,13 +4,19 @@ import { assertOutFormat, openFileSource, outPathFor } from '../file-job.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { ALL_ROWS } from '../row-selection.js';
+import { assertDistinctFiles, assertStateFile, assertWritableFile, freshStateFile } from '../file-paths.js';
 import { followJob } from '../run-job.js';
 import { UsageError } from '../usage-error.js';
 
 export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
   const args = parseJobArgs(flags, { budgetRequired: true });
-  const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
+  const config = configFor(io, args.db);
   const out = outPathFor(file, args.out);
+  // The three files are told apart and the destinations tried before the input is read or anything is spent.
+  assertDistinctFiles({ input: file, out, db: config.dbPath }, { out: args.out ?? out, db: args.db ?? config.dbPath });
+  assertWritableFile('--out', out);
+  assertStateFile(config.dbPath);
+  const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
   assertOutFormat(source, out);
   // A selection past the end of the file is bad input too: say so before a job (and a state file) is created.
   let anyRow = false;
@@ -22,22 +28,30 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
     const where = args.selection === ALL_ROWS ? '' : flags.rows ? ` in --rows ${flags.rows}` : ' in the selected rows';
     throw new UsageError(`No rows to enrich: ${file} has no data rows${where}.`);
   }
-  const config = configFor(io, args.db);
+  const state = freshStateFile(config.dbPath);
   const runtime = await openRuntime(config);
+  let refused = false;
   try {
     const notice = simulatedNotice(runtime);
     if (notice && !args.json) io.stderr.write(`${notice}\n`);
-    const job = await runtime.engine.startJob({
-      owner: userInfo().username,
-      sheetKey: source.sheetKey,
-      config: args.config,
-      rows: source.rows(args.selection, args.limit),
-      meta: { source: source.path, out, ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}) },
-    });
+    const job = await runtime.engine
+      .startJob({
+        owner: userInfo().username,
+        sheetKey: source.sheetKey,
+        config: args.config,
+        rows: source.rows(args.selection, args.limit),
+        meta: { source: source.path, out, ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}) },
+      })
+      .catch((error: unknown) => {
+        refused = true;
+        throw error;
+      });
     if (!args.json) io.stderr.write(`Job ${job.id}: ${job.totalRows} rows from ${file} · model ${job.config.model} · ${job.config.workers} workers · budget $${job.budgetUsd ?? '∞'}\n`);
     runtime.start();
     return await followJob(runtime, job.id, { mode: progressMode(io, args.json), stdout: io.stdout, stderr: io.stderr });
   } finally {
     await runtime.close();
+    // A run refused on a first use (a model with no price, …) leaves no state file behind.
+    if (refused) state.discard();
   }
 }

@@ -7,8 +7,8 @@ import { usd } from '../progress-view.js';
 export async function estimateCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
   const args = parseJobArgs(flags, { budgetRequired: false });
   const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
-  // Read-only: it may run beside a job that holds the lock.
-  const runtime = await openRuntime(configFor(io, args.db), { lock: false, standIn: { latencyMs: 0 } });
+  // Read-only: it may run beside a job that holds the lock, and creates no state file when there is none.
+  const runtime = await openRuntime(configFor(io, args.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
     const e = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
     if (args.json) {

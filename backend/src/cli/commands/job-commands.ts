@@ -1,9 +1,11 @@
 // `rowfill status|resume|retry-failed|cancel|jobs`: thin commands over the engine's job operations.
+import { existsSync } from 'node:fs';
+import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.js';
 import { JobError } from '../../engine/job-errors.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
-import { writeFileResults } from '../file-job.js';
+import { openEmbeddedStore } from '../embedded-runtime.js';
+import { assertFileCanExist, assertStateFile } from '../file-paths.js';
 import { usd } from '../progress-view.js';
-import { followJob } from '../run-job.js';
 import { summaryJson, summaryText } from '../summary.js';
 import { UsageError } from '../usage-error.js';
 
@@ -13,28 +15,34 @@ export interface JobFlags {
   readonly budget?: string;
 }
 
-async function latestJobId(io: CliIo, flags: JobFlags): Promise<string> {
-  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
+/**
+ * status and jobs only read: they open the store alone, not the runtime (queue, engine, model client, stand-in), whose
+ * modules and set-up were most of their time on a 100,000-row state file. A missing state file reads as an empty one.
+ */
+async function readState<T>(io: CliIo, flags: JobFlags, read: (store: SqliteStore) => Promise<T>): Promise<T> {
+  const { dbPath } = configFor(io, flags.db);
+  const exists = existsSync(dbPath);
+  if (exists) assertStateFile(dbPath);
+  else assertFileCanExist('--db', dbPath);
+  const state = openEmbeddedStore(exists ? dbPath : ':memory:');
   try {
-    const [latest] = await runtime.store.listJobs({ limit: 1 });
-    if (!latest) throw new UsageError('No jobs yet. Start one with: rowfill enrich <file> …');
-    return latest.id;
+    return await read(state.store);
   } finally {
-    await runtime.close();
+    await state.close();
   }
 }
 
 export async function statusCommand(jobId: string | undefined, flags: JobFlags, io: CliIo): Promise<number> {
-  const id = jobId ?? (await latestJobId(io, flags));
-  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
-  try {
-    const { job, counts } = await runtime.engine.status(id);
+  return readState(io, flags, async (store) => {
+    const id = jobId ?? (await store.listJobs({ limit: 1 }))[0]?.id;
+    if (id === undefined) throw new UsageError('No jobs yet. Start one with: rowfill enrich <file> …');
+    const job = await store.getJob(id);
+    if (!job) throw new JobError('job_not_found', `No job ${id}.`);
+    const counts = await store.counts(id);
     const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.meta.out, interrupted: false };
     io.stdout.write(`${flags.json ? summaryJson(summary) : summaryText(summary)}\n`);
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 }
 
 /** resume and retry-failed share this: reclaim what a crash left, apply the action, follow the job. */
@@ -67,6 +75,7 @@ async function continueJob(jobId: string, flags: JobFlags, io: CliIo, action: 'r
     const notice = simulatedNotice(runtime);
     if (notice && !flags.json) io.stderr.write(`${notice}\n`);
     runtime.start();
+    const { followJob } = await import('../run-job.js');
     return await followJob(runtime, jobId, { mode: progressMode(io, flags.json ?? false), stdout: io.stdout, stderr: io.stderr });
   } finally {
     await runtime.close();
@@ -78,10 +87,10 @@ export const retryFailedCommand = (jobId: string, flags: JobFlags, io: CliIo) =>
 
 export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): Promise<number> {
   // Cancel is one store transition, safe beside a process running the job: that process sees it and stops.
-  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
+  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
     const job = await runtime.engine.cancel(jobId);
-    const written = job.meta.source ? await writeFileResults(runtime.store, job) : undefined;
+    const written = job.meta.source ? await (await import('../file-job.js')).writeFileResults(runtime.store, job) : undefined;
     io.stderr.write(`Cancelled job ${jobId}.${written ? ` Results so far: ${written.out}` : ''}\n`);
     return 0;
   } finally {
@@ -90,23 +99,18 @@ export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): 
 }
 
 export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
-  const runtime = await openRuntime(configFor(io, flags.db), { lock: false, standIn: { latencyMs: 0 } });
-  try {
-    const jobs = await runtime.store.listJobs({ limit: 50 });
-    if (flags.json) {
-      for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: job.meta.source ?? job.sheetKey })}\n`);
-      return 0;
-    }
-    if (jobs.length === 0) {
-      io.stdout.write('No jobs yet.\n');
-      return 0;
-    }
-    for (const job of jobs) {
-      const status = job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : job.status;
-      io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${job.meta.source ?? job.sheetKey}\n`);
-    }
+  const jobs = await readState(io, flags, (store) => store.listJobs({ limit: 50 }));
+  if (flags.json) {
+    for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: job.meta.source ?? job.sheetKey })}\n`);
     return 0;
-  } finally {
-    await runtime.close();
   }
+  if (jobs.length === 0) {
+    io.stdout.write('No jobs yet.\n');
+    return 0;
+  }
+  for (const job of jobs) {
+    const status = job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : job.status;
+    io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${job.meta.source ?? job.sheetKey}\n`);
+  }
+  return 0;
 }
