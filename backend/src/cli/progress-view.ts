@@ -21,23 +21,56 @@ function bar(fraction: number, width: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
-export function progressLine(p: Progress, withBar: boolean): string {
+/** One field of the progress line; fields with a higher `drop` go first when the terminal is too narrow. */
+interface Field {
+  readonly text: string;
+  readonly drop: number;
+}
+
+function progressFields(p: Progress, withBar: boolean): Field[] {
   const c = p.counts;
   const finished = c.done + c.failed + c.skipped + c.cancelled;
   const fraction = c.total === 0 ? 1 : finished / c.total;
   const budget = p.job.budgetUsd === null ? '' : ` / ${usd(p.job.budgetUsd)}`;
-  const parts = [
-    `${withBar ? `${bar(fraction, 24)} ` : ''}${(fraction * 100).toFixed(1)}%`,
-    `${finished}/${c.total} rows`,
-    `done ${c.done}${c.cached ? ` (${c.cached} cached)` : ''}`,
-    `failed ${c.failed}`,
-    `skipped ${c.skipped}`,
-    `spent ${usd(c.spentUsd)}${budget}`,
-    `${Math.round(p.rowsPerMinute)} rows/min`,
-    `ETA ${formatDuration(p.etaMs)}`,
+  const fields: Field[] = [
+    ...(withBar ? [{ text: bar(fraction, 24), drop: 4 }] : []),
+    { text: `${(fraction * 100).toFixed(1)}%`, drop: 0 },
+    { text: `${finished}/${c.total} rows`, drop: 1 },
+    { text: `done ${c.done}${c.cached ? ` (${c.cached} cached)` : ''}`, drop: 5 },
+    { text: `failed ${c.failed}`, drop: 6 },
+    { text: `skipped ${c.skipped}`, drop: 8 },
+    { text: `spent ${usd(c.spentUsd)}${budget}`, drop: 2 },
+    { text: `${Math.round(p.rowsPerMinute)} rows/min`, drop: 7 },
+    { text: `ETA ${formatDuration(p.etaMs)}`, drop: 3 },
   ];
-  if (p.job.status === 'paused') parts.push(`paused: ${p.job.pauseReason ?? 'user'}`);
-  return parts.join(' · ');
+  if (p.job.status === 'paused') fields.push({ text: `paused: ${p.job.pauseReason ?? 'user'}`, drop: 1 });
+  return fields;
+}
+
+function isBar(field: Field | undefined): boolean {
+  return field !== undefined && /^[█░]+$/.test(field.text);
+}
+
+/** `█████░░░ 41.2% · 412/1000 rows · …`: the bar sits next to its percentage, the rest are separated by dots. */
+function joinFields(fields: readonly Field[]): string {
+  return fields.map((f, i) => (i === 0 ? f.text : `${isBar(fields[i - 1]) ? ' ' : ' · '}${f.text}`)).join('');
+}
+
+/**
+ * The line, at most `maxWidth` characters: whole fields are dropped, least important first (skipped, rows/min,
+ * failed, done, the bar, the ETA …), and only the percentage is ever cut. Every character drawn here is one column
+ * wide (digits, ASCII words, █ ░ ·), so the string's length in code points is its width on screen.
+ */
+export function progressLine(p: Progress, withBar: boolean, maxWidth = Number.POSITIVE_INFINITY): string {
+  let fields = progressFields(p, withBar);
+  let line = joinFields(fields);
+  while ([...line].length > maxWidth && fields.some((f) => f.drop > 0)) {
+    const worst = Math.max(...fields.map((f) => f.drop));
+    fields = fields.filter((f) => f.drop !== worst);
+    line = joinFields(fields);
+  }
+  const chars = [...line];
+  return chars.length > maxWidth ? `${chars.slice(0, Math.max(0, maxWidth - 1)).join('')}…` : line;
 }
 
 export function progressJson(p: Progress): string {
@@ -68,7 +101,9 @@ export function progressWriter(mode: ProgressMode, out: NodeJS.WritableStream, e
     update(p) {
       if (mode === 'json') out.write(`${progressJson(p)}\n`);
       else if (mode === 'tty') {
-        err.write(`\r\x1b[2K${progressLine(p, true)}`);
+        // Drawn up to the column before the last: a line that reaches the edge wraps, and each redraw would scroll.
+        const columns = (err as NodeJS.WriteStream).columns || (out as NodeJS.WriteStream).columns || 80;
+        err.write(`\r\x1b[2K${progressLine(p, true, Math.max(1, columns - 1))}`);
         drawn = true;
       } else if (p.elapsedMs - lastPlain >= plainEveryMs || p.settled) {
         const line = progressLine(p, false).replace(/ · \d+ rows\/min · ETA \S+/, '');
