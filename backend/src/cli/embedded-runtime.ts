@@ -1,16 +1,17 @@
 // The embedded default, wired: SQLite store and local durable queue in one file, the OpenAI client (or the stand-in).
-import { LocalQueue } from '../adapters/local-queue/index.js';
-import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
+// The queue, the engine, the OpenAI client and the stand-in are imported when a runtime opens, not when this module
+// loads: `rowfill status` and `rowfill jobs` open only the store (openEmbeddedStore) and skip their load time.
+import type { LocalQueue } from '../adapters/local-queue/index.js';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { RowfillConfig } from '../config.js';
-import { Engine, type EngineOptions } from '../engine/engine.js';
+import type { Engine, EngineOptions } from '../engine/engine.js';
 import type { Logger } from '../ports/logger.js';
 import type { ModelClient } from '../ports/model.js';
 import { silentLogger } from '../ports/logger.js';
 import type { SinkResolver } from '../ports/sheet.js';
-import { startStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from './dev-wiring.js';
+import type { OpenAiStandIn, OpenAiStandInOptions } from './dev-wiring.js';
 import { acquireProcessLock } from './process-lock.js';
 
 export interface EmbeddedRuntimeOptions {
@@ -43,6 +44,12 @@ export interface EmbeddedRuntime {
 
 export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   const { config } = options;
+  const [{ LocalQueue }, { OpenAiModelClient }, { Engine }, { startStandIn }] = await Promise.all([
+    import('../adapters/local-queue/index.js'),
+    import('../adapters/openai/openai-model-client.js'),
+    import('../engine/engine.js'),
+    import('./dev-wiring.js'),
+  ]);
   const release = options.lock === false ? () => undefined : acquireProcessLock(config.dbPath);
   let standIn: OpenAiStandIn | undefined;
   try {
@@ -92,6 +99,29 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
   } catch (error) {
     await standIn?.close();
     release();
+    throw error;
+  }
+}
+
+/** The store alone, for commands that only read jobs: no lock, no queue, no model client, no stand-in. */
+export interface EmbeddedStore {
+  readonly store: SqliteStore;
+  close(): Promise<void>;
+}
+
+export function openEmbeddedStore(dbPath: string): EmbeddedStore {
+  const db = openDatabase({ path: dbPath });
+  try {
+    const store = new SqliteStore(db);
+    return {
+      store,
+      async close() {
+        await store.close();
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
     throw error;
   }
 }

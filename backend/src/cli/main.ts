@@ -1,17 +1,16 @@
 // The `rowfill` command line: parses arguments, runs one thin command, maps errors to one clear line and an exit code.
+// Each command's module is imported when that command runs: `--version`, `status` and `jobs` never load exceljs,
+// openai, express or the playground (start-up time is most of a short command's time).
 import { Command, CommanderError, Option } from 'commander';
-import { FileSheetError } from '../adapters/file-sheet/errors.js';
-import { ConfigLoadError } from '../config.js';
-import { JobError } from '../engine/job-errors.js';
 import type { CliIo } from './cli-io.js';
-import { enrichCommand } from './commands/enrich.js';
-import { estimateCommand } from './commands/estimate.js';
-import { playgroundCommand, type PlaygroundFlags } from './commands/playground.js';
-import { serveCommand, type ServeFlags } from './commands/serve.js';
-import { cancelCommand, jobsCommand, resumeCommand, retryFailedCommand, statusCommand, type JobFlags } from './commands/job-commands.js';
+import type { PlaygroundFlags } from './commands/playground.js';
+import type { ServeFlags } from './commands/serve.js';
+import type { JobFlags } from './commands/job-commands.js';
 import { EXIT } from './exit-codes.js';
 import type { RawJobFlags } from './job-args.js';
 import { UsageError } from './usage-error.js';
+
+const jobCommands = () => import('./commands/job-commands.js');
 
 const ROWFILL_VERSION = '0.1.0';
 
@@ -48,32 +47,32 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError('(run rowfill --help for usage)');
 
   jobOptions(program.command('enrich').argument('<file>', 'a .csv or .xlsx file').description('enrich the rows of a CSV/XLSX file'))
-    .action(async (file: string, flags: RawJobFlags) => setExit(await enrichCommand(file, flags, io)));
+    .action(async (file: string, flags: RawJobFlags) => setExit(await (await import('./commands/enrich.js')).enrichCommand(file, flags, io)));
   jobOptions(program.command('estimate').argument('<file>', 'a .csv or .xlsx file').description('row count, unchanged rows and cost range; spends nothing'))
-    .action(async (file: string, flags: RawJobFlags) => setExit(await estimateCommand(file, flags, io)));
+    .action(async (file: string, flags: RawJobFlags) => setExit(await (await import('./commands/estimate.js')).estimateCommand(file, flags, io)));
   stateOptions(program.command('status').argument('[job]', 'job id (default: the latest)').description("a job's state, counts and spend"))
-    .action(async (job: string | undefined, flags: JobFlags) => setExit(await statusCommand(job, flags, io)));
+    .action(async (job: string | undefined, flags: JobFlags) => setExit(await (await jobCommands()).statusCommand(job, flags, io)));
   stateOptions(program.command('resume').argument('<job>').description('continue a paused or interrupted job'))
     .addOption(new Option('--budget <usd>', 'raise the budget'))
-    .action(async (job: string, flags: JobFlags) => setExit(await resumeCommand(job, flags, io)));
+    .action(async (job: string, flags: JobFlags) => setExit(await (await jobCommands()).resumeCommand(job, flags, io)));
   stateOptions(program.command('retry-failed').argument('<job>').description("re-run only a job's failed rows"))
-    .action(async (job: string, flags: JobFlags) => setExit(await retryFailedCommand(job, flags, io)));
+    .action(async (job: string, flags: JobFlags) => setExit(await (await jobCommands()).retryFailedCommand(job, flags, io)));
   stateOptions(program.command('cancel').argument('<job>').description('cancel a job; nothing further is spent'))
-    .action(async (job: string, flags: JobFlags) => setExit(await cancelCommand(job, flags, io)));
+    .action(async (job: string, flags: JobFlags) => setExit(await (await jobCommands()).cancelCommand(job, flags, io)));
   stateOptions(program.command('jobs').description('list recent jobs'))
-    .action(async (flags: JobFlags) => setExit(await jobsCommand(flags, io)));
+    .action(async (flags: JobFlags) => setExit(await (await jobCommands()).jobsCommand(flags, io)));
   program
     .command('serve')
     .description('run the backend HTTP API on 127.0.0.1 with the local Sheets stand-in (for the add-on playground)')
     .option('--port <n>', 'port to listen on (default 8080, or PORT)')
     .option('--db <path>', 'state file (default .rowfill/rowfill.db)')
-    .action(async (flags: ServeFlags) => setExit(await serveCommand(flags, io, untilSignal())));
+    .action(async (flags: ServeFlags) => setExit(await (await import('./commands/serve.js')).serveCommand(flags, io, untilSignal())));
   program
     .command('playground')
     .description('open the add-on playground: the local backend, brands.csv in a local sheet and the real sidebar, in a browser')
     .option('--port <n>', 'port for the page on 127.0.0.1 (default 4400, or a free one when 4400 is taken; 0 for any free one)')
     .option('--dir <path>', 'state directory (default .rowfill/playground)')
-    .action(async (flags: PlaygroundFlags) => setExit(await playgroundCommand(flags, io, untilSignal())));
+    .action(async (flags: PlaygroundFlags) => setExit(await (await import('./commands/playground.js')).playgroundCommand(flags, io, untilSignal())));
   return program;
 }
 
@@ -85,6 +84,16 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** Errors that mean bad input, not a bug. Their modules were loaded by whatever threw them, so these imports cost nothing then. */
+async function isInputError(error: unknown): Promise<boolean> {
+  const [{ FileSheetError }, { ConfigLoadError }, { JobError }] = await Promise.all([
+    import('../adapters/file-sheet/errors.js'),
+    import('../config.js'),
+    import('../engine/job-errors.js'),
+  ]);
+  return error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError;
+}
+
 /** Runs the CLI and returns the exit code (never calls process.exit itself, so tests can call it). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.completed;
@@ -94,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
-    if (error instanceof UsageError || error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError) {
+    if (error instanceof Error && (error instanceof UsageError || (await isInputError(error)))) {
       // One line, whatever a parser or validator put in the message (JSON.parse quotes the bad text, zod lists issues per line).
       io.stderr.write(`rowfill: ${error.message.trim().split(/\s*[\r\n]+\s*/).join('; ')}\n`);
       return EXIT.usage;
