@@ -18,7 +18,8 @@ export function fitsCap(content: string, capTokens: number): boolean {
  * to the overshoot, a few steps at most, then to 0. Deterministic; the caller checks the result when `build(0)` may not fit.
  */
 function fitLength(build: (limit: number) => string, maxLength: number, capTokens: number): string {
-  let limit = maxLength;
+  // Never more than the character cap: a long page is not tokenized whole.
+  let limit = Math.min(maxLength, capTokens * 4);
   for (let step = 0; step < 8 && limit > 0; step++) {
     const content = build(limit);
     if (fitsCap(content, capTokens)) return content;
