@@ -212,7 +212,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       const workbook = sheetWith(be, 6);
       workbook.setValues('C3', [['']]);
       const api = be.as(USER);
-      const config = { outputs: [{ name: 'Notes', instruction: 'A short note' }, { name: 'Category', instruction: 'Main product category' }] };
+      const config = { outputs: [{ name: 'Notes', instruction: 'A short note' }, ...SHEET_JOB_CONFIG.outputs] };
       const before = workbook.values('A1:Z7');
       const estimate = await api.post<{ estimate: { overwrites: unknown } }>('/v1/estimate', { ...startBody(workbook, ['A2:C7'], config), proofNonce: undefined });
       expect(estimate.status).toBe(200);
@@ -230,6 +230,10 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(started.status).toBe(202);
       expect(await settle(api, started.body.job.id)).toMatchObject({ status: 'completed', counts: { done: 6 } });
       await eventually(() => expect(statusCounts(workbook, 7)).toEqual({ done: 6 }));
+      // Outputs first, then status, then the hidden id; a number output is a number cell, not text.
+      const table = workbook.values('A1:Z7');
+      expect(table[0]?.slice(0, 8)).toEqual(['Brand', 'Country', 'Notes', 'Category', 'Founded', 'rowfill_status', 'rowfill_id', undefined]);
+      expect(table.slice(1).map((line) => typeof line[4])).toEqual(Array(6).fill('number'));
       // Once Rowfill has written a column, running it again is not an overwrite of the user's data.
       const again = await api.post<{ estimate: { overwrites: unknown } }>('/v1/estimate', { ...startBody(workbook, ['A2:C7'], config), proofNonce: undefined });
       expect(again.body.estimate.overwrites).toEqual([]);

@@ -72,13 +72,19 @@ async function readSelection(deps: PrepareDeps, request: PrepareRowsRequest, wit
   return { layout, intervals, header, rows, idCounts, plan };
 }
 
+/** The text of a planned column in a row as read; empty for a column the plan creates. */
+function cellOf(read: ReadResult, cells: readonly unknown[], column: number): string {
+  const at = read.plan.readIndex(column);
+  return at === undefined ? '' : cellText(cells[at]);
+}
+
 /** Rows of the selection with something in an input column; blank rows in a selection (e.g. `A:A`) are not work. */
 function selectedRowNumbers(read: ReadResult, maxRows: number): number[] {
   const numbers: number[] = [];
   for (const interval of read.intervals) {
     for (let n = interval.first; n <= interval.last; n++) {
       const cells = read.rows.get(n) ?? [];
-      if ([...read.plan.inputs.values()].every((c) => cellText(cells[c]).trim() === '')) continue;
+      if ([...read.plan.inputs.values()].every((c) => cellOf(read, cells, c).trim() === '')) continue;
       numbers.push(n);
       if (numbers.length > maxRows) {
         throw new SheetAccessError('too_many_rows', `The selection has more than ${maxRows} rows with data; a job may hold at most ${maxRows}. Select fewer rows.`);
@@ -91,11 +97,11 @@ function selectedRowNumbers(read: ReadResult, maxRows: number): number[] {
 function rowOf(read: ReadResult, request: PrepareRowsRequest, rowNumber: number, rowId: string): PreparedRow {
   const cells = read.rows.get(rowNumber) ?? [];
   const inputs: Record<string, string> = {};
-  for (const [name, column] of read.plan.inputs) inputs[name] = cellText(cells[column]);
+  for (const [name, column] of read.plan.inputs) inputs[name] = cellOf(read, cells, column);
   const currentOutputs: Record<string, string> = {};
   for (const name of request.outputs) {
     const column = read.plan.outputs.get(name);
-    currentOutputs[name] = column === undefined ? '' : cellText(cells[column]);
+    currentOutputs[name] = column === undefined ? '' : cellOf(read, cells, column);
   }
   return { rowId, rowNumber, inputs, currentOutputs };
 }
@@ -106,7 +112,7 @@ function rowOf(read: ReadResult, request: PrepareRowsRequest, rowNumber: number,
  * the sheet share an id after this.
  */
 function assignIds(read: ReadResult, numbers: readonly number[], idFactory: () => string): Map<number, { id: string; fresh: boolean }> {
-  const existing = (n: number): string => cellText((read.rows.get(n) ?? [])[read.plan.id]).trim();
+  const existing = (n: number): string => cellOf(read, read.rows.get(n) ?? [], read.plan.id).trim();
   const selectedHolders = new Map<string, number>();
   for (const n of numbers) {
     const id = existing(n);
@@ -144,8 +150,8 @@ function overwritesOf(read: ReadResult, request: PrepareRowsRequest, numbers: re
   for (const name of request.outputs) {
     const column = read.plan.outputs.get(name);
     if (column === undefined || !adopted.has(column)) continue;
-    const filledCells = numbers.filter((n) => cellText((read.rows.get(n) ?? [])[column]).trim() !== '').length;
-    if (filledCells > 0) out.push({ column: read.header[column] ?? name, filledCells });
+    const filledCells = numbers.filter((n) => cellOf(read, read.rows.get(n) ?? [], column).trim() !== '').length;
+    if (filledCells > 0) out.push({ column: read.header[read.plan.readIndex(column) ?? -1] ?? name, filledCells });
   }
   return out;
 }
@@ -155,7 +161,7 @@ export async function readPreparedSheet(deps: PrepareDeps, request: PrepareRowsR
   const read = await readSelection(deps, request, false);
   const numbers = selectedRowNumbers(read, request.maxRows);
   const rows = numbers.map((n) => {
-    const id = cellText((read.rows.get(n) ?? [])[read.plan.id]).trim();
+    const id = cellOf(read, read.rows.get(n) ?? [], read.plan.id).trim();
     return rowOf(read, request, n, id === '' ? `new:${n}` : id);
   });
   return { spreadsheetTitle: read.layout.spreadsheetTitle, sheetTitle: read.layout.sheetTitle, rows, overwrites: overwritesOf(read, request, numbers) };
@@ -182,6 +188,12 @@ export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsReques
   if (numbers.length === 0) return { ...result, rows: [] };
   const { plan } = read;
   const structure: sheets_v4.Schema$Request[] = [];
+  // New outputs go in before the status column (taking its width and format, never a hidden neighbour's), and before
+  // anything is tagged at its final index; tags of columns further right move with them.
+  if (plan.insert) {
+    const { at, count } = plan.insert;
+    structure.push({ insertDimension: { range: { sheetId, dimension: 'COLUMNS', startIndex: at, endIndex: at + count }, inheritFromBefore: false } });
+  }
   if (plan.appendColumns > 0) structure.push({ appendDimension: { sheetId, dimension: 'COLUMNS', length: plan.appendColumns } });
   for (const c of [...plan.created, ...plan.adopted]) structure.push(tagColumnRequest(sheetId, c.column, c.tag));
   if (plan.created.some((c) => c.column === plan.id)) {

@@ -68,17 +68,26 @@ describe('cell text', () => {
 describe('planColumns', () => {
   const base = { header: ['Brand', 'Website', 'Category'], headerRow: 1, usedWidth: 3, columnCount: 4, inputs: ['Brand'], outputs: ['Category', 'Founded'] };
 
-  it('uses tagged columns, adopts an untagged column by its exact header, and appends the rest', () => {
+  it('uses tagged columns, adopts an untagged column by its exact header, inserts new outputs before the status column and appends the rest', () => {
     const plan = planColumns({ ...base, tagged: new Map([['status', 9]]), usedWidth: 10, columnCount: 10 });
-    expect(plan.outputs).toEqual(new Map([['Category', 2], ['Founded', 10]]));
-    expect(plan.status).toBe(9);
+    expect(plan.outputs).toEqual(new Map([['Category', 2], ['Founded', 9]]));
+    expect(plan.status).toBe(10);
     expect(plan.id).toBe(11);
     expect(plan.adopted).toEqual([{ column: 2, tag: 'output:Category' }]);
+    expect(plan.insert).toEqual({ at: 9, count: 1 });
     expect(plan.created).toEqual([
-      { column: 10, header: 'Founded', tag: 'output:Founded' },
+      { column: 9, header: 'Founded', tag: 'output:Founded' },
       { column: 11, header: 'rowfill_id', tag: 'id' },
     ]);
-    expect(plan.appendColumns).toBe(2);
+    expect(plan.appendColumns).toBe(1);
+    // Reads taken before the plan: the status column was at 9; the inserted column was not there at all.
+    expect([plan.readIndex(2), plan.readIndex(9), plan.readIndex(10), plan.readIndex(11)]).toEqual([2, undefined, 9, undefined]);
+  });
+
+  it('lays out a fresh sheet as outputs, then status, then the hidden id', () => {
+    const plan = planColumns({ ...base, tagged: new Map() , header: ['Brand', 'Website'], usedWidth: 2 });
+    expect(plan.created.map((c) => [c.column, c.header])).toEqual([[2, 'Category'], [3, 'Founded'], [4, 'rowfill_status'], [5, 'rowfill_id']]);
+    expect(plan.insert).toBeUndefined();
   });
 
   it('never adopts an input column as an output', () => {

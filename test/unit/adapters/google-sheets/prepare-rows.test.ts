@@ -85,6 +85,51 @@ describe('GoogleSheetsGateway.prepareRows', () => {
     ]);
   });
 
+  it('puts an output added on a later job before the status and id columns, keeping every row, id and tag', async () => {
+    h = await harness({}, { idFactory: sequentialIds() });
+    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT], tabs: [{ title: 'Leads', columnCount: 6 }] });
+    await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:3'], outputs: ['Category'] }));
+    const workbook = h.standIn.workbook(sheet.id);
+    workbook.setValues('D2', [['Hardware']]);
+    const again = await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:4'], outputs: ['Category', 'Founded', 'Public'] }));
+    expect(again.rows.map((r) => [r.rowId, r.currentOutputs])).toEqual([
+      ['r1', { Category: 'Hardware', Founded: '', Public: '' }],
+      ['r2', { Category: '', Founded: '', Public: '' }],
+      ['r3', { Category: '', Founded: '', Public: '' }],
+    ]);
+    expect(workbook.values('Leads!A1:H4')).toEqual([
+      ['Brand', 'Website', 'Country', 'Category', 'Founded', 'Public', 'rowfill_status', 'rowfill_id'],
+      ['Acme', 'acme.test', 'US', 'Hardware', undefined, undefined, 'queued', 'r1'],
+      ['Globex', 'globex.test', 'US', undefined, undefined, undefined, 'queued', 'r2'],
+      ['Initech', 'initech.test', 'DE', undefined, undefined, undefined, 'queued', 'r3'],
+    ]);
+    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Founded': 4, 'output:Public': 5, status: 6, id: 7 });
+    expect([...workbook.tab(0).hiddenColumns]).toEqual([7]);
+    expect(workbook.tab(0).columnCount).toBe(8);
+  });
+
+  it('keeps working on a sheet laid out the old way, with an output after the status and id columns', async () => {
+    h = await harness({}, { idFactory: sequentialIds() });
+    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
+    const workbook = h.standIn.workbook(sheet.id);
+    // The old layout: Category, status, id, then Founded appended after them by a later job.
+    workbook.setValues('D1', [['Category', 'rowfill_status', 'rowfill_id', 'Founded'], ['Hardware', 'done', 'a1', 1999]]);
+    for (const [tag, column] of [['output:Category', 3], ['status', 4], ['id', 5], ['output:Founded', 6]] as const) {
+      workbook.createMetadata({ key: 'rowfill.column', value: tag, visibility: 'DOCUMENT', location: { kind: 'column', sheetId: 0, index: column } });
+    }
+    const prepared = await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:3'], outputs: ['Category', 'Founded', 'Public'] }));
+    expect(prepared.rows.map((r) => [r.rowId, r.currentOutputs])).toEqual([
+      ['a1', { Category: 'Hardware', Founded: '1999', Public: '' }],
+      ['r1', { Category: '', Founded: '', Public: '' }],
+    ]);
+    expect(workbook.values('A1:H3')).toEqual([
+      ['Brand', 'Website', 'Country', 'Category', 'Public', 'rowfill_status', 'rowfill_id', 'Founded'],
+      ['Acme', 'acme.test', 'US', 'Hardware', undefined, 'queued', 'a1', 1999],
+      ['Globex', 'globex.test', 'US', undefined, undefined, 'queued', 'r1', undefined],
+    ]);
+    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Public': 4, status: 5, id: 6, 'output:Founded': 7 });
+  });
+
   it('gives a copied row a fresh id, so no two rows share one', async () => {
     h = await harness({}, { idFactory: sequentialIds() });
     const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });

@@ -120,6 +120,15 @@ describe('GoogleSheetsResultSink.flush', () => {
     expect(workbook.cell('E3')).toBeUndefined();
   });
 
+  it('writes numbers and booleans as typed cells that read back as Sheets shows them (1999, TRUE), not as text', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    await sink.flush(job(), [row(idOf.get('Acme')!, 'done', { Category: true, Founded: 1999.5 }), row(idOf.get('Globex')!, 'done', { Category: false, Founded: 0 })]);
+    expect([workbook.cell('D2'), workbook.cell('E2'), workbook.cell('D3'), workbook.cell('E3')]).toEqual([true, 1999.5, false, 0]);
+    const read = (valueRenderOption: string) => h.sheets.spreadsheets.values.get({ spreadsheetId: workbook.id, range: 'D2:E3', valueRenderOption }).then((r) => r.data.values);
+    expect(await read('FORMATTED_VALUE')).toEqual([['TRUE', '1999.5'], ['FALSE', '0']]);
+    expect(await read('UNFORMATTED_VALUE')).toEqual([[true, 1999.5], [false, 0]]);
+  });
+
   it('writes each status text, keeps earlier outputs of a failed row, and shows paused rows via markStatus', async () => {
     const { workbook, sink, idOf } = await prepared();
     workbook.setValues('D4', [['old category', 1900]]);
