@@ -65,6 +65,32 @@ export function describeEngineContract(name: string, factory: () => Promise<Engi
       expect(status.counts.reservedUsd).toBe(0);
     });
 
+    /** 5 distinct inputs, each on 20 consecutive rows. */
+    const repeatedRows = () =>
+      Array.from({ length: 100 }, (_, i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: `Brand ${Math.floor(i / 20)}`, Country: 'Japan' } }));
+
+    async function runToEnd(jobId: string) {
+      const deadline = Date.now() + 60_000;
+      let status = await engine.status(jobId);
+      while (status.job.status === 'running' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await engine.status(jobId);
+      }
+      return status;
+    }
+
+    it.each([false, true])('buys identical rows in flight once (force %s): one call per distinct input, the rest done (cached)', async (force) => {
+      adapters.queue.start(engine.handleTask);
+      const job = await engine.startJob({ owner: 'c', sheetKey: `contract:same:${force}`, config: jobConfig({ workers: 50, budgetUsd: 1, force }), rows: repeatedRows() });
+      const status = await runToEnd(job.id);
+      expect(status.job.status).toBe('completed');
+      expect(billed()).toBe(5);
+      expect(status.counts).toMatchObject({ done: 100, cached: 95, failed: 0 });
+      const rows = await adapters.store.listRows({ jobId: job.id, limit: 200 });
+      expect(rows.filter((r) => r.cached).every((r) => r.costUsd === 0 && r.attempt === 1)).toBe(true);
+      expect(status.counts.spentUsd).toBeCloseTo(rows.reduce((s, r) => s + r.costUsd, 0), 9);
+    });
+
     it('never lets spend plus reservations pass the budget with many rows racing for it', async () => {
       adapters.queue.start(engine.handleTask);
       const job = await engine.startJob({ owner: 'c', sheetKey: 'contract:budget', config: jobConfig({ workers: 50, budgetUsd: 0.02 }), rows: brandRows(300) });

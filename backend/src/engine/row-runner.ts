@@ -1,4 +1,5 @@
 // The row task: claim one row, call the model within budget and rate limits, record the outcome, pass the slot on.
+import { randomBytes } from 'node:crypto';
 import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
 import { ZERO_USAGE } from '../ports/domain.js';
 import type { ChatMessage, CompletionResult } from '../ports/model.js';
@@ -13,6 +14,21 @@ import { repairMessages } from './prompt.js';
 
 const OK: TaskOutcome = { status: 'ok' };
 const BUDGET_RECHECK_MS = 250;
+/** How often a row waiting for an identical request in flight looks again (see holdKey). */
+const HOLD_WAIT_MIN_MS = 50;
+const HOLD_WAIT_MAX_MS = 1000;
+
+/** The store's single-flight hold on a cache key, taken by this task run. */
+interface CacheHold {
+  readonly key: string;
+  readonly holder: string;
+}
+
+type Flight =
+  | { readonly kind: 'cached'; readonly outputs: Outputs }
+  | { readonly kind: 'busy'; readonly retryAfterMs: number }
+  /** Compute the row; `hold` is undefined when no cache is kept (nothing to hold). */
+  | { readonly kind: 'held'; readonly hold: CacheHold | undefined };
 
 interface Answer {
   readonly outputs: Outputs;
@@ -43,23 +59,74 @@ export class RowRunner {
 
     const plan = this.ctx.plans.get(job);
     const cacheKey = plan.cacheKey(row.inputHash);
-    const cached = job.config.force ? undefined : await store.getCache(cacheKey, now);
-    if (cached) return this.finishFromCache(job, row, cached.outputs);
+    const flight = await this.holdKey(job, row, cacheKey, now);
+    if (flight.kind === 'cached') return this.finishFromCache(job, row, flight.outputs);
+    if (flight.kind === 'busy') return { status: 'retry', retryAfterMs: flight.retryAfterMs, reason: 'an identical request is in flight' };
+    try {
+      return await this.claimAndAttempt(job, plan, row, cacheKey, flight.hold);
+    } catch (error) {
+      // A hold left behind would make identical rows wait for its expiry; releasing one already released is a no-op.
+      if (flight.hold) await store.releaseCacheHold(flight.hold.key, flight.hold.holder).catch(() => undefined);
+      throw error;
+    }
+  }
 
+  /**
+   * Single flight per cache key, across processes: the stored answer, or the store's hold on the key for this task, or
+   * how long to wait for the row that holds it. A forced job accepts only answers stored since it began.
+   */
+  private async holdKey(job: Job, row: Row, cacheKey: string, now: number): Promise<Flight> {
+    const { store } = this.ctx;
+    const ttl = this.ctx.options.cacheTtlMs;
+    if (ttl === 0) {
+      // No answer will be stored, so there is nothing to wait for: only an older entry can serve the row.
+      const cached = job.config.force ? undefined : await store.getCache(cacheKey, now);
+      return cached ? { kind: 'cached', outputs: cached.outputs } : { kind: 'held', hold: undefined };
+    }
+    // Per task run, not per row: a second delivery of the same task is another holder and waits instead of sharing it.
+    const holder = `${job.id}:${row.rowId}:${row.dispatchSeq}:${randomBytes(6).toString('hex')}`;
+    const found = await store.holdCacheKey({
+      key: cacheKey,
+      holder,
+      now,
+      holdMs: this.leaseMs(job) + this.ctx.options.inlineRateWaitMs,
+      ...(job.config.force ? { minExpiresAt: job.createdAt + ttl } : {}),
+    });
+    if (found.kind === 'cached') return { kind: 'cached', outputs: found.entry.outputs };
+    if (found.kind === 'held') return { kind: 'held', hold: { key: cacheKey, holder } };
+    // Poll often while the holder is young, less as it takes longer; never past the moment its hold lapses.
+    const wait = Math.min(HOLD_WAIT_MAX_MS, Math.max(HOLD_WAIT_MIN_MS, (now - found.heldSince) / 2), Math.max(HOLD_WAIT_MIN_MS, found.heldUntil - now));
+    return { kind: 'busy', retryAfterMs: Math.round(wait) };
+  }
+
+  private leaseMs(job: Job): number {
+    return 2 * job.config.attemptTimeoutCapMs + this.ctx.options.leaseMarginMs;
+  }
+
+  private async claimAndAttempt(job: Job, plan: JobPlan, row: Row, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
+    const { store, clock } = this.ctx;
+    const jobId = job.id;
+    const release = async (): Promise<void> => {
+      if (hold) await store.releaseCacheHold(hold.key, hold.holder);
+    };
     const promptTokens = plan.promptTokens(row.inputs);
     const estimate = promptTokens + plan.expectedOutputTokens;
     const waited = await this.waitForRate(job.config.model, estimate);
-    if (waited > 0) return { status: 'retry', retryAfterMs: waited, reason: 'rate limit (client side)' };
+    if (waited > 0) {
+      await release();
+      return { status: 'retry', retryAfterMs: waited, reason: 'rate limit (client side)' };
+    }
 
     const claim = await store.claimRow({
       jobId,
-      rowId,
-      dispatchSeq,
+      rowId: row.rowId,
+      dispatchSeq: row.dispatchSeq,
       now: clock.now(),
-      leaseMs: 2 * job.config.attemptTimeoutCapMs + this.ctx.options.leaseMarginMs,
+      leaseMs: this.leaseMs(job),
       reserveUsd: plan.worstCaseCost(promptTokens),
     });
     if (!claim.ok) {
+      await release();
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
       if (claim.reason === 'budget') {
         const current = (await store.getJob(jobId)) ?? job;
@@ -74,7 +141,7 @@ export class RowRunner {
       if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
       return OK;
     }
-    return this.attempt(job, plan, claim.row, claim.leaseToken, estimate, cacheKey);
+    return this.attempt(job, plan, claim.row, claim.leaseToken, estimate, cacheKey, hold);
   }
 
   /** Wait in-process for the rate limiter up to `inlineRateWaitMs`; returns 0 when acquired, else the remaining wait. */
@@ -90,7 +157,7 @@ export class RowRunner {
     }
   }
 
-  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, estimate: number, cacheKey: string): Promise<TaskOutcome> {
+  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, estimate: number, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
     const { clock } = this.ctx;
     const timeoutMs = attemptTimeout(job.config.attemptTimeoutMs, job.config.attemptTimeoutCapMs, row.attempt);
     let outcome: RowOutcome;
@@ -119,8 +186,11 @@ export class RowRunner {
     }
 
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, cacheKey, outcome.outputs) : undefined;
-    const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}) });
-    if (!recorded) return OK;
+    const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}), ...(hold ? { cacheHold: hold } : {}) });
+    if (!recorded) {
+      if (hold) await this.ctx.store.releaseCacheHold(hold.key, hold.holder);
+      return OK;
+    }
     if (pauseError) {
       await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : 'quota', pauseError.message);
       return OK;

@@ -21,8 +21,9 @@ export async function holdCacheKey(ctx: StoreContext, request: CacheHoldRequest)
   const { layout } = ctx;
   return ctx.mutex.run(`hold:${key}`, () =>
     ctx.occ('holdCacheKey', async (attempt) => {
-      const [entrySnapshot] = await attempt.getAll([layout.cache(key)], { pin: false });
-      const [holdSnapshot] = await attempt.getAll([layout.cacheHold(key)]);
+      // One snapshot of both: read apart, a holder's commit (answer stored, hold released) could fall between them.
+      const [entrySnapshot, holdSnapshot] = await attempt.getAll([layout.cache(key), layout.cacheHold(key)], { pin: false });
+      attempt.pin(holdSnapshot!.ref);
       const entry = entrySnapshot!.data() as CacheDoc | undefined;
       if (entry !== undefined && entry.key === key && entry.expiresAt > now && entry.expiresAt >= (request.minExpiresAt ?? 0)) {
         return { kind: 'cached', entry: { outputs: JSON.parse(entry.outputs) as Outputs, expiresAt: entry.expiresAt } } as const;
