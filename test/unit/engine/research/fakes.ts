@@ -64,15 +64,15 @@ export interface Recorder {
 }
 
 export function searchIndex(hitsFor: (query: string) => SearchHit[]) {
-  return async (request: SearchRequest): Promise<SearchResult> => ({ results: hitsFor(request.query), usage: { searches: 1, credits: 1 } });
+  return (request: SearchRequest): Promise<SearchResult> => Promise.resolve({ results: hitsFor(request.query), usage: { searches: 1, credits: 1 } });
 }
 
 export function pageTable(pages: Record<string, { title: string; text: string } | Error>) {
-  return async (request: PageRequest): Promise<OpenedPage> => {
+  return (request: PageRequest): Promise<OpenedPage> => {
     const page = pages[request.url];
-    if (page === undefined) throw new Error(`no page ${request.url}`);
-    if (page instanceof Error) throw page;
-    return { url: request.url, title: page.title, text: page.text, truncated: false, contentType: 'text/html', bytes: page.text.length };
+    if (page === undefined) return Promise.reject(new Error(`no page ${request.url}`));
+    if (page instanceof Error) return Promise.reject(page);
+    return Promise.resolve({ url: request.url, title: page.title, text: page.text, truncated: false, contentType: 'text/html', bytes: page.text.length });
   };
 }
 
@@ -87,9 +87,9 @@ export function ioWith(model: (turn: ResearchTurn, index: number) => CompletionR
     searches,
     pages,
     signal: rest.signal ?? new AbortController().signal,
-    callModel: async (turn) => {
+    callModel: (turn) => {
       turns.push(turn);
-      return model(turn, turns.length - 1);
+      return Promise.resolve(model(turn, turns.length - 1));
     },
     search: async (request) => {
       searches.push(request.query);

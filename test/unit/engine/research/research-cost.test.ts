@@ -55,19 +55,19 @@ describe('worst-case research cost', () => {
         return { ...reply(turn, { content }), usage: { ...reply(turn, {}).usage, outputTokens } };
       };
       const io = ioWith(model, {
-        search: async (request) => {
+        search: (request) => {
           const hits: SearchHit[] = Array.from({ length: Math.floor(random() * 8) }, (_, i) => ({
             url: `https://site${i}.example/${encodeURIComponent(request.query).slice(0, 40)}`,
             title: text(random, 10),
             content: text(random, Math.floor(random() * 600)),
           }));
           known.push(...hits.map((h) => h.url));
-          return { results: hits, usage: { searches: random() < 0.8 ? 1 : 0, credits: 1 } };
+          return Promise.resolve({ results: hits, usage: { searches: random() < 0.8 ? 1 : 0, credits: 1 } });
         },
-        openPage: async (request) => {
-          if (random() < 0.3) throw new PageNotFoundError('404');
+        openPage: (request) => {
+          if (random() < 0.3) return Promise.reject(new PageNotFoundError('404'));
           const body = text(random, Math.floor(random() * 3000));
-          return { url: request.url, title: text(random, 20), text: body, truncated: false, contentType: 'text/html', bytes: body.length };
+          return Promise.resolve({ url: request.url, title: text(random, 20), text: body, truncated: false, contentType: 'text/html', bytes: body.length });
         },
       });
 

@@ -140,10 +140,10 @@ describe('research loop', () => {
     const plan = planFor();
     let calls = 0;
     const io = ioWith((turn) => reply(turn, { toolCalls: [toolCall('web_search', { query: `q${calls}` })] }), {
-      search: async () => {
+      search: () => {
         calls++;
-        if (calls === 2) throw new SearchRateLimitError('429', { retryAfterMs: 1000 });
-        return { results: HITS, usage: { searches: 1, credits: 1 } };
+        if (calls === 2) return Promise.reject(new SearchRateLimitError('429', { retryAfterMs: 1000 }));
+        return Promise.resolve({ results: HITS, usage: { searches: 1, credits: 1 } });
       },
     });
     const outcome = await plan.run(INPUTS, io);
@@ -155,9 +155,7 @@ describe('research loop', () => {
     const io = ioWith(
       (turn, i) => (i === 0 ? reply(turn, { toolCalls: [toolCall('web_search', { query: 'bad' })] }) : reply(turn, { content: answerJson({ sources: [] }) })),
       {
-        search: async () => {
-          throw new SearchInvalidRequestError('400');
-        },
+        search: () => Promise.reject(new SearchInvalidRequestError('400')),
       },
     );
     const outcome = await plan.run(INPUTS, io);
