@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: auth, validation, faults, rate limits, latency, then the simulated answer, all logged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authFailure } from './auth.js';
-import { invalidOutputContent, malformedContent } from './bad-answers.js';
+import { invalidOutputContent, malformedContent, withBodyFault } from './bad-answers.js';
 import { completionBody } from './completion-body.js';
 import { formatOpenAiDuration } from './duration.js';
 import { isImmediateFault, pickFault, type FaultKind } from './faults.js';
@@ -73,8 +73,9 @@ export function handleChatCompletion(state: StandInState, req: IncomingMessage, 
       return fail(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: 'server_error' }, fault, {}, latencyMs);
     }
     const sent = answerFor(fault, answer);
-    sendJson(res, 200, completionBody({ seq, model: modelId, ...sent }), state.responseHeaders());
-    log({ status: 200, fault, latencyMs, promptTokens: sent.promptTokens, completionTokens: sent.completionTokens, billed: true });
+    const broken = withBodyFault(fault, completionBody({ seq, model: modelId, ...sent }), state.settings);
+    sendJson(res, 200, broken.body, state.responseHeaders());
+    log({ status: 200, fault, latencyMs, promptTokens: sent.promptTokens, completionTokens: broken.completionTokens ?? sent.completionTokens, billed: true });
   };
   // Zero latency answers in this tick: a timer, even of 0 ms, would cap throughput and add a hop per request.
   if (latencyMs === 0) finish();

@@ -11,6 +11,9 @@ export const FAULT_KINDS = [
   'invalidOutput',
   'refusal',
   'contentFilter',
+  'overUsage',
+  'hugeAnswer',
+  'emptyChoices',
 ] as const;
 
 /**
@@ -23,6 +26,10 @@ export const FAULT_KINDS = [
  * - `invalidOutput`: 200 with valid JSON that breaks the schema (a field missing, others of the wrong type).
  * - `refusal`: 200 whose message is a refusal with null content.
  * - `contentFilter`: 200 with finish_reason `content_filter` and null content.
+ * - `overUsage`: 200 with a good answer whose usage reports `overUsageTokens` completion tokens, whatever the cap
+ *   (a provider that does not honour max_completion_tokens).
+ * - `hugeAnswer`: 200 whose answer text is padded to a body of `hugeAnswerBytes`.
+ * - `emptyChoices`: 200 with `choices: []` and the usage of a normal answer (billed, nothing to read).
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

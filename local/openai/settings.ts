@@ -17,6 +17,10 @@ export interface StandInSettings {
   readonly faults: FaultRates;
   /** How long a `hang` fault holds the connection before destroying it. Default 600,000 (10 minutes). */
   readonly hangMs: number;
+  /** Completion tokens an `overUsage` fault reports, whatever the request's cap. Default 5,000. */
+  readonly overUsageTokens: number;
+  /** Size of the body a `hugeAnswer` fault sends, in bytes. Default 20,000,000 (20 MB). */
+  readonly hugeAnswerBytes: number;
   /** Seed of the generator that draws faults and latencies. Default 1. */
   readonly seed: number;
   /** Model ids the server knows; others get 404 model_not_found. Default: the gpt-4.1, gpt-4o and gpt-5 families. */
@@ -42,6 +46,8 @@ export const DEFAULT_SETTINGS: StandInSettings = {
   burstSeconds: 1,
   faults: NO_FAULTS,
   hangMs: 600_000,
+  overUsageTokens: 5000,
+  hugeAnswerBytes: 20_000_000,
   seed: 1,
   models: DEFAULT_MODELS,
   rejectKey: 'sk-invalid',
@@ -58,6 +64,8 @@ const FIELDS: Readonly<Record<Exclude<keyof StandInSettings, 'faults'>, readonly
   tpm: [(v) => v === null || positive(v), 'a positive number or null'],
   burstSeconds: [positive, 'a positive finite number'],
   hangMs: [nonNegative, 'a finite number >= 0'],
+  overUsageTokens: [(v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a non-negative integer'],
+  hugeAnswerBytes: [(v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a non-negative integer'],
   seed: [(v) => Number.isSafeInteger(v), 'an integer'],
   models: [(v) => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m !== ''), 'a non-empty array of non-empty strings'],
   rejectKey: [(v) => typeof v === 'string', 'a string'],
