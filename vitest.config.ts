@@ -7,7 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    globalSetup: ['test/setup/firestore-emulator.ts'],
+    // The build first: e2e suites spawn bin/rowfill.js, which runs the compiled dist/app.
+    globalSetup: ['test/setup/build-app.ts', 'test/setup/firestore-emulator.ts'],
     reporters: process.env.ROWFILL_TEST_JSON ? ['default', ['json', { outputFile: process.env.ROWFILL_TEST_JSON }]] : ['default'],
   },
 });

@@ -1,4 +1,4 @@
-// backend/Dockerfile, read as instructions per stage: typechecked, production deps only, non-root, the server as its command.
+// backend/Dockerfile, read as instructions per stage: typechecked, compiled, production deps only, non-root, the compiled server as its command.
 import { describe, expect, it } from 'vitest';
 import { readRepoFile } from './deploy-files.js';
 
@@ -59,16 +59,35 @@ describe('backend/Dockerfile', () => {
   });
 
   it('builds and runs on the same Debian release, so the native better-sqlite3 binary fits', () => {
-    const releases = new Set(all.map((s) => /-(bookworm|bullseye|trixie)/.exec(s.image)?.[1]));
+    // A stage built FROM another stage inherits that stage's release.
+    const releases = new Set(all.filter((s) => !all.some((o) => o.name === s.image)).map((s) => /-(bookworm|bullseye|trixie)/.exec(s.image)?.[1]));
     expect([...releases]).toEqual(['bookworm']);
     expect(runtime.image).toMatch(/^node:20-\w+-slim$/);
   });
 
-  it('starts the HTTP server through tsx, a production dependency, and exposes 8080', () => {
-    expect(JSON.parse(of(runtime, 'CMD')[0]!)).toEqual(['node', '--import', 'tsx', 'backend/src/http/server.ts']);
-    const pkg = JSON.parse(readRepoFile('package.json')) as { dependencies: Record<string, string> };
-    expect(pkg.dependencies).toHaveProperty('tsx');
+  it('starts the HTTP server compiled to JavaScript, with no TypeScript loader in the image, and exposes 8080', () => {
+    expect(JSON.parse(of(runtime, 'CMD')[0]!)).toEqual(['node', '--enable-source-maps', 'dist/server/server.js']);
+    const pkg = JSON.parse(readRepoFile('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkg.devDependencies).toHaveProperty('tsx');
     expect(of(runtime, 'EXPOSE')).toEqual(['8080']);
+  });
+
+  it('compiles the server in a build stage the runtime copies from, and ships no TypeScript sources', () => {
+    const copies = of(runtime, 'COPY');
+    const dist = copies.find((c) => c.includes('dist/server'));
+    const from = /--from=(\S+)/.exec(dist ?? '')?.[1];
+    const build = all.find((s) => s.name === from);
+    expect(of(build!, 'RUN').some((r) => r.includes('scripts/build-app.js') && r.includes('--out-dir dist/server') && r.includes('server'))).toBe(true);
+    expect(copies.some((c) => /\bbackend\b|\blocal\b|\bbin\b/.test(c))).toBe(false);
+  });
+
+  it("copies the build script before every npm ci, whose prepare step runs it", () => {
+    for (const stage of all.filter((s) => of(s, 'RUN').some((r) => /\bnpm ci\b/.test(r)))) {
+      const ops = stage.instructions;
+      const ci = ops.findIndex((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args));
+      expect(ops.slice(0, ci).some((i) => i.op === 'COPY' && i.args.includes('scripts/build-app.js'))).toBe(true);
+    }
   });
 
   it('keeps local state, secrets and node_modules out of the build context', () => {
