@@ -10,6 +10,7 @@ import { drawLatencyMs } from './latency.js';
 import { parseChatRequest } from './parse-request.js';
 import type { RequestLogEntry } from './request-log.js';
 import { simulateCompletion, approximateTokens, type SimulatedCompletion } from './simulate.js';
+import { fabricateCitation, faultForTurn, toolAwareCompletion, withToolCalls } from './tool-calls.js';
 import type { StandInState } from './state.js';
 
 /** How long a spurious `rateLimit` fault asks the client to wait. */
@@ -37,7 +38,7 @@ export function handleChatCompletion(state: StandInState, req: IncomingMessage, 
   const parsed = parseChatRequest(bodyText);
   if (!parsed.ok) return fail(400, parsed.error);
   const modelId = parsed.request.model;
-  const answer = simulateCompletion(parsed.request);
+  const answer = toolAwareCompletion(parsed.request) ?? simulateCompletion(parsed.request);
   model = modelId;
   rowKey = answer.rowKey;
   if (!settings.models.includes(modelId)) {
@@ -45,7 +46,7 @@ export function handleChatCompletion(state: StandInState, req: IncomingMessage, 
   }
 
   // Exactly two draws for every request that gets this far, in this order, so a seed replays the same faults and latencies.
-  const fault = pickFault(settings.faults, state.random());
+  const fault = faultForTurn(pickFault(settings.faults, state.random()), answer);
   const latencyMs = drawLatencyMs(settings, state.random());
   if (isImmediateFault(fault)) {
     // A quota error says nothing about when to come back: waiting will not add credit.
@@ -73,7 +74,7 @@ export function handleChatCompletion(state: StandInState, req: IncomingMessage, 
       return fail(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: 'server_error' }, fault, {}, latencyMs);
     }
     const sent = answerFor(fault, answer);
-    const broken = withBodyFault(fault, completionBody({ seq, model: modelId, ...sent }), state.settings);
+    const broken = withBodyFault(fault, withToolCalls(completionBody({ seq, model: modelId, ...sent }), answer, fault), state.settings);
     sendJson(res, 200, broken.body, state.responseHeaders());
     log({ status: 200, fault, latencyMs, promptTokens: sent.promptTokens, completionTokens: broken.completionTokens ?? sent.completionTokens, billed: true });
   };
@@ -100,6 +101,8 @@ function answerFor(fault: FaultKind | null, answer: SimulatedCompletion) {
       return { ...base, content: null, refusal: REFUSAL, finishReason: 'stop' as const, completionTokens: approximateTokens(REFUSAL) };
     case 'contentFilter':
       return { ...base, content: null, finishReason: 'content_filter' as const, completionTokens: 0 };
+    case 'fabricatedCitation':
+      return withContent(base, fabricateCitation(answer.content, answer.rowKey));
     default:
       return { ...base, content: answer.content, completionTokens: answer.completionTokens };
   }

@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'overUsage',
   'hugeAnswer',
   'emptyChoices',
+  'fabricatedCitation',
 ] as const;
 
 /**
@@ -30,6 +31,8 @@ export const FAULT_KINDS = [
  *   (a provider that does not honour max_completion_tokens).
  * - `hugeAnswer`: 200 whose answer text is padded to a body of `hugeAnswerBytes`.
  * - `emptyChoices`: 200 with `choices: []` and the usage of a normal answer (billed, nothing to read).
+ * - `fabricatedCitation`: 200 whose research answer cites, as its only source, a URL no tool call returned (tool
+ *   turns and answers without sources are unaffected).
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

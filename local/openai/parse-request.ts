@@ -1,9 +1,9 @@
 // Checks a chat completion body the way OpenAI does before any work: valid JSON, a model, messages, a usable format.
 import type { OpenAiErrorFields } from './http-io.js';
 import { isRecord, type WireMessage } from './row-inputs.js';
-import type { SimulatedRequest } from './simulate.js';
+import { toolMessageProblem, type ToolRequest } from './tool-calls.js';
 
-export type ParsedRequest = { readonly ok: true; readonly request: SimulatedRequest } | { readonly ok: false; readonly error: OpenAiErrorFields };
+export type ParsedRequest = { readonly ok: true; readonly request: ToolRequest } | { readonly ok: false; readonly error: OpenAiErrorFields };
 
 export function parseChatRequest(text: string): ParsedRequest {
   let body: unknown;
@@ -35,9 +35,13 @@ export function parseChatRequest(text: string): ParsedRequest {
       return invalid(`Invalid '${cap}': expected a positive integer.`, cap);
     }
   }
+  const toolProblem = toolMessageProblem(messages as WireMessage[], body.tools);
+  if (toolProblem !== null) return invalid(toolProblem, 'messages');
   return {
     ok: true,
     request: {
+      tools: body.tools,
+      tool_choice: body.tool_choice,
       model: body.model,
       messages: messages as WireMessage[],
       response_format: format,
