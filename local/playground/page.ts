@@ -75,8 +75,8 @@ export function pageHtml(): string {
         <div class="scroll"><table id="grid" aria-label="Sheet cells"></table></div>
       </section>
       <aside aria-label="Add-on">
-        <h2>Alerts from the add-on</h2>
-        <ol id="alerts" aria-live="polite"></ol>
+        <h2 id="alerts-title">Alerts and toasts from the add-on</h2>
+        <ol id="alerts" role="log" aria-live="polite" aria-labelledby="alerts-title" tabindex="0"></ol>
         <h2>Sidebar</h2>
         <iframe id="sidebar" src="/sidebar" title="Rowfill sidebar"></iframe>
       </aside>

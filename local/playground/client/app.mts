@@ -1,4 +1,5 @@
-// The playground page: the live grid (polled every second), row selection, menu and edit buttons, alerts, the model badge.
+// The playground page: the live grid (polled every second), row selection by mouse or keyboard, menu and edit buttons,
+// alerts and toasts, the model badge. The grid is one tab stop (roving tabindex): arrows move, Shift+arrows extend, Space/Enter select.
 
 interface AlertView {
   readonly kind: 'alert' | 'toast';
@@ -29,6 +30,9 @@ const status = $('status');
 const alerts = $<HTMLOListElement>('alerts');
 const sidebar = $<HTMLIFrameElement>('sidebar');
 let anchor: number | null = null;
+/** The row number that holds the grid's one tab stop. */
+let cursor = 1;
+let rowCount = 1;
 /** Row spans as the user picked them: click starts one, Ctrl/⌘-click adds one, shift-click extends the last. */
 let selected: [number, number][] = [];
 let lastRows = '';
@@ -57,7 +61,15 @@ function isSelected(row: number): boolean {
   return selected.some(([from, to]) => row >= from && row <= to);
 }
 
+function rowButton(row: number): HTMLButtonElement | null {
+  return grid.querySelector<HTMLButtonElement>(`button.row-head[data-row="${row}"]`);
+}
+
 function renderGrid(state: SheetState): void {
+  // A redraw replaces the buttons; a keyboard user keeps their place.
+  const hadFocus = grid.contains(document.activeElement);
+  rowCount = Math.max(1, state.rows.length);
+  cursor = Math.min(cursor, rowCount);
   const width = Math.max(1, ...state.rows.map((r) => r.length));
   const hidden = new Set(state.hiddenRows);
   const hiddenColumns = new Set(state.hiddenColumns);
@@ -81,6 +93,7 @@ function renderGrid(state: SheetState): void {
     th.scope = 'row';
     const button = Object.assign(document.createElement('button'), { type: 'button', textContent: String(number), className: 'row-head' });
     button.dataset.row = String(number);
+    button.tabIndex = number === cursor ? 0 : -1;
     button.setAttribute('aria-pressed', String(isSelected(number)));
     th.append(button);
     tr.append(th);
@@ -95,6 +108,7 @@ function renderGrid(state: SheetState): void {
     }
   });
   grid.replaceChildren(head, body);
+  if (hadFocus) rowButton(cursor)?.focus();
 }
 
 function renderEvents(state: SheetState): void {
@@ -141,20 +155,60 @@ function poll(): void {
     .finally(() => setTimeout(poll, 1000));
 }
 
-grid.addEventListener('click', (event) => {
-  const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button.row-head');
-  if (!target) return;
-  const row = Number(target.dataset.row);
-  if (event.shiftKey && anchor !== null) selected = [...selected.slice(0, -1), [Math.min(anchor, row), Math.max(anchor, row)]];
+/** Moves the grid's tab stop to `row` and focuses it. */
+function moveCursor(row: number): void {
+  const next = Math.min(Math.max(row, 1), rowCount);
+  rowButton(cursor)?.setAttribute('tabindex', '-1');
+  cursor = next;
+  const button = rowButton(cursor);
+  button?.setAttribute('tabindex', '0');
+  button?.focus();
+}
+
+/** Selects as a click does: plain starts a range, `add` (Ctrl/⌘) adds one, `extend` (Shift) stretches the last from the anchor. */
+function selectRow(row: number, how: { readonly extend: boolean; readonly add: boolean }): void {
+  if (how.extend && anchor !== null) selected = [...selected.slice(0, -1), [Math.min(anchor, row), Math.max(anchor, row)]];
   else {
     anchor = row;
-    selected = event.ctrlKey || event.metaKey ? [...selected, [row, row]] : [[row, row]];
+    selected = how.add ? [...selected, [row, row]] : [[row, row]];
   }
   const ranges = selected.map(([from, to]) => `${from}:${to}`);
   lastRows = '';
   post('/api/select', { ranges })
     .then(refresh)
     .catch((error: unknown) => say(String(error), true));
+}
+
+grid.addEventListener('click', (event) => {
+  const target = (event.target as HTMLElement).closest<HTMLButtonElement>('button.row-head');
+  if (!target) return;
+  const row = Number(target.dataset.row);
+  moveCursor(row);
+  selectRow(row, { extend: event.shiftKey, add: event.ctrlKey || event.metaKey });
+});
+
+const STEPS: Readonly<Record<string, (row: number) => number>> = {
+  ArrowDown: (row) => row + 1,
+  ArrowUp: (row) => row - 1,
+  PageDown: (row) => row + 20,
+  PageUp: (row) => row - 20,
+  Home: () => 1,
+  End: () => rowCount,
+};
+
+grid.addEventListener('keydown', (event) => {
+  if (!(event.target as HTMLElement).closest('button.row-head')) return;
+  const step = STEPS[event.key];
+  if (step) {
+    event.preventDefault();
+    if (event.shiftKey && anchor === null) anchor = cursor;
+    moveCursor(step(cursor));
+    if (event.shiftKey) selectRow(cursor, { extend: true, add: false });
+  } else if (event.key === ' ' || event.key === 'Enter') {
+    // Handled here rather than as the button's click, which Space fires only on key-up.
+    event.preventDefault();
+    selectRow(cursor, { extend: event.shiftKey, add: event.ctrlKey || event.metaKey });
+  }
 });
 
 function wire(id: string, path: string, busy: string): void {
