@@ -1,12 +1,35 @@
-// The estimate shown before anything is spent: rows, rows skipped as unchanged, cost range against the budget.
+// The estimate shown before anything is spent: rows, rows skipped as unchanged, cost range against the budget, and
+// the filled cells an output would overwrite, which the user must agree to before Enrich is allowed.
 import { money, moneyRange, plural } from '../src/format.js';
-import { rowsToEnrich } from '../src/messages.js';
-import type { EstimateResult } from '../src/sidebar-api.js';
+import { overwriteWarning, rowsToEnrich } from '../src/messages.js';
+import { overwritesOf, type EstimateResult } from '../src/sidebar-api.js';
 import { byId, fillStats, show } from './dom.js';
+
+const overwriteBox = () => byId('overwrite-box');
+const overwriteCheck = () => byId<HTMLInputElement>('overwrite');
+
+/** Asks whether to overwrite: from the estimate's numbers, or with the backend's own words after a 409 output_overwrite. */
+export function askOverwrite(question: string): void {
+  byId('overwrite-question').textContent = question;
+  overwriteCheck().checked = false;
+  show(overwriteBox(), true);
+}
+
+/** True when no overwrite is pending, or the user ticked "Overwrite them". */
+export function overwriteAllowed(): boolean {
+  return overwriteBox().hidden || overwriteCheck().checked;
+}
+
+/** The consent to send with the start: only when the question was asked and answered yes. */
+export function overwriteConsent(): boolean {
+  return !overwriteBox().hidden && overwriteCheck().checked;
+}
 
 export function renderEstimate(result: EstimateResult | null): void {
   const box = byId('estimate-view');
   show(box, result !== null);
+  show(overwriteBox(), false);
+  overwriteCheck().checked = false;
   if (!result) return;
   const { estimate, budgetUsd, selection } = result;
   fillStats(byId('estimate-stats'), [
@@ -25,4 +48,6 @@ export function renderEstimate(result: EstimateResult | null): void {
       : rowsToEnrich(estimate) === 0
         ? 'Nothing to run: every selected row is unchanged since its last run.'
         : '';
+  const overwrites = overwritesOf(estimate);
+  if (overwrites.length > 0) askOverwrite(`${overwriteWarning(overwrites)}. Enriching replaces them with the model's answers.`);
 }

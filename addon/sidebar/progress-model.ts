@@ -3,7 +3,7 @@ import { eta, money, plural, rowsPerMinute } from '../src/format.js';
 import type { JobView } from '../src/sidebar-api.js';
 
 export interface ProgressModel {
-  /** 0–100, rows finished (done, cached, skipped, failed, cancelled) over all rows. */
+  /** 0–100, rows that ran to an end (done, cached, skipped, failed) over all rows; cancelled rows never ran, so they do not fill the bar. */
   readonly percent: number;
   readonly headline: string;
   readonly stats: readonly (readonly [label: string, value: string])[];
@@ -17,12 +17,18 @@ export interface ProgressModel {
 }
 
 const PAUSE_WORDS: Readonly<Record<string, string>> = {
-  budget: 'the budget is spent — raise it to go on',
   auth: 'the model provider refused the API key',
   quota: 'the model provider quota is used up',
   failure_rate: 'too many rows were failing',
   user: 'paused by a user',
 };
+
+/** The budget pause in one sentence from the numbers the Spent line shows (the engine's own message uses others). */
+function budgetPause(job: JobView): string {
+  const budget = job.budgetUsd ?? 0;
+  const left = Math.max(0, budget - job.spentUsd);
+  return `Paused: the budget is spent — ${money(job.spentUsd)} of ${money(budget)} spent; the ${money(left)} left is less than the next row may cost. Raise the budget to go on.`;
+}
 
 function headline(job: JobView, finished: number): string {
   const total = job.counts.total;
@@ -31,11 +37,13 @@ function headline(job: JobView, finished: number): string {
       return `Preparing ${plural(total, 'row')}…`;
     case 'running':
       return `Running: ${finished} of ${plural(total, 'row')} finished.`;
-    case 'paused':
-      return `Paused: ${PAUSE_WORDS[job.pauseReason ?? 'user'] ?? job.pauseReason ?? 'paused'}.`;
+    case 'paused': {
+      if (job.pauseReason === 'budget') return budgetPause(job);
+      const words = `Paused: ${PAUSE_WORDS[job.pauseReason ?? 'user'] ?? job.pauseReason ?? 'paused'}.`;
+      return job.message ? `${words} ${job.message}` : words;
+    }
     case 'cancelled':
-      // Cancelled rows count as finished for the bar, but not as work done before the cancel.
-      return `Cancelled after ${finished - job.counts.cancelled} of ${plural(total, 'row')}.`;
+      return `Cancelled after ${finished} of ${plural(total, 'row')}.`;
     case 'completed':
       return job.counts.failed > 0 ? `Finished with ${plural(job.counts.failed, 'failed row')}.` : `Finished: all ${plural(total, 'row')} done.`;
   }
@@ -43,21 +51,22 @@ function headline(job: JobView, finished: number): string {
 
 export function progressModel(job: JobView): ProgressModel {
   const c = job.counts;
-  const finished = c.done + c.skipped + c.failed + c.cancelled;
+  const finished = c.done + c.skipped + c.failed;
   const percent = c.total === 0 ? 100 : Math.min(100, Math.round((finished / c.total) * 100));
   const active = job.status === 'running' || job.status === 'preparing';
   const budget = job.budgetUsd;
   const committed = job.spentUsd + job.reservedUsd;
   return {
     percent,
-    headline: job.message && job.status === 'paused' ? `${headline(job, finished)} ${job.message}` : headline(job, finished),
+    headline: headline(job, finished),
     stats: [
       ['Done', c.cached > 0 ? `${c.done} (${c.cached} cached)` : String(c.done)],
       ['Failed', String(c.failed)],
       ['Skipped', String(c.skipped)],
       ['Spent', budget === null ? money(job.spentUsd) : `${money(job.spentUsd)} of ${money(budget)}`],
       ['Speed', rowsPerMinute(job.rowsPerMinute)],
-      ['Time left', active ? eta(job.etaMs) : '—'],
+      // The rate-based ETA reaches 0 while the last rows are still in flight: that is not "done".
+      ['Time left', !active ? '—' : job.etaMs !== null && job.etaMs <= 0 ? 'finishing the last rows' : eta(job.etaMs)],
     ],
     errors: Object.entries(job.errorsByClass)
       .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)

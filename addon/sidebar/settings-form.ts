@@ -1,4 +1,5 @@
 // The settings form: input columns from the header row, output columns, model, workers, budget, header row.
+import { isKnownModel } from '../src/models.js';
 import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
 import type { HeaderColumn } from '../src/sidebar-api.js';
 import { byId, clear, el } from './dom.js';
@@ -15,7 +16,8 @@ export class SettingsForm {
   constructor(onChange: () => void) {
     this.outputs = new OutputEditor(byId<HTMLOListElement>('output-list'), onChange);
     byId('add-output').addEventListener('click', () => this.outputs.add());
-    for (const id of ['model', 'workers', 'budgetUsd', 'headerRow']) byId(id).addEventListener('input', onChange);
+    for (const id of ['model', 'priceInput', 'priceOutput', 'workers', 'budgetUsd', 'headerRow']) byId(id).addEventListener('input', onChange);
+    byId('model').addEventListener('input', () => this.showPrice());
     byId('input-list').addEventListener('change', onChange);
     const models = byId('model-options');
     for (const m of MODELS) models.append(el('option', { value: m }));
@@ -44,6 +46,9 @@ export class SettingsForm {
     });
     this.outputs.set(settings.outputs);
     byId<HTMLInputElement>('model').value = settings.model;
+    byId<HTMLInputElement>('priceInput').value = settings.price && Number.isFinite(settings.price.input) ? String(settings.price.input) : '';
+    byId<HTMLInputElement>('priceOutput').value = settings.price && Number.isFinite(settings.price.output) ? String(settings.price.output) : '';
+    this.showPrice();
     byId<HTMLInputElement>('workers').value = Number.isFinite(settings.workers) ? String(settings.workers) : '';
     byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
     byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
@@ -56,10 +61,22 @@ export class SettingsForm {
       inputs,
       outputs: this.outputs.read(),
       model: byId<HTMLInputElement>('model').value,
+      price: { input: byId<HTMLInputElement>('priceInput').value, output: byId<HTMLInputElement>('priceOutput').value },
       workers: byId<HTMLInputElement>('workers').value,
       budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
       headerRow: byId<HTMLInputElement>('headerRow').value,
     });
+  }
+
+  /** The price fields are for a model Rowfill has no price for; a listed model needs none. */
+  private showPrice(): void {
+    const model = byId<HTMLInputElement>('model').value.trim();
+    byId('price-fields').hidden = model === '' || isKnownModel(model);
+  }
+
+  /** Follows a budget changed elsewhere (a resumed job), without touching the rest of the form. */
+  setBudget(budgetUsd: number): void {
+    byId<HTMLInputElement>('budgetUsd').value = String(budgetUsd);
   }
 
   /** Checks in the page first (instant feedback); the server checks again against the live header row. */

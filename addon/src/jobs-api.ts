@@ -6,11 +6,15 @@ import { discardProof, writeProof } from './proof.js';
 
 export type SelectionRequest = Omit<StartJobBody, 'proofNonce'>;
 
-/** Starts a job: the proof goes into the sheet first, then the request; a proof the backend did not take is removed. */
-export function startJob(request: SelectionRequest): JobView {
+/**
+ * Starts a job: the proof goes into the sheet first, then the request; a proof the backend did not take is removed.
+ * `overwrite` is the user's consent to outputs replacing filled cells of same-named columns (else 409 output_overwrite).
+ */
+export function startJob(request: SelectionRequest, overwrite = false): JobView {
   const proof = writeProof();
   try {
-    return callBackend<{ job: JobView }>('post', '/v1/jobs', { body: { ...request, proofNonce: proof.nonce } }).job;
+    const body = { ...request, proofNonce: proof.nonce, ...(overwrite ? { overwrite: true } : {}) };
+    return callBackend<{ job: JobView }>('post', '/v1/jobs', { body }).job;
   } catch (error) {
     discardProof(proof);
     throw error;

@@ -1,16 +1,21 @@
-// The menu items: each ends in an alert that says what happened or what to fix, never a silent no-op.
+// The menu items: each ends in a toast saying what happened, or an alert when something must be fixed or decided.
 import { activeSheet } from './active-sheet.js';
 import { cancelJob, estimate, latestJob, retryFailed, startJob } from './jobs-api.js';
 import * as say from './messages.js';
 import { preflight } from './preflight.js';
 import { toRpcError } from './rpc-result.js';
 import { backendUrl } from './script-config.js';
-import { isActive } from './sidebar-api.js';
+import { isActive, overwritesOf } from './sidebar-api.js';
 import { showSidebar } from './sidebar-window.js';
 
 function alert(message: string): void {
   const ui = SpreadsheetApp.getUi();
   ui.alert(say.TITLE, message, ui.ButtonSet.OK);
+}
+
+/** A routine notice: a toast in the sheet's corner, which asks nothing of the user (alerts are modal). */
+function notify(message: string): void {
+  SpreadsheetApp.getActive().toast(message, say.TITLE, 5);
 }
 
 /** Backend errors carry a message written for people; anything else is a bug, and Apps Script shows it with its trace. */
@@ -42,8 +47,9 @@ export function enrichSelectedRows(): void {
     const quote = estimate(request);
     const ui = SpreadsheetApp.getUi();
     if (ui.alert(say.TITLE, say.confirmStart(quote, settings.budgetUsd), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) return;
-    const job = startJob(request);
-    target.spreadsheet.toast(say.started(job), say.TITLE, 5);
+    // The confirmation named the columns it would overwrite: OK is the consent the backend asks for.
+    const job = startJob(request, overwritesOf(quote).length > 0);
+    notify(say.started(job));
     showSidebar();
   });
 }
@@ -53,11 +59,11 @@ export function rerunFailedRows(): void {
   const target = activeSheet();
   alertOnBackendError(() => {
     const latest = latestJob(target.spreadsheetId, target.sheetId);
-    if (latest === null) return alert(say.NO_JOB);
+    if (latest === null) return notify(say.NO_JOB);
     if (latest.status === 'cancelled') return alert(say.CANCELLED_NO_RERUN);
-    if (latest.counts.failed === 0) return alert(say.noFailedRows(latest));
+    if (latest.counts.failed === 0) return notify(say.noFailedRows(latest));
     const { requeued } = retryFailed(latest.id);
-    alert(say.requeued(requeued));
+    notify(say.requeued(requeued));
     if (requeued > 0) showSidebar();
   });
 }
@@ -68,8 +74,8 @@ export function cancelRunningJob(): void {
   alertOnBackendError(() => {
     const latest = latestJob(target.spreadsheetId, target.sheetId);
     // A paused job still holds queued rows; cancelling it is what "stop this job" means too.
-    if (latest === null || !(isActive(latest) || latest.status === 'paused')) return alert(say.NOT_RUNNING);
-    alert(say.cancelled(cancelJob(latest.id)));
+    if (latest === null || !(isActive(latest) || latest.status === 'paused')) return notify(say.NOT_RUNNING);
+    notify(say.cancelled(cancelJob(latest.id)));
   });
 }
 

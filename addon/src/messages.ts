@@ -1,5 +1,5 @@
 // Every sentence the add-on shows in an alert or returns to the sidebar, in one place (pure).
-import type { EstimateView, JobView, SelectionProblem } from './sidebar-api.js';
+import { overwritesOf, type EstimateView, type JobView, type SelectionProblem } from './sidebar-api.js';
 import { money, moneyRange, plural } from './format.js';
 import { BACKEND_URL_PROPERTY } from './property-names.js';
 
@@ -29,6 +29,15 @@ export function selectionLine(rows: number, hiddenSkipped: number): string {
   return `${plural(rows, 'row')} selected${hidden}.`;
 }
 
+export function selectionChanged(now: string): string {
+  return `The selection changed since the estimate (now: ${now.replace(/\.$/, '')}). Estimate again, then enrich.`;
+}
+
+/** `Website already has 370 filled cells`, one clause per column an output would overwrite. */
+export function overwriteWarning(overwrites: readonly { readonly column: string; readonly filledCells: number }[]): string {
+  return overwrites.map((o) => `${o.column} already has ${plural(o.filledCells, 'filled cell')}`).join('; ');
+}
+
 export const NO_SETTINGS = 'Rowfill does not know what to fill in on this sheet yet. Choose input and output columns in the sidebar (opening it now), then try again.';
 
 export function invalidSettings(problems: readonly string[]): string {
@@ -56,6 +65,8 @@ export function rowsToEnrich(estimate: EstimateView): number {
 
 export function confirmStart(estimate: EstimateView, budgetUsd: number): string {
   const lines = [`Enrich ${plural(rowsToEnrich(estimate), 'row')} with ${estimate.model}?`];
+  const overwrites = overwritesOf(estimate);
+  if (overwrites.length > 0) lines.push(`${overwriteWarning(overwrites)}: OK overwrites them with the answers.`);
   if (estimate.skippedUnchanged > 0) lines.push(`${plural(estimate.skippedUnchanged, 'row')} unchanged since the last run will be skipped.`);
   if (estimate.reused > 0) lines.push(`${plural(estimate.reused, 'row')} already answered before will be filled from the cache at no cost.`);
   if (estimate.invalid > 0) lines.push(`${plural(estimate.invalid, 'row')} cannot run (empty inputs) and will be marked failed.`);

@@ -5,6 +5,7 @@ export const MENU_HANDLERS = ['enrichSelectedRows', 'rerunFailedRows', 'cancelRu
 export const SIDEBAR_RPCS = [
   'getSidebarState',
   'saveSettings',
+  'getSelection',
   'estimateSelection',
   'startEnrichment',
   'getProgress',

@@ -1,4 +1,5 @@
 // A sheet's Rowfill settings: their shape, defaults and validation, shared by the add-on and the sidebar (pure, no Apps Script).
+import { isKnownModel, KNOWN_MODELS, MAX_PRICE_PER_MILLION, type PriceInput } from './models.js';
 
 export const OUTPUT_TYPES = ['text', 'number', 'boolean', 'url', 'enum'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
@@ -15,6 +16,8 @@ export interface Settings {
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputColumn[];
   readonly model: string;
+  /** The model's price (USD per 1M tokens) when the backend has none for it; only kept for a model not in KNOWN_MODELS. */
+  readonly price?: PriceInput;
   readonly workers: number;
   readonly budgetUsd: number;
   /** The row holding column names; rows at or above it are never sent. */
@@ -40,7 +43,7 @@ export const LIMITS = {
   maxHeaderRow: 10_000,
 } as const;
 
-export const MODELS = ['gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4.1', 'gpt-4o-mini', 'gpt-4o', 'gpt-5-mini', 'gpt-5-nano', 'gpt-5'] as const;
+export const MODELS = KNOWN_MODELS;
 
 /** Columns Rowfill itself writes; an output with one of these names would fight the status and id columns. */
 export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status'] as const;
@@ -90,14 +93,25 @@ function normalizeOutput(raw: unknown): OutputColumn {
   return { name: text(o.name), instruction: text(o.instruction), type: kind, options: kind === 'enum' ? parseOptions(o.options) : [] };
 }
 
+/** A price the user typed: kept when either half is filled (validation says what is missing), for an unlisted model only. */
+function normalizePrice(raw: unknown, model: string): PriceInput | undefined {
+  if (isKnownModel(model) || !raw || typeof raw !== 'object') return undefined;
+  const p = raw as Record<string, unknown>;
+  if (text(p.input) === '' && text(p.output) === '') return undefined;
+  return { input: numberOf(p.input), output: numberOf(p.output) };
+}
+
 /** Trims and coerces what a form or a stored property holds into Settings, without judging it. */
 export function normalizeSettings(raw: unknown): Settings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const inputs = Array.isArray(s.inputs) ? s.inputs.map(text).filter((i) => i !== '') : [];
+  const model = text(s.model) || DEFAULT_SETTINGS.model;
+  const price = normalizePrice(s.price, model);
   return {
     inputs: inputs.filter((name, i) => inputs.indexOf(name) === i),
     outputs: Array.isArray(s.outputs) ? s.outputs.map(normalizeOutput) : [],
-    model: text(s.model) || DEFAULT_SETTINGS.model,
+    model,
+    ...(price ? { price } : {}),
     workers: numberOf(s.workers),
     budgetUsd: numberOf(s.budgetUsd),
     headerRow: s.headerRow === undefined ? DEFAULT_SETTINGS.headerRow : numberOf(s.headerRow),
@@ -136,6 +150,12 @@ export function validateSettings(settings: Settings, header?: readonly string[])
     if (o.options.length > LIMITS.maxOptions) add(`${at}.options`, `List at most ${LIMITS.maxOptions} options.`);
   });
   if (settings.model === '') add('model', 'Choose a model.');
+  if (settings.price) {
+    for (const [half, field] of [['input', 'priceInput'], ['output', 'priceOutput']] as const) {
+      const value = settings.price[half];
+      if (!Number.isFinite(value) || value < 0 || value > MAX_PRICE_PER_MILLION) add(field, `Enter the ${half} price in USD per 1M tokens, from 0 to ${MAX_PRICE_PER_MILLION}.`);
+    }
+  }
   if (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers) {
     add('workers', `Workers must be a whole number from ${LIMITS.minWorkers} to ${LIMITS.maxWorkers}.`);
   }
@@ -155,6 +175,7 @@ export function toJobConfig(settings: Settings): Record<string, unknown> {
       o.type === 'enum' ? { name: o.name, instruction: o.instruction, type: o.type, options: [...o.options] } : { name: o.name, instruction: o.instruction, type: o.type },
     ),
     model: settings.model,
+    ...(settings.price ? { price: { input: settings.price.input, output: settings.price.output } } : {}),
     workers: settings.workers,
     budgetUsd: settings.budgetUsd,
   };

@@ -59,6 +59,23 @@ export interface AccessCheck {
   readonly message: string;
 }
 
+/** An output column whose header already holds the user's data in the selected rows (`EstimateView.overwrites`). */
+export interface ColumnOverwrite {
+  readonly column: string;
+  readonly filledCells: number;
+}
+
+/** The estimate's overwrites; none from a backend that does not report them. */
+export function overwritesOf(estimate: EstimateView): readonly ColumnOverwrite[] {
+  return (estimate as { readonly overwrites?: readonly ColumnOverwrite[] }).overwrites ?? [];
+}
+
+/** What the sidebar starts: the rows it estimated (refused when the selection moved since), and the user's overwrite consent. */
+export interface StartRequest {
+  readonly ranges: readonly string[];
+  readonly overwrite: boolean;
+}
+
 export interface EstimateResult {
   readonly selection: SelectionSummary;
   readonly estimate: EstimateView;
@@ -69,7 +86,10 @@ export interface SidebarApi {
   getSidebarState(): SidebarState;
   saveSettings(settings: Settings): RpcResult<{ readonly settings: Settings }>;
   estimateSelection(): RpcResult<EstimateResult>;
-  startEnrichment(): RpcResult<{ readonly job: JobView }>;
+  /** The active tab's selection, which the sidebar polls so an estimate never outlives the rows it counted. */
+  getSelection(): SelectionSummary;
+  /** Without `expected`, starts the current selection (older pages); with it, only if the selection is still those ranges. */
+  startEnrichment(expected?: StartRequest): RpcResult<{ readonly job: JobView }>;
   /** A job's progress; without an id, the latest job of the active tab (null when it has none). */
   getProgress(jobId?: string): RpcResult<{ readonly job: JobView | null }>;
   resumeJob(jobId: string, budgetUsd?: number): RpcResult<{ readonly job: JobView }>;

@@ -8,8 +8,8 @@ import { backendUrl, configuredServiceAccount } from './script-config.js';
 import { readSelection } from './selection.js';
 import { DEFAULT_SETTINGS, LIMITS, normalizeSettings, validateSettings, type Settings } from './settings-model.js';
 import { loadSettings, storeSettings } from './settings-store.js';
-import type { JobView, RpcError, SidebarApi, SidebarState } from './sidebar-api.js';
-import { SETUP_NEEDED } from './messages.js';
+import type { JobView, RpcError, SelectionSummary, SidebarApi, SidebarState, StartRequest } from './sidebar-api.js';
+import { selectionChanged, SETUP_NEEDED } from './messages.js';
 
 export function getSidebarState(): SidebarState {
   const target = activeSheet();
@@ -54,6 +54,15 @@ export function saveSettings(raw: Settings): ReturnType<SidebarApi['saveSettings
   return { ok: true, value: { settings } };
 }
 
+export function getSelection(): SelectionSummary {
+  const target = activeSheet();
+  return readSelection(target.sheet, loadSettings(target.sheetId)?.headerRow ?? DEFAULT_SETTINGS.headerRow);
+}
+
+function sameRanges(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((range, i) => range === b[i]);
+}
+
 export function estimateSelection(): ReturnType<SidebarApi['estimateSelection']> {
   const checked = preflight();
   if (!checked.ok) return failure(checked.error);
@@ -61,11 +70,13 @@ export function estimateSelection(): ReturnType<SidebarApi['estimateSelection']>
   return rpc(() => ({ selection, estimate: jobs.estimate(request), budgetUsd: settings.budgetUsd }));
 }
 
-export function startEnrichment(): ReturnType<SidebarApi['startEnrichment']> {
+export function startEnrichment(expected?: StartRequest): ReturnType<SidebarApi['startEnrichment']> {
   const checked = preflight();
   if (!checked.ok) return failure(checked.error);
-  const { request } = checked.ready;
-  return rpc(() => ({ job: jobs.startJob(request) }));
+  const { request, selection } = checked.ready;
+  // The user saw an estimate of some rows; rows selected since then were never shown to them, so they are not run.
+  if (expected && !sameRanges(expected.ranges, request.ranges)) return failure({ code: 'selection_changed', message: selectionChanged(selection.message) });
+  return rpc(() => ({ job: jobs.startJob(request, expected?.overwrite === true) }));
 }
 
 export function getProgress(jobId?: string): ReturnType<SidebarApi['getProgress']> {
@@ -79,7 +90,13 @@ export function resumeJob(jobId: string, budgetUsd?: number): ReturnType<Sidebar
   if (budgetUsd !== undefined && budgetUsd !== null && !(Number.isFinite(budgetUsd) && budgetUsd > 0 && budgetUsd <= LIMITS.maxBudgetUsd)) {
     return failure({ code: 'invalid_budget', message: `The budget must be more than $0 and at most $${LIMITS.maxBudgetUsd}.`, fields: [{ field: 'resumeBudget', message: 'Enter a budget above $0.' }] });
   }
-  return rpc(() => ({ job: jobs.resumeJob(jobId, budgetUsd ?? undefined) }));
+  return rpc(() => {
+    const job = jobs.resumeJob(jobId, budgetUsd ?? undefined);
+    // The tab's Budget setting follows the budget the job now runs with, so the next job does not start at the old one.
+    const saved = job.sheetId === null || job.budgetUsd === null ? null : loadSettings(job.sheetId);
+    if (saved && job.sheetId !== null && job.budgetUsd !== null) storeSettings(job.sheetId, { ...saved, budgetUsd: job.budgetUsd });
+    return { job };
+  });
 }
 
 export function retryFailed(jobId: string): ReturnType<SidebarApi['retryFailed']> {
@@ -99,6 +116,7 @@ export function checkAccess(): ReturnType<SidebarApi['checkAccess']> {
 export const sidebarApi: SidebarApi = {
   getSidebarState,
   saveSettings,
+  getSelection,
   estimateSelection,
   startEnrichment,
   getProgress,

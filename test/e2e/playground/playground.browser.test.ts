@@ -41,6 +41,8 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 1
     expect(finished[101]?.[gridColumn(finished, 'rowfill_status')] ?? '').toBe('');
     await expect.poll(() => sidebar.locator('#job-bar').getAttribute('value'), { timeout: 15_000 }).toBe('100');
     await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 15_000 }).toBe('Finished: all 100 rows done.');
+    // "Started: 100 rows queued." said what was true while the job ran; it goes when the job ends.
+    await expect.poll(() => sidebar.locator('#status').textContent()).toBe('');
     await open.screenshot('enrich-done');
   });
 
@@ -149,6 +151,9 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 1
     expect((counts.done ?? 0) + (counts.cancelled ?? 0)).toBe(100);
     // The headline counts the rows done before the cancel, not the cancelled ones.
     await expect.poll(() => sidebar.locator('#job-state').textContent()).toBe(`Cancelled after ${counts.done ?? 0} of 100 rows.`);
+    // The bar shows the rows that ran, not the cancelled ones.
+    await expect.poll(() => sidebar.locator('#job-bar').getAttribute('value')).toBe(String(counts.done ?? 0));
+    expect(await sidebar.locator('#job-percent').textContent()).toBe(`${counts.done ?? 0}% finished`);
     await page.waitForTimeout(1500);
     // Calls already on the wire may still answer; no new row is started.
     expect(standIn.requestLog.filter((e) => e.billed).length).toBeLessThanOrEqual(billedAtCancel + 4);
@@ -168,6 +173,13 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 1
     await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toMatch(/^Paused: the budget is spent/);
     const resume = sidebar.getByLabel('Budget to resume with (USD)');
     await expect.poll(() => resume.isVisible()).toBe(true);
+    // One pause sentence, with the very numbers of the Spent line.
+    await expect.poll(() => sidebar.locator('#job-state').textContent()).not.toContain('$0.0000 spent');
+    const spent = await sidebar.locator('#job-stats .stat', { hasText: 'Spent' }).locator('dd').textContent();
+    expect(spent).toMatch(/^\$0\.00\d\d of \$0\.0030$/);
+    const headline = (await sidebar.locator('#job-state').textContent()) ?? '';
+    expect(headline).toContain(`${spent ?? ''} spent`);
+    expect(headline).not.toMatch(/ is left\./);
     await open.screenshot('budget-paused');
 
     await resume.fill('0.50');
@@ -175,6 +187,8 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 1
     await waitForGrid(page, (rows) => ((statusCounts(rows).done ?? 0) === 100 ? true : undefined));
     await expect.poll(() => sidebar.locator('#job-state').textContent(), { timeout: 20_000 }).toBe('Finished: all 100 rows done.');
     await expect.poll(() => sidebar.locator('#job-bar').getAttribute('value')).toBe('100');
+    // The Budget setting follows the resume, so the next job does not start at $0.003 again.
+    expect(await sidebar.getByLabel('Budget (USD)', { exact: true }).inputValue()).toBe('0.5');
     await open.screenshot('budget-resumed');
   });
 });

@@ -64,13 +64,15 @@ async function addonOn(workbook: Workbook, options: Partial<AddonWorkerOptions> 
 }
 
 async function settle(addon: AddonWorker, jobId: string, until: (job: JobView) => boolean): Promise<JobView> {
+  let last: JobView | undefined;
   for (let i = 0; i < 400; i++) {
     const answer = await addon.call<RpcResult<{ job: JobView }>>('getProgress', jobId);
     if (!answer.ok) throw new Error(answer.error.message);
+    last = answer.value.job;
     if (until(answer.value.job)) return answer.value.job;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('the job did not settle');
+  throw new Error(`the job did not settle: ${JSON.stringify(last)}`);
 }
 
 function column(workbook: Workbook, name: string): number {
@@ -188,13 +190,16 @@ describe('the add-on in a vm over the local backend', () => {
       const again = await addon.call<RpcResult<unknown>>('startEnrichment');
       expect(again).toMatchObject({ ok: false, error: { code: 'already_running' } });
 
+      const alertsBefore = addon.ui.alerts.length;
       await addon.call('cancelRunningJob');
-      expect(addon.ui.lastAlert?.prompt).toMatch(/^Cancelled\. Nothing more will be spent/);
+      // A routine notice is a toast; alerts are modal and kept for what needs a decision or a fix.
+      expect(addon.ui.toasts.at(-1)?.message).toMatch(/^Cancelled\. Nothing more will be spent/);
+      expect(addon.ui.alerts).toHaveLength(alertsBefore);
       const cancelled = await settle(addon, started.value.job.id, (j) => j.counts.running === 0);
       expect(cancelled.status).toBe('cancelled');
       expect(cancelled.counts.done).toBeLessThan(40);
       await addon.call('cancelRunningJob');
-      expect(addon.ui.lastAlert?.prompt).toBe('No Rowfill job is running on this sheet.');
+      expect(addon.ui.toasts.at(-1)?.message).toBe('No Rowfill job is running on this sheet.');
     } finally {
       server.runtime.standIn?.configure({ latencyMs: 5, jitterMs: 0 });
     }
@@ -216,7 +221,7 @@ describe('the add-on in a vm over the local backend', () => {
     const workbook = server.sheets.createSpreadsheet({ title: 'Flaky', rows, sharedWith: [LOCAL_SERVICE_ACCOUNT] });
     const addon = await addonOn(workbook, { selection: ['2:13'] });
     await addon.call('rerunFailedRows');
-    expect(addon.ui.lastAlert?.prompt).toBe('No Rowfill job has run on this sheet yet.');
+    expect(addon.ui.toasts.at(-1)?.message).toBe('No Rowfill job has run on this sheet yet.');
     await addon.call('saveSettings', SETTINGS);
     server.runtime.standIn?.configure({ faults: { contentFilter: 0.4 } });
     let first: JobView;
@@ -230,14 +235,65 @@ describe('the add-on in a vm over the local backend', () => {
     }
     expect(first.counts.failed).toBeGreaterThan(0);
     expect(first.errorsByClass.content_filter).toBe(first.counts.failed);
+    const alertsBefore = addon.ui.alerts.length;
     await addon.call('rerunFailedRows');
-    expect(addon.ui.lastAlert?.prompt).toBe(`Re-running ${first.counts.failed} failed row${first.counts.failed === 1 ? '' : 's'}.`);
+    expect(addon.ui.toasts.at(-1)).toMatchObject({ title: 'Rowfill', message: `Re-running ${first.counts.failed} failed row${first.counts.failed === 1 ? '' : 's'}.` });
+    expect(addon.ui.alerts).toHaveLength(alertsBefore);
     const rerun = await settle(addon, first.id, (j) => j.status === 'completed');
     expect(rerun.counts).toMatchObject({ done: 12, failed: 0 });
     const status = column(workbook, 'rowfill_status');
     expect(workbook.values('A2:Z13').map((r) => r[status])).toEqual(Array(12).fill('done'));
     await addon.call('rerunFailedRows');
-    expect(addon.ui.lastAlert?.prompt).toMatch(/^The latest job on this sheet has no failed rows/);
+    expect(addon.ui.toasts.at(-1)?.message).toMatch(/^The latest job on this sheet has no failed rows/);
+  });
+
+  it('starts only the rows the sidebar estimated: a selection changed since is refused, the new one is reported', async () => {
+    const workbook = sheet(70);
+    const addon = await addonOn(workbook, { selection: ['30:33'] });
+    await addon.call('saveSettings', SETTINGS);
+    const estimate = await addon.call<RpcResult<EstimateResult>>('estimateSelection');
+    if (!estimate.ok) throw new Error(estimate.error.message);
+    expect(estimate.value.selection.ranges).toEqual(['30:33']);
+    addon.select(['40:60']);
+    expect(await addon.call('getSelection')).toMatchObject({ ranges: ['40:60'], rows: 21, message: '21 rows selected.' });
+    const refused = await addon.call<RpcResult<unknown>>('startEnrichment', { ranges: estimate.value.selection.ranges, overwrite: false });
+    expect(refused).toEqual({ ok: false, error: { code: 'selection_changed', message: 'The selection changed since the estimate (now: 21 rows selected). Estimate again, then enrich.' } });
+    expect(addon.fetchLog.filter((f) => f.url.endsWith('/v1/jobs'))).toEqual([]);
+    const started = await addon.call<RpcResult<{ job: JobView }>>('startEnrichment', { ranges: ['40:60'], overwrite: false });
+    expect(started).toMatchObject({ ok: true, value: { job: { counts: { total: 21 } } } });
+  });
+
+  it('keeps the tab\'s Budget setting in step with the budget a paused job resumes with', async () => {
+    // Rows no other test has asked about, so none is answered from the cache for free.
+    const rows = [['Brand', 'Country'], ...Array.from({ length: 30 }, (_, i) => [`Resume brand ${i}`, 'Chile'])];
+    const workbook = server.sheets.createSpreadsheet({ title: 'Resume', rows, sharedWith: [LOCAL_SERVICE_ACCOUNT] });
+    const addon = await addonOn(workbook, { selection: ['2:31'] });
+    await addon.call('saveSettings', { ...SETTINGS, budgetUsd: 0.0005 });
+    const started = await addon.call<RpcResult<{ job: JobView }>>('startEnrichment');
+    if (!started.ok) throw new Error(started.error.message);
+    const paused = await settle(addon, started.value.job.id, (j) => j.status !== 'running' && j.counts.running === 0);
+    expect(paused.pauseReason).toBe('budget');
+    const resumed = await addon.call<RpcResult<{ job: JobView }>>('resumeJob', paused.id, 0.5);
+    expect(resumed).toMatchObject({ ok: true, value: { job: { budgetUsd: 0.5 } } });
+    expect(JSON.parse(addon.properties.document.get('rowfill.settings.0') ?? '{}')).toMatchObject({ budgetUsd: 0.5, workers: 8 });
+    await settle(addon, paused.id, (j) => j.status === 'completed');
+  });
+
+  it('asks before overwriting a filled column: the menu names it, OK sends the consent; the sidebar gets 409 output_overwrite without it', async () => {
+    const workbook = sheet(6);
+    const addon = await addonOn(workbook, { selection: ['2:4'] });
+    const settings = { ...SETTINGS, inputs: ['Brand'], outputs: [{ name: 'Country', instruction: 'The home country', type: 'text', options: [] }] };
+    expect(await addon.call('saveSettings', settings)).toMatchObject({ ok: true });
+    const estimate = await addon.call<RpcResult<EstimateResult>>('estimateSelection');
+    expect(estimate).toMatchObject({ ok: true, value: { estimate: { overwrites: [{ column: 'Country', filledCells: 3 }] } } });
+    const refused = await addon.call<RpcResult<unknown>>('startEnrichment', { ranges: ['2:4'], overwrite: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'output_overwrite' } });
+
+    await addon.call('enrichSelectedRows');
+    const confirm = addon.ui.alerts.find((a) => a.buttons === 'OK_CANCEL');
+    expect(confirm?.prompt).toContain('Country already has 3 filled cells: OK overwrites them with the answers.');
+    const post = addon.fetchLog.find((f) => f.method === 'POST' && f.url.endsWith('/v1/jobs') && f.status === 202);
+    expect(JSON.parse(post?.requestBody ?? '{}')).toMatchObject({ overwrite: true });
   });
 
   it('checks that the backend can open the sheet, naming the account to share it with', async () => {

@@ -46,6 +46,7 @@ describe('the add-on bundle', () => {
       'openSidebar',
       'getSidebarState',
       'saveSettings',
+      'getSelection',
       'estimateSelection',
       'startEnrichment',
       'getProgress',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EstimateView } from '../../../backend/src/http/api-types.js';
 import { bytesToHex } from '../../../addon/src/hex.js';
 import { eta, money, moneyRange, rowsPerMinute } from '../../../addon/src/format.js';
-import { confirmStart, rowsToEnrich, selectionLine } from '../../../addon/src/messages.js';
+import { confirmStart, overwriteWarning, rowsToEnrich, selectionChanged, selectionLine } from '../../../addon/src/messages.js';
 
 const estimate: EstimateView = {
   rows: 120,
@@ -17,6 +17,7 @@ const estimate: EstimateView = {
   priced: true,
   simulated: false,
   model: 'gpt-4.1-mini',
+  overwrites: [],
 };
 
 describe('add-on messages', () => {
@@ -41,6 +42,16 @@ describe('add-on messages', () => {
     expect(confirmStart({ ...estimate, priced: false, simulated: true, skippedUnchanged: 0, reused: 0 }, 1)).toMatch(/no known price[\s\S]*Budget: \$1\.00\.\nThe backend is using a simulated model/);
     expect(selectionLine(1, 0)).toBe('1 row selected.');
     expect(selectionLine(20, 2)).toBe('20 rows selected (2 hidden rows left out).');
+  });
+
+  it('names the filled cells an output would overwrite, in the confirmation too, and a selection that moved', () => {
+    const overwrites = [
+      { column: 'Website', filledCells: 370 },
+      { column: 'Notes', filledCells: 1 },
+    ];
+    expect(overwriteWarning(overwrites)).toBe('Website already has 370 filled cells; Notes already has 1 filled cell');
+    expect(confirmStart({ ...estimate, overwrites }, 1).split('\n')[1]).toBe('Website already has 370 filled cells; Notes already has 1 filled cell: OK overwrites them with the answers.');
+    expect(selectionChanged('21 rows selected.')).toBe('The selection changed since the estimate (now: 21 rows selected). Estimate again, then enrich.');
   });
 
   it('turns signed digest bytes into hex', () => {

@@ -51,7 +51,7 @@ describe('progress model', () => {
 
   it('offers a raised budget when the job paused at its budget', () => {
     const model = progressModel(job({ status: 'paused', pauseReason: 'budget', spentUsd: 0.49, reservedUsd: 0.01 }));
-    expect(model.headline).toBe('Paused: the budget is spent — raise it to go on.');
+    expect(model.headline).toBe('Paused: the budget is spent — $0.49 of $0.50 spent; the $0.01 left is less than the next row may cost. Raise the budget to go on.');
     expect(model).toMatchObject({ active: false, canCancel: true, canResume: true, canRetryFailed: true, suggestedBudget: 1 });
   });
 
@@ -61,6 +61,27 @@ describe('progress model', () => {
     expect(done.stats.find(([label]) => label === 'Time left')?.[1]).toBe('—');
     const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 40, done: 53 } }));
     expect(cancelled).toMatchObject({ canRetryFailed: false, canCancel: false, canResume: false });
+  });
+
+  it('says the budget pause in one sentence, from the numbers the Spent line shows, not the engine\'s own wording', () => {
+    const model = progressModel(
+      job({ status: 'paused', pauseReason: 'budget', budgetUsd: 0.003, spentUsd: 0.0016, reservedUsd: 0, message: 'The budget is used up: the next row may cost up to $0.0020 and $0.0014 is left.' }),
+    );
+    const spent = model.stats.find(([label]) => label === 'Spent')?.[1];
+    expect(spent).toBe('$0.0016 of $0.0030');
+    expect(model.headline).toBe(`Paused: the budget is spent — ${spent ?? ''} spent; the $0.0014 left is less than the next row may cost. Raise the budget to go on.`);
+    // Other pauses keep the engine's reason.
+    expect(progressModel(job({ status: 'paused', pauseReason: 'auth', message: 'Check OPENAI_API_KEY.' })).headline).toBe('Paused: the model provider refused the API key. Check OPENAI_API_KEY.');
+  });
+
+  it('fills the bar of a cancelled job only with the rows finished before the cancel', () => {
+    const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 48, done: 45, failed: 4, skipped: 3 } }));
+    expect(cancelled.percent).toBe(52);
+  });
+
+  it('never says "done" for the time left of a job still running', () => {
+    const last = progressModel(job({ etaMs: 0 }));
+    expect(last.stats.find(([label]) => label === 'Time left')?.[1]).toBe('finishing the last rows');
   });
 
   it('counts the rows finished before a cancel, not the cancelled ones, in the headline', () => {

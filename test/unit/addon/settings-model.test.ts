@@ -82,4 +82,17 @@ describe('settings', () => {
       budgetUsd: 0.5,
     });
   });
+
+  it('keeps a price per 1M tokens for an unlisted model only, checks it, and sends it as the job\'s price', () => {
+    const base = { inputs: ['Brand'], outputs: [{ name: 'Tier', instruction: 'Price tier', type: 'text' }], workers: 4, budgetUsd: 1 };
+    const priced = normalizeSettings({ ...base, model: 'gpt-9', price: { input: '1.5', output: '6' } });
+    expect(priced.price).toEqual({ input: 1.5, output: 6 });
+    expect(validateSettings(priced, ['Brand'])).toEqual([]);
+    expect(toJobConfig(priced)).toMatchObject({ model: 'gpt-9', price: { input: 1.5, output: 6 } });
+    // A listed model has its price in the engine; a stale one typed for another model is dropped.
+    expect(normalizeSettings({ ...base, model: 'gpt-4.1-mini', price: { input: 1, output: 2 } }).price).toBeUndefined();
+    expect(normalizeSettings({ ...base, model: 'gpt-9', price: { input: '', output: '' } }).price).toBeUndefined();
+    const half = normalizeSettings({ ...base, model: 'gpt-9', price: { input: '2', output: '' } });
+    expect(validateSettings(half, ['Brand'])).toEqual([{ field: 'priceOutput', message: 'Enter the output price in USD per 1M tokens, from 0 to 1000.' }]);
+  });
 });
