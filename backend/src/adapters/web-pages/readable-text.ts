@@ -9,7 +9,7 @@ export interface ReadableText {
 }
 
 /** Elements whose text never reads as page content. */
-const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'CANVAS', 'HEAD']);
+const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'CANVAS', 'HEAD', 'TITLE']);
 /** Elements that start a new line, so "Founded 1987</p><p>Headquarters" does not read as one word. */
 const BLOCKS = new Set([
   'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM',
@@ -26,6 +26,7 @@ interface DomNode {
 /** The part of linkedom's document this file reads; its own types lean on the DOM lib, which the backend does not load. */
 interface ParsedDocument extends DomNode {
   readonly title: string | null;
+  querySelector(selector: string): DomNode | null;
   readonly body: DomNode | null;
   readonly documentElement: DomNode | null;
 }
@@ -37,7 +38,8 @@ function parseHTML(html: string): ParsedDocument {
 /** The readable text of an HTML document, at most `maxChars` characters. */
 export function readableHtml(html: string, maxChars: number): ReadableText {
   const document = parseHTML(html);
-  const documentTitle = (document.title ?? '').trim();
+  // `document.title` needs a <head>; the first <title> anywhere is what a browser shows.
+  const documentTitle = (document.title || document.querySelector('title')?.textContent || '').trim();
   let title = documentTitle;
   let text = '';
   try {
@@ -52,9 +54,9 @@ export function readableHtml(html: string, maxChars: number): ReadableText {
     text = '';
   }
   if (text === '') {
-    const fresh = parseHTML(html);
-    const root = fresh.body ?? fresh.documentElement;
-    text = root ? blockText(root) : '';
+    // The whole document, not only <body>: linkedom does not build the implied <html>/<body> of a sloppy page, so a
+    // page without those tags keeps its text outside `body`. Head, title and scripts are skipped by the walk.
+    text = blockText(parseHTML(html));
   }
   return cap(title, text, maxChars);
 }
