@@ -230,10 +230,10 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(started.status).toBe(202);
       expect(await settle(api, started.body.job.id)).toMatchObject({ status: 'completed', counts: { done: 6 } });
       await eventually(() => expect(statusCounts(workbook, 7)).toEqual({ done: 6 }));
-      // Outputs first, then status, then the hidden id; a number output is a number cell, not text.
+      // Outputs first, then status, error and cost, the hidden id last; numbers are number cells, not text.
       const table = workbook.values('A1:Z7');
-      expect(table[0]?.slice(0, 8)).toEqual(['Brand', 'Country', 'Notes', 'Category', 'Founded', 'rowfill_status', 'rowfill_id', undefined]);
-      expect(table.slice(1).map((line) => typeof line[4])).toEqual(Array(6).fill('number'));
+      expect(table[0]?.slice(0, 10)).toEqual(['Brand', 'Country', 'Notes', 'Category', 'Founded', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id', undefined]);
+      expect(table.slice(1).map((line) => [typeof line[4], line[6], typeof line[7]])).toEqual(Array(6).fill(['number', undefined, 'number']));
       // Once Rowfill has written a column, running it again is not an overwrite of the user's data.
       const again = await api.post<{ estimate: { overwrites: unknown } }>('/v1/estimate', { ...startBody(workbook, ['A2:C7'], config), proofNonce: undefined });
       expect(again.body.estimate.overwrites).toEqual([]);

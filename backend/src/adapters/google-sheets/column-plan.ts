@@ -1,6 +1,6 @@
 // Finds the input columns by header and Rowfill's columns by tag (or by header), and plans the ones to create.
 import { SheetAccessError } from '../../ports/spreadsheet.js';
-import { ID_HEADER, ID_TAG, outputTag, STATUS_HEADER, STATUS_TAG, type TaggedColumns } from './column-tags.js';
+import { COST_HEADER, COST_TAG, ERROR_HEADER, ERROR_TAG, ID_HEADER, ID_TAG, outputTag, STATUS_HEADER, STATUS_TAG, type TaggedColumns } from './column-tags.js';
 
 export interface ColumnPlanInput {
   readonly header: readonly string[];
@@ -20,25 +20,33 @@ export interface NewColumn {
 }
 
 /**
- * Where Rowfill's columns are and which to make. Every index is where the column is once the plan is applied; reads
- * taken before it map back through `readIndex`. New output columns go before the status column when there is one
- * (outputs, then status, then the hidden id), so a later job's outputs do not land after Rowfill's own columns.
+ * Where Rowfill's columns are and which to make, laid out as outputs, status, error, cost, then the hidden id. Every
+ * index is where the column is once the plan is applied; reads taken before it map back through `readIndex`. On a
+ * sheet that already has a status column, new outputs are inserted before it and a missing error or cost column right
+ * after it, so a later job's columns do not land after Rowfill's own; anything else is appended.
  */
 export interface ColumnPlan {
   readonly inputs: ReadonlyMap<string, number>;
   readonly id: number;
   readonly status: number;
+  readonly error: number;
+  readonly cost: number;
   readonly outputs: ReadonlyMap<string, number>;
-  /** New columns with their header text: inserted at `insert`, or appended after the last used one. */
+  /** New columns with their header text, at their final index (inserted or appended). */
   readonly created: readonly NewColumn[];
   /** Existing columns found by their header that still need their tag. */
   readonly adopted: readonly { readonly column: number; readonly tag: string }[];
-  /** Columns to insert before the status column, if any: `count` columns from index `at`. */
-  readonly insert: { readonly at: number; readonly count: number } | undefined;
-  /** Columns the grid must grow by, after the insert, to hold the appended ones. */
+  /** Columns to insert, `count` at index `at` of the sheet as read; rightmost first, so each `at` is still right when applied. */
+  readonly inserts: readonly Insert[];
+  /** Columns the grid must grow by, after the inserts, to hold the appended ones. */
   readonly appendColumns: number;
   /** A planned column's index in the sheet as read (before the plan), or undefined for a column the plan creates. */
   readIndex(column: number): number | undefined;
+}
+
+export interface Insert {
+  readonly at: number;
+  readonly count: number;
 }
 
 /** Exact header first, then case-insensitive and trimmed: `brand` finds `Brand `, but `Brand` finds `Brand` first. */
@@ -47,6 +55,13 @@ function findHeader(header: readonly string[], name: string): number {
   if (exact >= 0) return exact;
   const wanted = name.trim().toLowerCase();
   return header.findIndex((h) => h.trim().toLowerCase() === wanted);
+}
+
+interface Wanted {
+  readonly tag: string;
+  readonly header: string;
+  /** Index as read, when the column exists. */
+  readonly existing: number | undefined;
 }
 
 export function planColumns(input: ColumnPlanInput): ColumnPlan {
@@ -68,55 +83,73 @@ export function planColumns(input: ColumnPlanInput): ColumnPlan {
   const taken = new Set<number>([...inputsAsRead.values(), ...input.tagged.values()]);
   const adoptedAsRead: { column: number; tag: string }[] = [];
   /** The column holding `tag` as read: tagged, or found by exact header (made by hand, or its tag was lost). */
-  const existing = (tag: string, headerText: string): number | undefined => {
+  const find = (tag: string, header: string): Wanted => {
     const tagged = input.tagged.get(tag);
-    if (tagged !== undefined) return tagged;
-    const byHeader = input.header.indexOf(headerText);
-    if (byHeader < 0 || taken.has(byHeader)) return undefined;
+    if (tagged !== undefined) return { tag, header, existing: tagged };
+    const byHeader = input.header.indexOf(header);
+    if (byHeader < 0 || taken.has(byHeader)) return { tag, header, existing: undefined };
     taken.add(byHeader);
     adoptedAsRead.push({ column: byHeader, tag });
-    return byHeader;
+    return { tag, header, existing: byHeader };
   };
-  const outputsAsRead = input.outputs.map((name) => ({ name, column: existing(outputTag(name), name) }));
-  const statusAsRead = existing(STATUS_TAG, STATUS_HEADER);
-  const idAsRead = existing(ID_TAG, ID_HEADER);
-  const missing = outputsAsRead.filter((o) => o.column === undefined);
-  const insert = statusAsRead !== undefined && missing.length > 0 ? { at: statusAsRead, count: missing.length } : undefined;
-  const moved = (column: number): number => (insert && column >= insert.at ? column + insert.count : column);
+  const outputs = input.outputs.map((name) => ({ name, ...find(outputTag(name), name) }));
+  const status = find(STATUS_TAG, STATUS_HEADER);
+  const error = find(ERROR_TAG, ERROR_HEADER);
+  const cost = find(COST_TAG, COST_HEADER);
+  const id = find(ID_TAG, ID_HEADER);
 
+  // Where each missing column goes: a group inserted at an index as read, or the end.
+  const groups = new Map<number, Wanted[]>();
+  const appended: Wanted[] = [];
+  const put = (at: number | undefined, column: Wanted): void => {
+    if (at === undefined || at >= input.usedWidth) appended.push(column);
+    else groups.set(at, [...(groups.get(at) ?? []), column]);
+  };
+  const missingOutputs = outputs.filter((o) => o.existing === undefined);
+  for (const o of missingOutputs) put(status.existing, o);
+  if (status.existing === undefined) put(undefined, status);
+  for (const c of [error, cost]) if (c.existing === undefined) put(status.existing === undefined ? undefined : status.existing + 1, c);
+  if (id.existing === undefined) put(undefined, id);
+
+  const inserts = [...groups].map(([at, columns]) => ({ at, count: columns.length })).sort((a, b) => a.at - b.at);
+  const shiftBefore = (at: number, inclusive: boolean): number => inserts.reduce((n, g) => n + (g.at < at || (inclusive && g.at === at) ? g.count : 0), 0);
+  const moved = (column: number): number => column + shiftBefore(column, true);
+
+  const final = new Map<Wanted, number>();
   const created: NewColumn[] = [];
-  let next = moved(input.usedWidth);
-  const append = (tag: string, header: string): number => {
-    created.push({ column: next, header, tag });
-    return next++;
-  };
-  const outputs = new Map<string, number>();
-  let inserted = 0;
-  for (const o of outputsAsRead) {
-    if (o.column !== undefined) outputs.set(o.name, moved(o.column));
-    else if (insert) {
-      const column = insert.at + inserted++;
-      created.push({ column, header: o.name, tag: outputTag(o.name) });
-      outputs.set(o.name, column);
-    } else outputs.set(o.name, append(outputTag(o.name), o.name));
+  for (const [at, columns] of groups) {
+    columns.forEach((c, j) => {
+      const column = at + shiftBefore(at, false) + j;
+      final.set(c, column);
+      created.push({ column, header: c.header, tag: c.tag });
+    });
   }
-  const status = statusAsRead !== undefined ? moved(statusAsRead) : append(STATUS_TAG, STATUS_HEADER);
-  const id = idAsRead !== undefined ? moved(idAsRead) : append(ID_TAG, ID_HEADER);
-  const inputs = new Map([...inputsAsRead].map(([name, column]) => [name, moved(column)]));
+  let next = moved(input.usedWidth);
+  for (const c of appended) {
+    final.set(c, next);
+    created.push({ column: next, header: c.header, tag: c.tag });
+    next++;
+  }
+  created.sort((a, b) => a.column - b.column);
+  const at = (c: Wanted): number => (c.existing !== undefined ? moved(c.existing) : (final.get(c) as number));
   const createdAt = new Set(created.map((c) => c.column));
-  const readIndex = (column: number): number | undefined => {
-    if (createdAt.has(column)) return undefined;
-    return insert && column >= insert.at + insert.count ? column - insert.count : column;
-  };
+  const totalInserted = inserts.reduce((n, g) => n + g.count, 0);
   return {
-    inputs,
-    id,
-    status,
-    outputs,
+    inputs: new Map([...inputsAsRead].map(([name, column]) => [name, moved(column)])),
+    id: at(id),
+    status: at(status),
+    error: at(error),
+    cost: at(cost),
+    outputs: new Map(outputs.map((o) => [o.name, at(o)])),
     created,
     adopted: adoptedAsRead.map((a) => ({ column: moved(a.column), tag: a.tag })),
-    insert,
-    appendColumns: Math.max(0, next - (input.columnCount + (insert?.count ?? 0))),
-    readIndex,
+    inserts: [...inserts].reverse(),
+    appendColumns: Math.max(0, next - (input.columnCount + totalInserted)),
+    readIndex(column) {
+      if (createdAt.has(column)) return undefined;
+      let shift = 0;
+      for (const g of inserts) if (g.at + shift + g.count <= column) shift += g.count;
+      return column - shift;
+    },
   };
 }

@@ -1,13 +1,17 @@
-// The developer metadata that marks Rowfill's columns (id, status, one per output) and finds them wherever they moved.
+// The developer metadata that marks Rowfill's columns (id, status, error, cost, one per output) and finds them wherever they moved.
 import type { sheets_v4 } from '@googleapis/sheets';
 
 export const COLUMN_KEY = 'rowfill.column';
 export const PROOF_KEY = 'rowfill.proof';
 export const ID_HEADER = 'rowfill_id';
 export const STATUS_HEADER = 'rowfill_status';
+export const ERROR_HEADER = 'rowfill_error';
+export const COST_HEADER = 'rowfill_cost_usd';
 
 export const ID_TAG = 'id';
 export const STATUS_TAG = 'status';
+export const ERROR_TAG = 'error';
+export const COST_TAG = 'cost';
 export function outputTag(name: string): string {
   return `output:${name}`;
 }

@@ -188,10 +188,9 @@ export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsReques
   if (numbers.length === 0) return { ...result, rows: [] };
   const { plan } = read;
   const structure: sheets_v4.Schema$Request[] = [];
-  // New outputs go in before the status column (taking its width and format, never a hidden neighbour's), and before
-  // anything is tagged at its final index; tags of columns further right move with them.
-  if (plan.insert) {
-    const { at, count } = plan.insert;
+  // Inserts come first, rightmost first, before anything is tagged at its final index (tags further right move with
+  // their columns). Each takes the properties of the column after it, Rowfill's own, never a hidden neighbour's.
+  for (const { at, count } of plan.inserts) {
     structure.push({ insertDimension: { range: { sheetId, dimension: 'COLUMNS', startIndex: at, endIndex: at + count }, inheritFromBefore: false } });
   }
   if (plan.appendColumns > 0) structure.push({ appendDimension: { sheetId, dimension: 'COLUMNS', length: plan.appendColumns } });
@@ -211,6 +210,8 @@ export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsReques
     const assigned = ids.get(n);
     if (assigned?.fresh) cells.push({ row: n, column: plan.id, value: assigned.id });
     cells.push({ row: n, column: plan.status, value: QUEUED_STATUS });
+    // An error from an earlier run no longer describes the row once it is queued again.
+    if (cellOf(read, read.rows.get(n) ?? [], plan.error) !== '') cells.push({ row: n, column: plan.error, value: '' });
   }
   if (structure.length > 0) {
     await write(deps, spreadsheetId, () => deps.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: structure } }));

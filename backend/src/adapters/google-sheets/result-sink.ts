@@ -7,8 +7,8 @@ import type { FlushResult, ResultSink } from '../../ports/sheet.js';
 import type { SheetRef } from '../../ports/spreadsheet.js';
 import { rangeStart } from './a1.js';
 import { apiFailure, engineError } from './api-errors.js';
-import { cellText, outputCell } from './cell-text.js';
-import { COLUMN_TAG_FILTER, ID_TAG, outputTag, STATUS_TAG, taggedColumns, type TaggedColumns } from './column-tags.js';
+import { capCell, cellText, outputCell, type SheetCell } from './cell-text.js';
+import { COLUMN_TAG_FILTER, COST_TAG, ERROR_TAG, ID_TAG, outputTag, STATUS_TAG, taggedColumns, type TaggedColumns } from './column-tags.js';
 import { rowStatusText } from '../../engine/row-status-text.js';
 import { valueBlocks, type CellWrite } from './value-blocks.js';
 import type { WriteSpacer } from './write-spacer.js';
@@ -32,6 +32,17 @@ interface Placement {
   readonly rowsById: ReadonlyMap<string, readonly number[]>;
 }
 
+/** The error column: what went wrong with a failed row, in the provider's or validator's words; empty otherwise. */
+function errorCell(row: Row): SheetCell {
+  return row.status === 'failed' ? capCell(row.errorMessage ?? row.errorClass ?? 'failed') : '';
+}
+
+/** The cost column: USD this row cost (a number cell, to the micro-dollar); 0 for a row answered free; empty when not finished. */
+function costCell(row: Row): SheetCell {
+  if (row.costUsd > 0) return Number(row.costUsd.toFixed(6));
+  return row.status === 'done' || row.status === 'failed' ? 0 : '';
+}
+
 export class GoogleSheetsResultSink implements ResultSink {
   constructor(
     private readonly deps: SinkDeps,
@@ -48,6 +59,8 @@ export class GoogleSheetsResultSink implements ResultSink {
     const cells: CellWrite[] = [];
     const placedAt = new Map<string, number>();
     const statusColumn = placement?.tagged.get(STATUS_TAG);
+    const errorColumn = placement?.tagged.get(ERROR_TAG);
+    const costColumn = placement?.tagged.get(COST_TAG);
     let payload = 0;
     for (const row of rows) {
       const at = placement?.rowsById.get(row.rowId) ?? [];
@@ -62,6 +75,8 @@ export class GoogleSheetsResultSink implements ResultSink {
       }
       const rowCells: CellWrite[] = [];
       if (statusColumn !== undefined) rowCells.push({ row: rowNumber, column: statusColumn, value: rowStatusText(row, job) });
+      if (errorColumn !== undefined) rowCells.push({ row: rowNumber, column: errorColumn, value: errorCell(row) });
+      if (costColumn !== undefined) rowCells.push({ row: rowNumber, column: costColumn, value: costCell(row) });
       // Failed and cancelled rows carry no outputs: whatever the cells held before stays.
       for (const name of row.outputs === null ? [] : this.outputs) {
         const column = placement?.tagged.get(outputTag(name));

@@ -71,23 +71,48 @@ describe('planColumns', () => {
   it('uses tagged columns, adopts an untagged column by its exact header, inserts new outputs before the status column and appends the rest', () => {
     const plan = planColumns({ ...base, tagged: new Map([['status', 9]]), usedWidth: 10, columnCount: 10 });
     expect(plan.outputs).toEqual(new Map([['Category', 2], ['Founded', 9]]));
-    expect(plan.status).toBe(10);
-    expect(plan.id).toBe(11);
+    expect([plan.status, plan.error, plan.cost, plan.id]).toEqual([10, 11, 12, 13]);
     expect(plan.adopted).toEqual([{ column: 2, tag: 'output:Category' }]);
-    expect(plan.insert).toEqual({ at: 9, count: 1 });
+    expect(plan.inserts).toEqual([{ at: 9, count: 1 }]);
     expect(plan.created).toEqual([
       { column: 9, header: 'Founded', tag: 'output:Founded' },
-      { column: 11, header: 'rowfill_id', tag: 'id' },
+      { column: 11, header: 'rowfill_error', tag: 'error' },
+      { column: 12, header: 'rowfill_cost_usd', tag: 'cost' },
+      { column: 13, header: 'rowfill_id', tag: 'id' },
     ]);
-    expect(plan.appendColumns).toBe(1);
-    // Reads taken before the plan: the status column was at 9; the inserted column was not there at all.
+    expect(plan.appendColumns).toBe(3);
+    // Reads taken before the plan: the status column was at 9; the inserted and appended columns were not there.
     expect([plan.readIndex(2), plan.readIndex(9), plan.readIndex(10), plan.readIndex(11)]).toEqual([2, undefined, 9, undefined]);
   });
 
-  it('lays out a fresh sheet as outputs, then status, then the hidden id', () => {
-    const plan = planColumns({ ...base, tagged: new Map() , header: ['Brand', 'Website'], usedWidth: 2 });
-    expect(plan.created.map((c) => [c.column, c.header])).toEqual([[2, 'Category'], [3, 'Founded'], [4, 'rowfill_status'], [5, 'rowfill_id']]);
-    expect(plan.insert).toBeUndefined();
+  it('lays out a fresh sheet as outputs, then status, error, cost, and the hidden id last', () => {
+    const plan = planColumns({ ...base, tagged: new Map(), header: ['Brand', 'Website'], usedWidth: 2 });
+    expect(plan.created.map((c) => [c.column, c.header])).toEqual([
+      [2, 'Category'],
+      [3, 'Founded'],
+      [4, 'rowfill_status'],
+      [5, 'rowfill_error'],
+      [6, 'rowfill_cost_usd'],
+      [7, 'rowfill_id'],
+    ]);
+    expect(plan.inserts).toEqual([]);
+  });
+
+  it('fills in an old layout: outputs before the status column, error and cost after it, both inserted, the rest found by tag', () => {
+    // Brand, Website, Category, rowfill_status, rowfill_id, Founded (added after them by an older version).
+    const plan = planColumns({
+      ...base,
+      header: ['Brand', 'Website', 'Category', 'rowfill_status', 'rowfill_id', 'Founded'],
+      tagged: new Map([['output:Category', 2], ['status', 3], ['id', 4], ['output:Founded', 5]]),
+      outputs: ['Category', 'Founded', 'Public'],
+      usedWidth: 6,
+      columnCount: 6,
+    });
+    expect(plan.inserts).toEqual([{ at: 4, count: 2 }, { at: 3, count: 1 }]);
+    expect(plan.outputs).toEqual(new Map([['Category', 2], ['Founded', 8], ['Public', 3]]));
+    expect([plan.status, plan.error, plan.cost, plan.id]).toEqual([4, 5, 6, 7]);
+    expect(plan.appendColumns).toBe(0);
+    expect([2, 3, 4, 5, 6, 7, 8].map((c) => plan.readIndex(c))).toEqual([2, undefined, 3, undefined, undefined, 4, 5]);
   });
 
   it('never adopts an input column as an output', () => {

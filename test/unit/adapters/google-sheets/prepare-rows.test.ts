@@ -30,7 +30,7 @@ function columnTags(h: Harness, id: string): Record<string, number> {
 }
 
 describe('GoogleSheetsGateway.prepareRows', () => {
-  it('creates tagged output, status and hidden id columns, and writes ids and `queued` in one values write', async () => {
+  it('creates tagged output, status, error, cost and hidden id columns, and writes ids and `queued` in one values write', async () => {
     h = await harness({}, { idFactory: sequentialIds() });
     const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT], tabs: [{ title: 'Leads', columnCount: 5 }] });
     const reads = h.standIn.requestLog.length;
@@ -44,17 +44,17 @@ describe('GoogleSheetsGateway.prepareRows', () => {
       { rowId: 'r4', rowNumber: 5, inputs: { brand: 'Umbrella', Website: 'umbrella.test' }, currentOutputs: { Category: '', Founded: '' } },
     ]);
     const workbook = h.standIn.workbook(sheet.id);
-    expect(workbook.values('Leads!A1:G6')).toEqual([
-      ['Brand', 'Website', 'Country', 'Category', 'Founded', 'rowfill_status', 'rowfill_id'],
-      ['Acme', 'acme.test', 'US', undefined, undefined, 'queued', 'r1'],
-      ['Globex', 'globex.test', 'US', undefined, undefined, 'queued', 'r2'],
-      ['Initech', 'initech.test', 'DE', undefined, undefined, 'queued', 'r3'],
-      ['Umbrella', 'umbrella.test', 'FR', undefined, undefined, 'queued', 'r4'],
-      ['Hooli', 'hooli.test', 'US', undefined, undefined, undefined, undefined],
+    expect(workbook.values('Leads!A1:I6')).toEqual([
+      ['Brand', 'Website', 'Country', 'Category', 'Founded', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id'],
+      ['Acme', 'acme.test', 'US', undefined, undefined, 'queued', undefined, undefined, 'r1'],
+      ['Globex', 'globex.test', 'US', undefined, undefined, 'queued', undefined, undefined, 'r2'],
+      ['Initech', 'initech.test', 'DE', undefined, undefined, 'queued', undefined, undefined, 'r3'],
+      ['Umbrella', 'umbrella.test', 'FR', undefined, undefined, 'queued', undefined, undefined, 'r4'],
+      ['Hooli', 'hooli.test', 'US', undefined, undefined, undefined, undefined, undefined, undefined],
     ]);
-    expect(workbook.tab(0).columnCount).toBe(7);
-    expect([...workbook.tab(0).hiddenColumns]).toEqual([6]);
-    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Founded': 4, status: 5, id: 6 });
+    expect(workbook.tab(0).columnCount).toBe(9);
+    expect([...workbook.tab(0).hiddenColumns]).toEqual([8]);
+    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Founded': 4, status: 5, error: 6, cost: 7, id: 8 });
     const calls = h.standIn.requestLog.slice(reads).map((e) => `${e.method} ${e.path.replace(`/v4/spreadsheets/${sheet.id}`, '')}`);
     expect(calls.filter((c) => c.includes('values:batchGet'))).toEqual(['GET /values:batchGet']);
     expect(h.standIn.writeLog.map((e) => e.path.replace(`/v4/spreadsheets/${sheet.id}`, ''))).toEqual([':batchUpdate', '/values:batchUpdate']);
@@ -68,6 +68,7 @@ describe('GoogleSheetsGateway.prepareRows', () => {
     // The user moves things around between jobs: a column before everything, and the id column is where it was.
     workbook.insertDimension(0, 'COLUMNS', 0, 1);
     workbook.setValues('G2', [['done']]);
+    workbook.setValues('H2', [['timeout: no answer in 60 s']]);
     workbook.setValues('E2', [['Hardware']]);
     h.standIn.resetLog();
     const again = await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:4'] }));
@@ -77,11 +78,12 @@ describe('GoogleSheetsGateway.prepareRows', () => {
       ['r3', 4, 'Initech', ''],
     ]);
     expect(h.standIn.writeLog.map((e) => e.path.endsWith('/values:batchUpdate'))).toEqual([true]);
-    expect(workbook.values('G1:H4')).toEqual([
-      ['rowfill_status', 'rowfill_id'],
-      ['queued', 'r1'],
-      ['queued', 'r2'],
-      ['queued', 'r3'],
+    // A new run clears the error an earlier one left.
+    expect(workbook.values('G1:J4')).toEqual([
+      ['rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id'],
+      ['queued', undefined, undefined, 'r1'],
+      ['queued', undefined, undefined, 'r2'],
+      ['queued', undefined, undefined, 'r3'],
     ]);
   });
 
@@ -97,18 +99,18 @@ describe('GoogleSheetsGateway.prepareRows', () => {
       ['r2', { Category: '', Founded: '', Public: '' }],
       ['r3', { Category: '', Founded: '', Public: '' }],
     ]);
-    expect(workbook.values('Leads!A1:H4')).toEqual([
-      ['Brand', 'Website', 'Country', 'Category', 'Founded', 'Public', 'rowfill_status', 'rowfill_id'],
-      ['Acme', 'acme.test', 'US', 'Hardware', undefined, undefined, 'queued', 'r1'],
-      ['Globex', 'globex.test', 'US', undefined, undefined, undefined, 'queued', 'r2'],
-      ['Initech', 'initech.test', 'DE', undefined, undefined, undefined, 'queued', 'r3'],
+    expect(workbook.values('Leads!A1:J4')).toEqual([
+      ['Brand', 'Website', 'Country', 'Category', 'Founded', 'Public', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id'],
+      ['Acme', 'acme.test', 'US', 'Hardware', undefined, undefined, 'queued', undefined, undefined, 'r1'],
+      ['Globex', 'globex.test', 'US', undefined, undefined, undefined, 'queued', undefined, undefined, 'r2'],
+      ['Initech', 'initech.test', 'DE', undefined, undefined, undefined, 'queued', undefined, undefined, 'r3'],
     ]);
-    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Founded': 4, 'output:Public': 5, status: 6, id: 7 });
-    expect([...workbook.tab(0).hiddenColumns]).toEqual([7]);
-    expect(workbook.tab(0).columnCount).toBe(8);
+    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Founded': 4, 'output:Public': 5, status: 6, error: 7, cost: 8, id: 9 });
+    expect([...workbook.tab(0).hiddenColumns]).toEqual([9]);
+    expect(workbook.tab(0).columnCount).toBe(10);
   });
 
-  it('keeps working on a sheet laid out the old way, with an output after the status and id columns', async () => {
+  it('keeps working on a sheet laid out the old way (an output after the status and id columns, no error or cost column)', async () => {
     h = await harness({}, { idFactory: sequentialIds() });
     const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
     const workbook = h.standIn.workbook(sheet.id);
@@ -122,12 +124,13 @@ describe('GoogleSheetsGateway.prepareRows', () => {
       ['a1', { Category: 'Hardware', Founded: '1999', Public: '' }],
       ['r1', { Category: '', Founded: '', Public: '' }],
     ]);
-    expect(workbook.values('A1:H3')).toEqual([
-      ['Brand', 'Website', 'Country', 'Category', 'Public', 'rowfill_status', 'rowfill_id', 'Founded'],
-      ['Acme', 'acme.test', 'US', 'Hardware', undefined, 'queued', 'a1', 1999],
-      ['Globex', 'globex.test', 'US', undefined, undefined, 'queued', 'r1', undefined],
+    expect(workbook.values('A1:J3')).toEqual([
+      ['Brand', 'Website', 'Country', 'Category', 'Public', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id', 'Founded'],
+      ['Acme', 'acme.test', 'US', 'Hardware', undefined, 'queued', undefined, undefined, 'a1', 1999],
+      ['Globex', 'globex.test', 'US', undefined, undefined, 'queued', undefined, undefined, 'r1', undefined],
     ]);
-    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Public': 4, status: 5, id: 6, 'output:Founded': 7 });
+    expect(columnTags(h, sheet.id)).toEqual({ 'output:Category': 3, 'output:Public': 4, status: 5, error: 6, cost: 7, id: 8, 'output:Founded': 9 });
+    expect([...workbook.tab(0).hiddenColumns]).toEqual([]);
   });
 
   it('gives a copied row a fresh id, so no two rows share one', async () => {
@@ -136,13 +139,13 @@ describe('GoogleSheetsGateway.prepareRows', () => {
     await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:3'] }));
     const workbook = h.standIn.workbook(sheet.id);
     // Row 3 copied over row 6 (id and all), then only the copy is selected: it must not keep the original's id.
-    workbook.setValues('A6', [workbook.values('A3:G3')[0]!.map((v) => v ?? null)]);
+    workbook.setValues('A6', [workbook.values('A3:I3')[0]!.map((v) => v ?? null)]);
     const onlyCopy = await h.gateway.prepareRows(request(sheet.id, { ranges: ['6:6'] }));
     expect(onlyCopy.rows.map((r) => [r.rowNumber, r.rowId])).toEqual([[6, 'r3']]);
-    expect(workbook.cell('G3')).toBe('r2');
-    expect(workbook.cell('G6')).toBe('r3');
+    expect(workbook.cell('I3')).toBe('r2');
+    expect(workbook.cell('I6')).toBe('r3');
     // Both holders selected: the first keeps the id, the second gets a new one.
-    workbook.setValues('G7', [['r1']]);
+    workbook.setValues('I7', [['r1']]);
     const both = await h.gateway.prepareRows(request(sheet.id, { ranges: ['2:7'] }));
     expect(both.rows.map((r) => r.rowId)).toEqual(['r1', 'r2', 'r4', 'r5', 'r3', 'r6']);
   });
@@ -153,7 +156,7 @@ describe('GoogleSheetsGateway.prepareRows', () => {
     const prepared = await h.gateway.prepareRows(request(sheet.id, { ranges: ['A:A'] }));
     expect(prepared.rows.map((r) => r.rowNumber)).toEqual([2, 3, 4, 5, 6, 7]);
     const tab = h.standIn.workbook(sheet.id).tab(0);
-    expect(tab.columnCount).toBe(7);
+    expect(tab.columnCount).toBe(9);
   });
 
   it('names the columns there are when an input column is unknown', async () => {

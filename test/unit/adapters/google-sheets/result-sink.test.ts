@@ -71,12 +71,12 @@ describe('GoogleSheetsResultSink.flush', () => {
     workbook.insertDimension(0, 'COLUMNS', 1, 4);
     workbook.tab(0).title = "Brands' 2025";
     await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
-    expect(workbook.values("'Brands'' 2025'!A2:J2")).toEqual([['Acme', undefined, undefined, undefined, 'acme.test', 'US', 'category of Acme', 4, 'done', idOf.get('Acme')]]);
+    expect(workbook.values("'Brands'' 2025'!A2:L2")).toEqual([['Acme', undefined, undefined, undefined, 'acme.test', 'US', 'category of Acme', 4, 'done', undefined, 0, idOf.get('Acme')]]);
   });
 
   it('writes a copied row (an id found twice) to neither place and reports it', async () => {
     const { workbook, sink, idOf } = await prepared();
-    const acme = workbook.values('A2:H2')[0]!.map((v) => v ?? null);
+    const acme = workbook.values('A2:I2')[0]!.map((v) => v ?? null);
     workbook.setValues('A9', [acme]);
     const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
     expect(result).toEqual({ written: [idOf.get('Globex')], missing: [], duplicated: [idOf.get('Acme')], resync: false });
@@ -129,6 +129,22 @@ describe('GoogleSheetsResultSink.flush', () => {
     expect(await read('UNFORMATTED_VALUE')).toEqual([[true, 1999.5], [false, 0]]);
   });
 
+  it("writes each row's error and cost after its status: the message of a failed row, USD as a number cell", async () => {
+    const { workbook, sink, idOf } = await prepared();
+    workbook.setValues('G4', [['old error']]);
+    await sink.flush(job(), [
+      row(idOf.get('Acme')!, 'done', { Category: 'a', Founded: 1 }, { costUsd: 0.000123456789 }),
+      row(idOf.get('Globex')!, 'failed', null, { errorClass: 'timeout', errorMessage: 'no answer within 60 s', costUsd: 0.0002 }),
+      row(idOf.get('Initech')!, 'done', { Category: 'b', Founded: 2 }, { cached: true }),
+    ]);
+    expect(workbook.values('F1:H4')).toEqual([
+      ['rowfill_status', 'rowfill_error', 'rowfill_cost_usd'],
+      ['done', undefined, 0.000123],
+      ['failed: timeout', 'no answer within 60 s', 0.0002],
+      ['done (cached)', undefined, 0],
+    ]);
+  });
+
   it('writes each status text, keeps earlier outputs of a failed row, and shows paused rows via markStatus', async () => {
     const { workbook, sink, idOf } = await prepared();
     workbook.setValues('D4', [['old category', 1900]]);
@@ -162,7 +178,7 @@ describe('GoogleSheetsResultSink.flush', () => {
     const { h, workbook, sink, idOf } = await prepared();
     await expect(sink.flush(job(), [])).resolves.toEqual({ written: [], missing: [], duplicated: [] });
     expect(h.standIn.requestLog).toEqual([]);
-    workbook.deleteDimension(0, 'COLUMNS', 6, 7);
+    workbook.deleteDimension(0, 'COLUMNS', 8, 9);
     const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
     expect(result).toEqual({ written: [], missing: [idOf.get('Acme')], duplicated: [] });
     expect(h.standIn.writeLog).toEqual([]);
