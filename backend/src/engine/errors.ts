@@ -68,6 +68,14 @@ export class BudgetError extends RowfillError {
   readonly errorClass = 'budget';
   readonly effect = 'pause';
 }
+/**
+ * The provider's answer was larger than Rowfill reads (a provider ignoring the token cap): refused unread, so its
+ * usage — and cost — is unknown. The job pauses for its budget, and the row's whole reservation counts as spent.
+ */
+export class AnswerTooLargeError extends RowfillError {
+  readonly errorClass = 'budget';
+  readonly effect = 'pause';
+}
 export class CancelledError extends RowfillError {
   readonly errorClass = 'cancelled';
   readonly effect = 'fail';

@@ -1,6 +1,7 @@
 // The one place the OpenAI adapter turns what the SDK throws (or a refused answer) into the engine's typed errors.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ContentFilterError, ConnectionError, RowfillError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../engine/errors.js';
+import { AnswerTooLargeError, ContentFilterError, ConnectionError, RowfillError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../engine/errors.js';
+import { ResponseTooLarge, formatBytes } from './capped-fetch.js';
 
 export interface ErrorContext {
   /** Where the SDK was pointed, so a network failure says which address could not be reached. */
@@ -21,6 +22,14 @@ export function toRowfillError(error: unknown, context: ErrorContext): RowfillEr
     const reason: unknown = context.signal.reason;
     if (reason instanceof RowfillError) return reason;
     return new TimeoutError(`OpenAI did not answer for model '${context.model}' before the attempt was aborted (${describe(reason)})`, { cause: error });
+  }
+  const tooLarge = error instanceof ResponseTooLarge ? error : error instanceof Error && error.cause instanceof ResponseTooLarge ? error.cause : undefined;
+  if (tooLarge) {
+    return new AnswerTooLargeError(
+      `OpenAI's answer was larger than ${formatBytes(tooLarge.maxBytes)} for model '${context.model}', so it was refused unread: ` +
+        'the provider did not keep to the token cap. Its cost is unknown, so the whole reservation of the row counts as spent.',
+      { cause: error },
+    );
   }
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) {
     return new TimeoutError(`OpenAI did not answer for model '${context.model}' in time (${error.message})`, { cause: error });

@@ -1,7 +1,7 @@
 // The Model port on the official `openai` SDK: one structured-output chat completion per call, errors typed for the engine.
 import OpenAI from 'openai';
 import type { CompletionRequest, CompletionResult, ModelClient } from '../../ports/model.js';
-import { ServerError } from '../../engine/errors.js';
+import { cappedFetch } from './capped-fetch.js';
 import { refusedAnswerError, toRowfillError } from './openai-errors.js';
 import { toMessageParam, toolCallsOf, toolParams } from './openai-tools.js';
 import { rateLimitFromHeaders } from './rate-limit-headers.js';
@@ -15,7 +15,14 @@ export interface OpenAiModelClientOptions {
   readonly simulated?: boolean | undefined;
   /** Sent as OpenAI-Organization when given. Default: none. */
   readonly organization?: string | undefined;
+  /**
+   * Largest response body read, in bytes; a larger one is refused unread (AnswerTooLargeError). Default 1,000,000:
+   * an answer within the largest token cap Rowfill allows is far smaller, and a runaway one must not reach memory or the store.
+   */
+  readonly maxAnswerBytes?: number | undefined;
 }
+
+export const DEFAULT_MAX_ANSWER_BYTES = 1_000_000;
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** The SDK's own ceiling only; the engine passes a signal with the real per-attempt timeout. */
@@ -39,6 +46,9 @@ export class OpenAiModelClient implements ModelClient {
     if (options.simulated !== undefined && typeof options.simulated !== 'boolean') {
       throw new Error('OpenAiModelClient: simulated must be a boolean when given');
     }
+    if (options.maxAnswerBytes !== undefined && !(Number.isSafeInteger(options.maxAnswerBytes) && options.maxAnswerBytes > 0)) {
+      throw new Error('OpenAiModelClient: maxAnswerBytes must be a positive integer when given');
+    }
     this.simulated = options.simulated ?? false;
     this.baseURL = options.baseURL ?? DEFAULT_OPENAI_BASE_URL;
     // Retries are the engine's job (backoff, Retry-After, budget), so the SDK must not retry behind its back.
@@ -49,6 +59,7 @@ export class OpenAiModelClient implements ModelClient {
       project: null,
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
+      fetch: cappedFetch(options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES),
     });
   }
 
@@ -75,19 +86,22 @@ export class OpenAiModelClient implements ModelClient {
           { signal },
         )
         .withResponse();
+      const usage = data.usage;
+      const reported = {
+        inputTokens: usage?.prompt_tokens ?? 0,
+        cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+        outputTokens: usage?.completion_tokens ?? 0,
+      };
       const choice = data.choices[0];
-      if (!choice) throw new ServerError(`OpenAI returned no answer for model '${model}' (empty choices)`);
+      // A 200 with no choices was still billed: its usage comes back with an empty answer, which the engine repairs
+      // once and then fails as output_invalid, instead of retrying it blind and charging nothing.
+      if (!choice) return { content: '', usage: reported, rateLimit: rateLimitFromHeaders(response.headers), refusal: null };
       const refused = refusedAnswerError(choice);
       if (refused) throw refused;
-      const usage = data.usage;
       const toolCalls = toolCallsOf(choice.message);
       return {
         content: choice.message.content ?? '',
-        usage: {
-          inputTokens: usage?.prompt_tokens ?? 0,
-          cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-          outputTokens: usage?.completion_tokens ?? 0,
-        },
+        usage: reported,
         rateLimit: rateLimitFromHeaders(response.headers),
         refusal: choice.message.refusal ?? null,
         ...(toolCalls ? { toolCalls } : {}),
