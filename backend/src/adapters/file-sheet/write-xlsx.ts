@@ -1,6 +1,5 @@
 // Writes the enriched copy of a workbook with exceljs's streaming writer: every sheet's values copied, new columns on one sheet.
 import { createWriteStream } from 'node:fs';
-import ExcelJS from 'exceljs';
 import type { Row, Worksheet } from 'exceljs';
 import { capCell, XLSX_CELL_CHAR_LIMIT } from './cell-cap.js';
 import { validateHeaders } from './headers.js';
@@ -35,6 +34,8 @@ interface TargetPlan {
  */
 export async function writeEnrichedXlsx(job: XlsxWriteJob): Promise<WriteCounts> {
   const plan = await planTarget(job);
+  // Loaded here, not at the top: exceljs takes ~0.5 s to load, and most files are CSV.
+  const { default: ExcelJS } = await import('exceljs');
   const output = createWriteStream(job.target);
   const outputFailed = new Promise<never>((_, reject) => output.once('error', reject));
   outputFailed.catch(() => undefined);
