@@ -45,8 +45,8 @@ export const LIMITS = {
 
 export const MODELS = KNOWN_MODELS;
 
-/** Columns Rowfill itself writes; an output with one of these names would fight the status and id columns. */
-export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status'] as const;
+/** Columns Rowfill itself writes (id, status, error, cost); not inputs, and an output named like one would fight it. */
+export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd'] as const;
 
 export const DEFAULT_SETTINGS: Settings = {
   inputs: [],

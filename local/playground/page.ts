@@ -30,6 +30,7 @@ tr.selected th, tr.selected .row-head { background:#d2e3fc; color:var(--ink); }
 tr.hidden-row td { opacity:.4; }
 th.hidden-col, td.hidden-col { max-width:6px; min-width:6px; width:6px; padding:0; color:transparent; background:#f1f3f4; }
 td.header-cell { font-weight:600; }
+td.typed { text-align:right; }
 td.status-done { color:var(--good); }
 td.status-failed, td.status-error { color:var(--bad); }
 td.status-queued, td.status-running { color:#8a4b00; }

@@ -14,6 +14,8 @@ export interface SheetView {
   readonly hiddenRows: readonly number[];
   /** 0-based indexes of hidden columns inside the used area (Rowfill hides its rowfill_id column). */
   readonly hiddenColumns: readonly number[];
+  /** Per 1-based row number, the 0-based columns holding a number or a boolean: shown right-aligned, as Sheets does. */
+  readonly typedCells: Readonly<Record<string, readonly number[]>>;
 }
 
 export async function readCsvRows(path: string): Promise<string[][]> {
@@ -46,11 +48,14 @@ export function sheetView(workbook: Workbook): SheetView {
   let lastRow = 0;
   let lastColumn = 0;
   const cells: string[][] = [];
+  const typed: Record<string, number[]> = {};
   for (let r = 0; r < tab.rowCount; r++) {
     const row: string[] = [];
     for (let c = 0; c < tab.columnCount; c++) {
-      const shown = text(tab.get(r, c));
+      const value = tab.get(r, c);
+      const shown = text(value);
       row.push(shown);
+      if (typeof value === 'number' || typeof value === 'boolean') (typed[String(r + 1)] ??= []).push(c);
       if (shown !== '') {
         lastRow = Math.max(lastRow, r + 1);
         lastColumn = Math.max(lastColumn, c + 1);
@@ -62,5 +67,10 @@ export function sheetView(workbook: Workbook): SheetView {
   const hiddenRows = [...tab.hiddenRows].filter((r) => r < rows.length).map((r) => r + 1).sort((a, b) => a - b);
   const width = rows[0]?.length ?? 0;
   const hiddenColumns = [...tab.hiddenColumns].filter((c) => c < width).sort((a, b) => a - b);
-  return { spreadsheetId: workbook.id, title: workbook.title, sheetId: tab.sheetId, tabTitle: tab.title, rows, hiddenRows, hiddenColumns };
+  const typedCells = Object.fromEntries(
+    Object.entries(typed)
+      .filter(([row]) => Number(row) <= rows.length)
+      .map(([row, columns]) => [row, columns.filter((c) => c < width)]),
+  );
+  return { spreadsheetId: workbook.id, title: workbook.title, sheetId: tab.sheetId, tabTitle: tab.title, rows, hiddenRows, hiddenColumns, typedCells };
 }

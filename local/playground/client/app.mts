@@ -13,6 +13,7 @@ interface SheetState {
   readonly rows: readonly (readonly string[])[];
   readonly hiddenRows: readonly number[];
   readonly hiddenColumns: readonly number[];
+  readonly typedCells: Readonly<Record<string, readonly number[]>>;
   readonly selection: readonly string[];
   readonly simulatedModel: boolean;
   readonly events: readonly AlertView[];
@@ -105,6 +106,7 @@ function renderGrid(state: SheetState): void {
       if (hiddenColumns.has(c)) td.className = 'hidden-col';
       else if (number === 1) td.className = 'header-cell';
       else if (state.rows[0]?.[c] === 'rowfill_status' && value !== '') td.className = `status-${value.split(/[:\s]/)[0] ?? ''}`;
+      if (state.typedCells[String(number)]?.includes(c)) td.classList.add('typed');
     }
   });
   grid.replaceChildren(head, body);
@@ -139,7 +141,7 @@ async function refresh(): Promise<void> {
     const match = /^(\d+):(\d+)$/.exec(range);
     return match ? [[Number(match[1]), Number(match[2])] as [number, number]] : [];
   });
-  const key = JSON.stringify([state.rows, state.hiddenRows, state.hiddenColumns, selected]);
+  const key = JSON.stringify([state.rows, state.hiddenRows, state.hiddenColumns, state.typedCells, selected]);
   if (key !== lastRows) {
     lastRows = key;
     renderGrid(state);

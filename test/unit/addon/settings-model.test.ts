@@ -83,6 +83,13 @@ describe('settings', () => {
     });
   });
 
+  it('refuses an output named like any column Rowfill writes itself', () => {
+    for (const name of ['rowfill_id', 'rowfill_status', 'ROWFILL_ERROR', 'rowfill_cost_usd']) {
+      const settings = normalizeSettings({ inputs: ['Brand'], outputs: [{ name, instruction: 'x', type: 'text' }], workers: 1, budgetUsd: 1 });
+      expect(validateSettings(settings).map((e) => e.field)).toEqual(['outputs.0.name']);
+    }
+  });
+
   it('keeps a price per 1M tokens for an unlisted model only, checks it, and sends it as the job\'s price', () => {
     const base = { inputs: ['Brand'], outputs: [{ name: 'Tier', instruction: 'Price tier', type: 'text' }], workers: 4, budgetUsd: 1 };
     const priced = normalizeSettings({ ...base, model: 'gpt-9', price: { input: '1.5', output: '6' } });

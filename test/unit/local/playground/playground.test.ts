@@ -15,6 +15,7 @@ interface SheetJson {
   readonly simulatedModel: boolean;
   readonly events: { kind: string; title: string | null; message: string }[];
   readonly sidebarOpens: number;
+  readonly typedCells: Record<string, number[]>;
 }
 
 let dir: string;
@@ -143,5 +144,13 @@ describe('the playground', () => {
     expect((await post('/api/menu/openSidebar', {})).json).toMatchObject({ ok: true });
     expect((await sheet()).sidebarOpens).toBe(before + 1);
     expect((await post('/api/menu/rm', {})).status).toBe(404);
+  });
+
+  it('marks cells holding numbers and booleans, which the page right-aligns as Sheets does', async () => {
+    playground.workbook.setValues('A400:C400', [['Typed', 42, true]]);
+    const state = await sheet();
+    expect(state.rows[399]?.slice(0, 3)).toEqual(['Typed', '42', 'true']);
+    expect(state.typedCells['400']).toEqual([1, 2]);
+    expect(state.typedCells['2']).toBeUndefined();
   });
 });
