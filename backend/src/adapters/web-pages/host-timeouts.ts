@@ -5,7 +5,7 @@ import { attemptTimeout } from '../../engine/backoff.js';
 const MAX_HOSTS = 10_000;
 
 export class HostTimeouts {
-  /** Per host, the attempt level (1 = base timeout) its next request starts at. */
+  /** Per host, the timeout level (1 = base timeout) its next request starts at. */
   private readonly levels = new Map<string, number>();
 
   constructor(
@@ -13,18 +13,21 @@ export class HostTimeouts {
     private readonly capMs: number,
   ) {}
 
-  /** The timeout of attempt `attempt` (1-based) of a request to `host`. */
-  timeoutFor(host: string, attempt: number): number {
-    const start = this.levels.get(host) ?? 1;
-    return attemptTimeout(this.baseMs, this.capMs, start + attempt - 1);
+  /** The level a new request to `host` starts at: 1, or one past the longest timeout the host has run out. */
+  startLevel(host: string): number {
+    return this.levels.get(host) ?? 1;
   }
 
-  /** Attempt `attempt` to `host` timed out: the host's next request starts one step longer than this one. */
-  recordTimeout(host: string, attempt: number): void {
-    const start = this.levels.get(host) ?? 1;
-    const level = start + attempt;
+  /** The timeout at `level`: the base ×1.5 per level above 1, capped. */
+  timeoutAt(level: number): number {
+    return attemptTimeout(this.baseMs, this.capMs, level);
+  }
+
+  /** A request to `host` ran out its timeout at `level`: the host's next request starts one level higher. */
+  recordTimeout(host: string, level: number): void {
+    const next = Math.max(this.startLevel(host), level + 1);
     this.levels.delete(host);
-    this.levels.set(host, level);
+    this.levels.set(host, next);
     if (this.levels.size > MAX_HOSTS) {
       const oldest = this.levels.keys().next().value;
       if (oldest !== undefined) this.levels.delete(oldest);

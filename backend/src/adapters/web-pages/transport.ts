@@ -18,7 +18,7 @@ export interface TransportResponse {
   /** Lower-case names; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
   /** The body, already decompressed (gzip, deflate, br), so a size cap counts what the reader would get. */
-  readonly body: AsyncIterable<Uint8Array>;
+  readonly body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** Drops the response without reading the rest. */
   close(): void;
 }

@@ -96,9 +96,11 @@ export class WebPages implements Pages {
   async open(request: PageRequest): Promise<OpenedPage> {
     const { signal } = request;
     const url = this.parse(request.url);
+    // Fixed for this open, so its retries grow ×1.5 from where the host stood when it began.
+    const startLevel = this.timeouts.startLevel(url.hostname);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(url, attempt, signal);
+        return await this.attempt(url, attempt, startLevel + attempt - 1, signal);
       } catch (error) {
         const typed = error instanceof RowfillError ? error : pageErrorFromSocket(error, url);
         if (signal.aborted || !typed.retryable || attempt >= this.maxAttempts) throw typed;
@@ -109,9 +111,9 @@ export class WebPages implements Pages {
   }
 
   /** One attempt: every hop checked, then connected to the checked address only, all inside one timeout. */
-  private async attempt(start: URL, attempt: number, callerSignal: AbortSignal): Promise<OpenedPage> {
+  private async attempt(start: URL, attempt: number, level: number, callerSignal: AbortSignal): Promise<OpenedPage> {
     const host = start.hostname;
-    const timeoutMs = this.timeouts.timeoutFor(host, attempt);
+    const timeoutMs = this.timeouts.timeoutAt(level);
     this.onAttempt?.({ url: start.href, attempt, timeoutMs });
     const timer = new AbortController();
     const handle = setTimeout(() => {
@@ -148,7 +150,7 @@ export class WebPages implements Pages {
     } catch (error) {
       if (callerSignal.aborted) throw callerAbort(callerSignal, current);
       if (timer.signal.aborted) {
-        this.timeouts.recordTimeout(host, attempt);
+        this.timeouts.recordTimeout(host, level);
         throw timer.signal.reason as PageTimeoutError;
       }
       throw pageErrorFromSocket(error, current);

@@ -29,9 +29,7 @@ function spyTransport(): Transport & { calls: TransportRequest[] } {
     return Promise.resolve({
       status: 200,
       headers: { 'content-type': 'text/html' },
-      body: (async function* () {
-        yield Buffer.from(html);
-      })(),
+      body: [Buffer.from(html)],
       close: () => undefined,
     });
   };
