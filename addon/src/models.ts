@@ -9,7 +9,7 @@ export interface PriceInput {
   readonly output: number;
 }
 
-/** The highest price per 1M tokens the sidebar takes; anything above is surely a typo (the dearest list price is $600). */
+/** The highest price per 1M tokens the sidebar takes, as the engine's MAX_PRICE_PER_MTOK: above it is surely a slipped digit. */
 export const MAX_PRICE_PER_MILLION = 1000;
 
 /** True for a listed model or a dated version of one (`gpt-4.1-mini-2025-04-14`), as the engine's priceFor reads it. */

@@ -153,7 +153,7 @@ export function validateSettings(settings: Settings, header?: readonly string[])
   if (settings.price) {
     for (const [half, field] of [['input', 'priceInput'], ['output', 'priceOutput']] as const) {
       const value = settings.price[half];
-      if (!Number.isFinite(value) || value < 0 || value > MAX_PRICE_PER_MILLION) add(field, `Enter the ${half} price in USD per 1M tokens, from 0 to ${MAX_PRICE_PER_MILLION}.`);
+      if (!Number.isFinite(value) || value <= 0 || value > MAX_PRICE_PER_MILLION) add(field, `Enter the ${half} price in USD per 1M tokens: more than 0, at most ${MAX_PRICE_PER_MILLION}.`);
     }
   }
   if (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers) {

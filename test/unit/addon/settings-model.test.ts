@@ -100,6 +100,6 @@ describe('settings', () => {
     expect(normalizeSettings({ ...base, model: 'gpt-4.1-mini', price: { input: 1, output: 2 } }).price).toBeUndefined();
     expect(normalizeSettings({ ...base, model: 'gpt-9', price: { input: '', output: '' } }).price).toBeUndefined();
     const half = normalizeSettings({ ...base, model: 'gpt-9', price: { input: '2', output: '' } });
-    expect(validateSettings(half, ['Brand'])).toEqual([{ field: 'priceOutput', message: 'Enter the output price in USD per 1M tokens, from 0 to 1000.' }]);
+    expect(validateSettings(half, ['Brand'])).toEqual([{ field: 'priceOutput', message: 'Enter the output price in USD per 1M tokens: more than 0, at most 1000.' }]);
   });
 });
