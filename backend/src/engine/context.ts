@@ -11,6 +11,7 @@ import { JobPlanCache } from './job-plan.js';
 import type { ResolvedEngineOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { pumpTask, rowTask, type PumpCause } from './task-names.js';
+import { UsageCeilings } from './usage-ceiling.js';
 
 export interface EngineDeps {
   readonly store: Store;
@@ -25,6 +26,7 @@ export interface EngineDeps {
 export class EngineContext {
   readonly plans: JobPlanCache;
   readonly limiter = new RateLimiter();
+  readonly ceilings: UsageCeilings;
   private readonly windows = new Map<string, AimdWindow>();
   /** In-flight model calls per job in this process, so a cancel can abort them. */
   private readonly calls = new Map<string, Set<AbortController>>();
@@ -34,6 +36,7 @@ export class EngineContext {
     readonly options: ResolvedEngineOptions,
   ) {
     this.plans = new JobPlanCache(options.prices);
+    this.ceilings = new UsageCeilings(deps.store);
   }
 
   get store(): Store {

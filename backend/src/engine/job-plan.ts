@@ -18,7 +18,8 @@ export interface JobPlan {
   promptTokens(inputs: Readonly<Record<string, string>>): number;
   /** Identical (model, prompt, schema, inputs) share one key: the cross-job result cache. */
   cacheKey(inputHash: string): string;
-  worstCaseCost(promptTokens: number): number;
+  /** The most a row may cost; `outputTokensPerCall` defaults to the job's cap (more once a provider was seen to exceed it). */
+  worstCaseCost(promptTokens: number, outputTokensPerCall?: number): number;
 }
 
 export function inputHash(inputs: Readonly<Record<string, string>>): string {
@@ -40,7 +41,7 @@ export function buildJobPlan(config: JobConfig, prices: PriceTable): JobPlan {
     messages: (inputs) => rowMessages(system, inputs),
     promptTokens: (inputs) => systemTokens + 4 + countTokens(rowMessage(inputs)),
     cacheKey: (hash) => sha256(`${prefix}:${hash}`),
-    worstCaseCost: (promptTokens) => (price ? worstCaseRowCost(promptTokens, config.maxOutputTokens, price) : 0),
+    worstCaseCost: (promptTokens, outputTokensPerCall = config.maxOutputTokens) => (price ? worstCaseRowCost(promptTokens, outputTokensPerCall, price) : 0),
   };
 }
 

@@ -7,7 +7,7 @@ import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
 import type { FinishRequest, RowOutcome } from '../ports/store.js';
 import { attemptTimeout, backoffDelay } from './backoff.js';
 import type { EngineContext } from './context.js';
-import { CancelledError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
+import { AnswerTooLargeError, BudgetError, CancelledError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
 import type { JobPlan } from './job-plan.js';
 import { addUsage, costOf } from './pricing.js';
 import { repairMessages } from './prompt.js';
@@ -24,6 +24,12 @@ interface CacheHold {
   readonly holder: string;
 }
 
+/** What a claimed row's calls may use: the rate limiter's token estimate and the USD reserved for the row. */
+interface RowBudget {
+  readonly estimate: number;
+  readonly reserveUsd: number;
+}
+
 type Flight =
   | { readonly kind: 'cached'; readonly outputs: Outputs }
   | { readonly kind: 'busy'; readonly retryAfterMs: number }
@@ -33,9 +39,22 @@ type Flight =
 interface Answer {
   readonly outputs: Outputs;
   readonly usage: Usage;
+  /** Set when the row cost more than its reservation (the provider broke the token cap): the job pauses with this. */
+  readonly overrun: string | undefined;
 }
 
 class AnswerInvalid extends OutputInvalidError {
+  constructor(
+    message: string,
+    readonly usage: Usage,
+    readonly overrun: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The first answer already cost more than the row's reservation: no repair call; the row goes back and the job pauses. */
+class OverReservation extends BudgetError {
   constructor(
     message: string,
     readonly usage: Usage,
@@ -111,6 +130,8 @@ export class RowRunner {
     };
     const promptTokens = plan.promptTokens(row.inputs);
     const estimate = promptTokens + plan.expectedOutputTokens;
+    // The worst case per call is the job's token cap, or more once this model's provider was seen to exceed it.
+    const reserveUsd = plan.worstCaseCost(promptTokens, await this.ctx.ceilings.outputTokens(job, clock.now()));
     const waited = await this.waitForRate(job.config.model, estimate);
     if (waited > 0) {
       await release();
@@ -123,14 +144,14 @@ export class RowRunner {
       dispatchSeq: row.dispatchSeq,
       now: clock.now(),
       leaseMs: this.leaseMs(job),
-      reserveUsd: plan.worstCaseCost(promptTokens),
+      reserveUsd,
     });
     if (!claim.ok) {
       await release();
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
       if (claim.reason === 'budget') {
         const current = (await store.getJob(jobId)) ?? job;
-        const need = plan.worstCaseCost(promptTokens);
+        const need = reserveUsd;
         const left = (current.budgetUsd ?? 0) - current.spentUsd;
         // Rows in flight hand back the unused part of their reservations: wait for them before giving up. And if they
         // finished between the refusal and this read (a slow store), the row now fits: try again at once.
@@ -141,7 +162,7 @@ export class RowRunner {
       if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
       return OK;
     }
-    return this.attempt(job, plan, claim.row, claim.leaseToken, estimate, cacheKey, hold);
+    return this.attempt(job, plan, claim.row, claim.leaseToken, { estimate, reserveUsd }, cacheKey, hold);
   }
 
   /** Wait in-process for the rate limiter up to `inlineRateWaitMs`; returns 0 when acquired, else the remaining wait. */
@@ -157,19 +178,23 @@ export class RowRunner {
     }
   }
 
-  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, estimate: number, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
+  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, budget: RowBudget, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
     const { clock } = this.ctx;
     const timeoutMs = attemptTimeout(job.config.attemptTimeoutMs, job.config.attemptTimeoutCapMs, row.attempt);
     let outcome: RowOutcome;
     let result: TaskOutcome = OK;
     let pauseError: RowfillError | undefined;
+    let overrun: string | undefined;
     try {
-      const answer = await this.answer(job, plan, row, timeoutMs, estimate);
+      const answer = await this.answer(job, plan, row, timeoutMs, budget);
+      overrun = answer.overrun;
       outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: this.cost(plan, answer.usage) };
     } catch (thrown) {
       const error = asRowfillError(thrown);
-      const usage = thrown instanceof AnswerInvalid ? thrown.usage : ZERO_USAGE;
-      const costUsd = this.cost(plan, usage);
+      const usage = thrown instanceof AnswerInvalid || thrown instanceof OverReservation ? thrown.usage : ZERO_USAGE;
+      if (thrown instanceof AnswerInvalid) overrun = thrown.overrun;
+      // An answer refused unread was billed for usage nobody saw: its whole reservation counts as spent, as a crash's does.
+      const costUsd = error instanceof AnswerTooLargeError ? budget.reserveUsd : this.cost(plan, usage);
       if (error instanceof CancelledError) {
         outcome = { kind: 'release', usage, costUsd };
       } else if (error.effect === 'pause') {
@@ -192,7 +217,11 @@ export class RowRunner {
       return OK;
     }
     if (pauseError) {
-      await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : 'quota', pauseError.message);
+      await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : pauseError.errorClass === 'budget' ? 'budget' : 'quota', pauseError.message);
+      return OK;
+    }
+    if (overrun) {
+      await this.pause(job, 'budget', overrun);
       return OK;
     }
     if (outcome.kind === 'failed') await this.checkFailureRate(job);
@@ -200,17 +229,40 @@ export class RowRunner {
     return result;
   }
 
-  /** Call the model, validate, and make the one repair attempt an invalid answer gets. */
-  private async answer(job: Job, plan: JobPlan, row: Row, timeoutMs: number, estimate: number): Promise<Answer> {
+  /** Call the model, validate, and make the one repair attempt an invalid answer gets — unless the row is over its reservation. */
+  private async answer(job: Job, plan: JobPlan, row: Row, timeoutMs: number, budget: RowBudget): Promise<Answer> {
     const messages = plan.messages(row.inputs);
-    const first = await this.call(job, plan, messages, timeoutMs, estimate);
+    const first = await this.call(job, plan, messages, timeoutMs, budget.estimate);
     const parsed = plan.schema.parse(first.content);
-    if (parsed.ok) return { outputs: parsed.outputs, usage: first.usage };
-    const repair = await this.call(job, plan, repairMessages(messages, first.content, parsed.problem), timeoutMs, estimate, true);
+    const firstOverrun = await this.overrun(job, plan, first.usage, first.usage, budget.reserveUsd);
+    if (parsed.ok) return { outputs: parsed.outputs, usage: first.usage, overrun: firstOverrun };
+    if (firstOverrun) throw new OverReservation(firstOverrun, first.usage);
+    const repair = await this.call(job, plan, repairMessages(messages, first.content, parsed.problem), timeoutMs, budget.estimate, true);
     const usage = addUsage(first.usage, repair.usage);
+    const overrun = await this.overrun(job, plan, repair.usage, usage, budget.reserveUsd);
     const reparsed = plan.schema.parse(repair.content);
-    if (reparsed.ok) return { outputs: reparsed.outputs, usage };
-    throw new AnswerInvalid(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`, usage);
+    if (reparsed.ok) return { outputs: reparsed.outputs, usage, overrun };
+    throw new AnswerInvalid(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`, usage, overrun);
+  }
+
+  /**
+   * After each call: a call over the token cap raises the model's ceiling (later reservations cover it), and a row whose
+   * usage so far costs more than its reservation gets the sentence its job pauses with (the budget no longer holds by
+   * reservation alone).
+   */
+  private async overrun(job: Job, plan: JobPlan, call: Usage, total: Usage, reservedUsd: number): Promise<string | undefined> {
+    const cap = job.config.maxOutputTokens;
+    const now = this.ctx.clock.now();
+    if (call.outputTokens > cap) await this.ctx.ceilings.note(job.config.model, call.outputTokens, now);
+    const cost = this.cost(plan, total);
+    // Reservations are stored in whole nano-dollars; a nano of rounding is not an overrun.
+    if (cost <= reservedUsd + 1e-9) return undefined;
+    const ceiling = await this.ctx.ceilings.outputTokens(job, now);
+    return (
+      `The provider reported ${call.outputTokens} completion tokens (and ${call.inputTokens} prompt tokens) for a call capped at ${cap}: ` +
+      `the row cost $${cost.toFixed(4)}, more than the $${reservedUsd.toFixed(4)} reserved for its worst case. ` +
+      `Paused so the budget holds; rows of ${job.config.model} now reserve for ${ceiling} completion tokens per call, so resuming stays within the budget.`
+    );
   }
 
   private async call(job: Job, plan: JobPlan, messages: ChatMessage[], timeoutMs: number, estimate: number, isRepair = false): Promise<CompletionResult> {
