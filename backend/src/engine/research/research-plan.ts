@@ -1,4 +1,5 @@
 // What research mode implies for every row of a job, computed once: prompt, tools, schema, worst case and spend.
+import type { Outputs } from '../../ports/domain.js';
 import type { ChatMessage, ToolDefinition } from '../../ports/model.js';
 import type { OutputSchema } from '../output-schema.js';
 import type { ModelPrice } from '../pricing.js';
@@ -7,7 +8,7 @@ import { countTokens } from '../tokens.js';
 import { RESEARCH_CAPS, type ResearchCaps } from './research-caps.js';
 import { DEFAULT_SEARCH_PRICE, researchSpendUsd, toolsTokens, worstCaseResearchCost, type ResearchSpend, type SearchPrice } from './research-cost.js';
 import { runResearch, type ResearchIo, type ResearchOutcome } from './research-loop.js';
-import type { ResearchOptions } from './research-options.js';
+import { maxModelTurns, type ResearchOptions } from './research-options.js';
 import { researchSystemPrompt } from './research-prompt.js';
 import { buildResearchSchema, type ResearchSchema } from './research-schema.js';
 import { researchTools } from './tools.js';
@@ -23,6 +24,19 @@ export interface ResearchPlan {
   worstCaseCost(promptTokens: number): number;
   spendUsd(spend: ResearchSpend): number;
   run(inputs: Readonly<Record<string, string>>, io: ResearchIo): Promise<ResearchOutcome>;
+  /** Model calls one attempt may make (every turn and the repair) and tool calls: what a row's lease must outlast. */
+  readonly maxModelCalls: number;
+  readonly maxToolCalls: number;
+  /** Everything research adds to what a row computes: for the job's result-cache key, so research and plain answers never mix. */
+  readonly cacheIdentity: Readonly<Record<string, unknown>>;
+}
+
+/** The column that carries a research row's sources, one URL per line. */
+export const SOURCES_COLUMN = 'rowfill_sources';
+
+/** A done row's outputs with its sources column added. */
+export function withSources(outputs: Outputs, sources: readonly string[]): Outputs {
+  return { ...outputs, [SOURCES_COLUMN]: sources.join('\n') };
 }
 
 export interface ResearchPlanInput {
@@ -54,5 +68,8 @@ export function buildResearchPlan(input: ResearchPlanInput): ResearchPlan {
     worstCaseCost: (promptTokens) => worstCaseResearchCost(promptTokens, maxOutputTokens, options, price, searchPrice, caps),
     spendUsd: (spend) => researchSpendUsd(spend, price, searchPrice),
     run: (inputs, io) => runResearch({ messages: rowMessages(system, inputs), tools, schema, options, caps }, io),
+    maxModelCalls: maxModelTurns(options) + 1,
+    maxToolCalls: options.maxSearches + options.maxPages,
+    cacheIdentity: { system, tools, schema: schema.jsonSchema, options, caps },
   };
 }

@@ -1,0 +1,35 @@
+// The per-job research plan: its prompt, tools, schema and the sizes a row runner needs.
+import { describe, expect, it } from 'vitest';
+import { SOURCES_COLUMN, withSources } from '../../../../backend/src/engine/research/research-plan.js';
+import { countMessageTokens } from '../../../../backend/src/engine/tokens.js';
+import { planFor } from './fakes.js';
+
+describe('research plan', () => {
+  it('offers open_page only when pages may be read, and counts the tools in the first prompt', () => {
+    const withPages = planFor({ maxPages: 2 });
+    const noPages = planFor({ maxPages: 0 });
+    expect(withPages.tools.map((t) => t.name)).toEqual(['web_search', 'open_page']);
+    expect(noPages.tools.map((t) => t.name)).toEqual(['web_search']);
+    const inputs = { Brand: 'Acme' };
+    expect(withPages.promptTokens(inputs)).toBeGreaterThan(countMessageTokens(withPages.messages(inputs)));
+  });
+
+  it('asks for _sources next to every output column, each of which may be null', () => {
+    const plan = planFor();
+    const properties = plan.schema.jsonSchema.properties as Record<string, { type: unknown }>;
+    expect(Object.keys(properties)).toEqual(['founded', 'website', '_sources']);
+    expect(properties.founded!.type).toContain('null');
+    expect(plan.schema.jsonSchema.required).toEqual(['founded', 'website', '_sources']);
+  });
+
+  it('tells the runner how many calls an attempt may make, and keys research answers apart by their limits', () => {
+    const plan = planFor({ maxSearches: 3, maxPages: 2 });
+    expect(plan.maxModelCalls).toBe(3 + 2 + 1 + 1);
+    expect(plan.maxToolCalls).toBe(5);
+    expect(JSON.stringify(planFor({ maxSearches: 4 }).cacheIdentity)).not.toBe(JSON.stringify(plan.cacheIdentity));
+  });
+
+  it('writes sources one per line in rowfill_sources', () => {
+    expect(withSources({ Founded: 1987 }, ['https://a.example/', 'https://b.example/x'])).toEqual({ Founded: 1987, [SOURCES_COLUMN]: 'https://a.example/\nhttps://b.example/x' });
+  });
+});
