@@ -21,7 +21,8 @@ export interface ResearchPlan {
   messages(inputs: Readonly<Record<string, string>>): ChatMessage[];
   /** The first turn's prompt, tool definitions included: what `worstCaseCost` grows from. */
   promptTokens(inputs: Readonly<Record<string, string>>): number;
-  worstCaseCost(promptTokens: number): number;
+  /** Same shape as JobPlan's: `outputTokensPerCall` defaults to the job's cap (a higher ceiling once a provider broke it). */
+  worstCaseCost(promptTokens: number, outputTokensPerCall?: number): number;
   spendUsd(spend: ResearchSpend): number;
   run(inputs: Readonly<Record<string, string>>, io: ResearchIo): Promise<ResearchOutcome>;
   /** Model calls one attempt may make (every turn and the repair) and tool calls: what a row's lease must outlast. */
@@ -65,7 +66,7 @@ export function buildResearchPlan(input: ResearchPlanInput): ResearchPlan {
     schema,
     messages: (inputs) => rowMessages(system, inputs),
     promptTokens: (inputs) => fixedTokens + 4 + countTokens(rowMessage(inputs)),
-    worstCaseCost: (promptTokens) => worstCaseResearchCost(promptTokens, maxOutputTokens, options, price, searchPrice, caps),
+    worstCaseCost: (promptTokens, outputTokensPerCall = maxOutputTokens) => worstCaseResearchCost(promptTokens, outputTokensPerCall, options, price, searchPrice, caps),
     spendUsd: (spend) => researchSpendUsd(spend, price, searchPrice),
     run: (inputs, io) => runResearch({ messages: rowMessages(system, inputs), tools, schema, options, caps }, io),
     maxModelCalls: maxModelTurns(options) + 1,

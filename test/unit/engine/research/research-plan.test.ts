@@ -29,6 +29,12 @@ describe('research plan', () => {
     expect(JSON.stringify(planFor({ maxSearches: 4 }).cacheIdentity)).not.toBe(JSON.stringify(plan.cacheIdentity));
   });
 
+  it('reserves more when a provider was seen to exceed the output cap', () => {
+    const plan = planFor({}, 400);
+    expect(plan.worstCaseCost(500, 800)).toBeGreaterThan(plan.worstCaseCost(500));
+    expect(plan.worstCaseCost(500, 400)).toBe(plan.worstCaseCost(500));
+  });
+
   it('writes sources one per line in rowfill_sources', () => {
     expect(withSources({ Founded: 1987 }, ['https://a.example/', 'https://b.example/x'])).toEqual({ Founded: 1987, [SOURCES_COLUMN]: 'https://a.example/\nhttps://b.example/x' });
   });
