@@ -28,8 +28,8 @@ export function toRpcError(error: unknown): RpcError | null {
     const fields = configFields(error.message);
     if (fields.length > 0) return { code: error.code, message: fields.map((f) => f.message).join(' '), fields };
   }
-  // An older backend refuses an unpriced model this way; the fix is on the Model field either way.
-  if (error.code === 'unknown_price') return { code: error.code, message: error.message, fields: [{ field: 'model', message: error.message }] };
+  // A model the provider does not serve, or (older backends) one with no price: the fix is on the Model field.
+  if (error.code === 'model_unavailable' || error.code === 'unknown_price') return { code: error.code, message: error.message, fields: [{ field: 'model', message: error.message }] };
   return { code: error.code, message: error.message };
 }
 

@@ -2,6 +2,7 @@
 // toasts, output cards fold, unknown models and overwritten columns are asked about, and the page works by keyboard.
 import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODELS } from '../../../local/openai/settings.js';
 import { chromiumAvailable, closeBrowser, openPlayground, type BrowserPlayground } from '../../helpers/browser-harness.js';
 import { gridColumn, selectRows, setUpSidebar, startFromSidebar, statusCounts, waitForGrid } from './playground-steps.js';
 
@@ -77,8 +78,9 @@ describe.skipIf(!chromiumAvailable())('the sidebar in Chromium', { timeout: 180_
     await page.reload();
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(5);
     expect(await openCards(cards)).toEqual([false, false, false, false, false]);
-    const height = Number(await sidebar.locator('body').evaluate('(body) => body.scrollHeight'));
-    expect(height).toBeLessThan(1300);
+    const frame = page.frames().find((f) => f.url().endsWith('/sidebar'));
+    const height = await frame?.evaluate<number>('document.body.scrollHeight');
+    expect(height ?? Number.POSITIVE_INFINITY).toBeLessThan(1300);
     // A field error opens the card it is in.
     await sidebar.locator('#output-list summary').nth(2).click();
     await sidebar.locator('[id="outputs.2.instruction"]').fill('');
@@ -141,7 +143,9 @@ describe.skipIf(!chromiumAvailable())('the sidebar in Chromium', { timeout: 180_
 
   it('lets an unknown model be fixed in the sidebar: the error sits on Model, and a price per 1M tokens makes it run', async () => {
     open = await openPlayground();
-    const { page, sidebar } = open;
+    const { page, sidebar, standIn } = open;
+    // The provider serves gpt-9; only Rowfill has no price for it.
+    standIn.configure({ models: [...DEFAULT_MODELS, 'gpt-9'] });
     await selectRows(page, 2, 6);
     await setUpSidebar(sidebar, { workers: 4, budgetUsd: 0.5 });
     const model = sidebar.getByLabel('Model', { exact: true });
@@ -166,23 +170,25 @@ describe.skipIf(!chromiumAvailable())('the sidebar in Chromium', { timeout: 180_
     await selectRows(page, 2, 11);
     await sidebar.getByRole('checkbox', { name: /^Brand/ }).check();
     await sidebar.getByRole('button', { name: 'Add output column' }).click();
-    await sidebar.locator('[id="outputs.0.name"]').fill('Website');
-    await sidebar.locator('[id="outputs.0.instruction"]').fill('The brand website');
+    // An output named like the filled Country column; a number, so what the model writes cannot look like the old text.
+    await sidebar.locator('[id="outputs.0.name"]').fill('Country');
+    await sidebar.locator('[id="outputs.0.type"]').selectOption('number');
+    await sidebar.locator('[id="outputs.0.instruction"]').fill('Year the brand was founded');
     await sidebar.getByRole('button', { name: 'Estimate selected rows' }).click();
     const question = sidebar.locator('#overwrite-question');
-    await expect.poll(() => question.textContent(), { timeout: 20_000 }).toContain('Website already has 10 filled cells');
+    await expect.poll(() => question.textContent(), { timeout: 20_000 }).toContain('Country already has 10 filled cells');
     const start = sidebar.locator('#start');
     expect(await start.isDisabled()).toBe(true);
     await open.screenshot('overwrite-question');
     const before = await waitForGrid(page, (r) => r);
-    const website = gridColumn(before, 'Website');
+    const country = gridColumn(before, 'Country');
     await sidebar.getByRole('checkbox', { name: 'Overwrite them' }).check();
     expect(await start.isDisabled()).toBe(false);
     await start.click();
     const rows = await waitForGrid(page, (r) => ((statusCounts(r).done ?? 0) === 10 ? r : undefined));
-    expect(gridColumn(rows, 'Website')).toBe(website);
-    for (let r = 1; r <= 10; r++) expect(rows[r]?.[website]).not.toBe(before[r]?.[website]);
+    expect(gridColumn(rows, 'Country')).toBe(country);
+    for (let r = 1; r <= 10; r++) expect(rows[r]?.[country]).toMatch(/^-?\d/);
     // Outside the selection the user's data stays.
-    expect(rows[11]?.[website]).toBe(before[11]?.[website]);
+    expect(rows[11]?.[country]).toBe(before[11]?.[country]);
   });
 });

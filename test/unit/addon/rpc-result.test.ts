@@ -20,6 +20,7 @@ describe('backend errors in the sidebar', () => {
       fields: [{ field: 'model', message: 'no price is known for "gpt-9"; pick a listed model or enter its price per 1M tokens' }],
     });
     expect(toRpcError(new BackendError('unknown_price', 400, 'No price is known for model "gpt-9".'))?.fields).toEqual([{ field: 'model', message: 'No price is known for model "gpt-9".' }]);
+    expect(toRpcError(new BackendError('model_unavailable', 400, "Model 'gpt-9' is not available to this API key"))?.fields).toEqual([{ field: 'model', message: "Model 'gpt-9' is not available to this API key" }]);
     expect(toRpcError(new Error('bug'))).toBeNull();
   });
 });
