@@ -3,11 +3,14 @@ import type { Job } from '../ports/domain.js';
 import type { TaskOutcome } from '../ports/queue.js';
 import type { EngineContext } from './context.js';
 import type { RowRunner } from './row-runner.js';
-import type { PumpCause } from './task-names.js';
+import { pumpTask, type PumpCause } from './task-names.js';
 import { RunningRows, rewriteWaitingRows } from './transient-statuses.js';
 
 const OK: TaskOutcome = { status: 'ok' };
 const FLUSH_BATCH = 5000;
+/** While only the last rows are in flight, the pump runs this many times as often, at most every MIN_TAIL_INTERVAL_MS. */
+const TAIL_SPEEDUP = 5;
+const MIN_TAIL_INTERVAL_MS = 50;
 
 export class JobPump {
   private readonly running: RunningRows;
@@ -59,8 +62,19 @@ export class JobPump {
     // A paused job with nothing in flight and everything written needs no pump until it is resumed; its waiting rows
     // say why it waits.
     if (latest.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(latest)) && (await this.rewriteWaiting(latest))) return OK;
-    await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
+    if (latest.status === 'running' && counts.queued === 0 && counts.running > 0) await this.scheduleTailPump(jobId);
+    else await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
+  }
+
+  /**
+   * Only the last rows are in flight: look for the end more often, so a short job is not left waiting most of an
+   * interval after its last answer (on average half of it; a 30 s job lost 3% there). Named by the shorter slot, so
+   * successive tail pumps never share a name, and a redelivered one still collapses into the one already scheduled.
+   */
+  private async scheduleTailPump(jobId: string): Promise<void> {
+    const tailMs = Math.max(MIN_TAIL_INTERVAL_MS, Math.floor(this.ctx.options.pumpIntervalMs / TAIL_SPEEDUP));
+    await this.ctx.deps.queue.enqueue([pumpTask(jobId, this.ctx.clock.now() + tailMs, tailMs)]);
   }
 
   /** False when the write failed (the next pump tries again). */
