@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
@@ -116,4 +117,85 @@ describe('crash recovery', () => {
       expect(row.Site).toBe(expected.Site);
     }
   }, 180_000);
+
+  it('finishes a job killed while its rows were being read: resume stores the rest and runs every row exactly once', async () => {
+    const INTAKE_ROWS = 50_000;
+    const FIRST = 3; // --rows 3-… leaves row 2 out, so resume must honour the original selection
+    const LIMIT = INTAKE_ROWS - 10; // and the original --limit
+    // Most rows have an empty input: they are stored (failed as invalid) but cost no call, so the run after the
+    // resume stays short while the intake is long enough to be killed in the middle.
+    const EVERY = 25;
+    const lines = ['Brand,Country,Notes'];
+    for (let i = 0; i < INTAKE_ROWS; i++) lines.push(`${i % EVERY ? '' : `Intake brand ${i}`},${i % 3 ? 'Japan' : 'Sweden'},${'n'.repeat(200)}`);
+    writeFileSync(join(dir, 'big.csv'), `${lines.join('\n')}\n`);
+    const db = join(dir, 'intake.db');
+    const intakeStandIn = await startOpenAiStandIn({ latencyMs: 0 });
+    try {
+      const env = { ...process.env, OPENAI_API_KEY: 'sk-crash-test', OPENAI_BASE_URL: intakeStandIn.url, ROWFILL_LOG_LEVEL: 'silent' };
+      const args = ['enrich', 'big.csv', '--input', 'Brand', '--output', 'Category=Main product category', '--workers', '50', '--budget', '50', '--rows', `${FIRST}-${INTAKE_ROWS + 1}`, '--limit', String(LIMIT), '--db', db, '--json'];
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<void>((r) => child.on('exit', () => r()));
+      // Kill as soon as the job exists in `preparing` with some of its rows stored.
+      let stored = 0;
+      for (let polls = 0; polls < 6000 && stored === 0; polls++) {
+        await new Promise((r) => setTimeout(r, 10));
+        stored = preparingRows(db);
+        if (child.exitCode !== null) break;
+      }
+      child.kill('SIGKILL');
+      await exited;
+      expect(stored, 'the job was caught while preparing').toBeGreaterThan(0);
+      const [job] = jobsIn(db);
+      expect(job?.status).toBe('preparing');
+      expect(job!.rows).toBeLessThan(LIMIT);
+      expect(intakeStandIn.requestLog.filter((e) => e.billed)).toHaveLength(0);
+
+      const resume = spawn(process.execPath, [BIN, 'resume', job!.id, '--db', db], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      resume.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const watchdog = setTimeout(() => resume.kill('SIGTERM'), 150_000); // a resume stuck at 0% fails instead of hanging
+      const code = await new Promise<number | null>((r) => resume.on('exit', (c) => r(c)));
+      clearTimeout(watchdog);
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(`Job ${job!.id} was interrupted while its rows were being read`);
+
+      const database = openDatabase({ path: db });
+      const store = new SqliteStore(database);
+      const counts = await store.counts(job!.id);
+      const rows = await store.listRows({ jobId: job!.id, limit: INTAKE_ROWS + 1 });
+      await store.close();
+      database.close();
+      // Rows 3 … LIMIT+2 are the file's data rows 2 … LIMIT+1 (i = 1 … LIMIT); those with a brand are i % EVERY === 0.
+      const withBrand = Array.from({ length: LIMIT }, (_, k) => k + 1).filter((i) => i % EVERY === 0).length;
+      expect(counts).toMatchObject({ total: LIMIT, done: withBrand, failed: LIMIT - withBrand, queued: 0, running: 0 });
+      expect(rows.map((r) => r.rowNumber)).toEqual(Array.from({ length: LIMIT }, (_, i) => FIRST + i));
+      expect(rows.filter((r) => r.status === 'failed').every((r) => r.errorClass === 'input_invalid')).toBe(true);
+      const perRow = new Map<string, number>();
+      for (const e of intakeStandIn.requestLog) if (e.billed) perRow.set(e.rowKey ?? '', (perRow.get(e.rowKey ?? '') ?? 0) + 1);
+      expect(perRow.size).toBe(withBrand);
+      expect([...perRow.values()].every((n) => n === 1)).toBe(true);
+      const out: Array<Record<string, string>> = parse(readFileSync(join(dir, 'big.enriched.csv')), { columns: true });
+      expect(out).toHaveLength(INTAKE_ROWS);
+      expect(out.filter((r) => r.rowfill_status === 'done').map((r) => r.Brand)).toEqual(rows.filter((r) => r.status === 'done').map((r) => r.inputs.Brand));
+    } finally {
+      await intakeStandIn.close();
+    }
+  }, 300_000);
 });
+
+/** Rows stored so far for a job still in `preparing` (0 when there is none yet), read beside the writing process. */
+function preparingRows(path: string): number {
+  return jobsIn(path).find((j) => j.status === 'preparing')?.rows ?? 0;
+}
+
+function jobsIn(path: string): Array<{ id: string; status: string; rows: number }> {
+  let db: ReturnType<typeof openDatabase> | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return db.prepare('SELECT j.id AS id, j.status AS status, (SELECT count(*) FROM store_rows r WHERE r.job_id = j.id) AS rows FROM store_jobs j').all() as Array<{ id: string; status: string; rows: number }>;
+  } catch {
+    return []; // not created yet, or its schema not yet written
+  } finally {
+    db?.close();
+  }
+}

@@ -28,6 +28,8 @@ export interface RawJobFlags {
 export interface JobArgs {
   readonly config: JobConfig;
   readonly selection: RowSelection;
+  /** The selection as the user wrote it (kept with the job, so an interrupted intake can be finished). */
+  readonly rows: string | undefined;
   readonly limit: number | undefined;
   readonly out: string | undefined;
   readonly db: string | undefined;
@@ -141,6 +143,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   return {
     config,
     selection: rows ? parseRowSelection(rows) : ALL_ROWS,
+    rows,
     limit,
     out: pick('out'),
     db: pick('db'),

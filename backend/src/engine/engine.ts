@@ -9,6 +9,7 @@ import { JobPump } from './job-pump.js';
 import { JobStarter, type Estimate, type StartJobRequest } from './job-starter.js';
 import { resolveEngineOptions, type EngineOptions } from './options.js';
 import { progressStream, type Progress, type ProgressOptions } from './progress.js';
+import type { RowsSource } from './row-intake.js';
 import { RowRunner } from './row-runner.js';
 import { pumpCause } from './task-names.js';
 
@@ -33,6 +34,11 @@ export class Engine {
 
   startJob(request: StartJobRequest): Promise<Job> {
     return this.starter.start(request);
+  }
+
+  /** Stores the rest of a job's rows after a crash during intake; `rows` is the job's source again. */
+  finishIntake(jobId: string, rows: RowsSource): Promise<Job> {
+    return this.starter.finishIntake(jobId, rows);
   }
 
   estimate(request: Omit<StartJobRequest, 'jobId' | 'owner' | 'meta'>): Promise<Estimate> {

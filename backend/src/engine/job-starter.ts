@@ -7,7 +7,7 @@ import { ConfigError, configHash, parseJobConfig, unknownPriceError } from './jo
 import { JobError } from './job-errors.js';
 import { buildJobPlan } from './job-plan.js';
 import { costOf } from './pricing.js';
-import { intakeRows, type RowsSource } from './row-intake.js';
+import { intakeRows, type RowsSource, type SourceRow } from './row-intake.js';
 
 export interface StartJobRequest {
   /** Defaults to a fresh random id. */
@@ -38,6 +38,15 @@ export interface Estimate {
   readonly worstCaseUsd: number;
   readonly priced: boolean;
   readonly simulated: boolean;
+}
+
+/** The source without its first `count` rows. */
+async function* passOver(rows: RowsSource, count: number): AsyncGenerator<SourceRow> {
+  let seen = 0;
+  for await (const row of rows) {
+    if (seen++ < count) continue;
+    yield row;
+  }
 }
 
 export function newJobId(): string {
@@ -81,8 +90,26 @@ export class JobStarter {
       { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated, meta: request.meta ?? {} },
       clock.now(),
     );
-    let total = 0;
-    for await (const batch of intakeRows(request.rows, { store, sheetKey: request.sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
+    return this.storeRowsAndOpen(jobId, request.sheetKey, config, hash, request.rows, 0);
+  }
+
+  /**
+   * Finishes a job whose intake was cut short (the process died while it was `preparing`): `rows` is the same source
+   * again. Each stored batch is atomic and batches go in source order, so the rows already stored are exactly the
+   * first `total` the source yields; those are passed over and the rest are stored, so every row is there once.
+   */
+  async finishIntake(jobId: string, rows: RowsSource): Promise<Job> {
+    const job = await this.ctx.store.getJob(jobId);
+    if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
+    if (job.status !== 'preparing') throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a job still preparing has rows left to read.`);
+    const stored = (await this.ctx.store.counts(jobId)).total;
+    return this.storeRowsAndOpen(jobId, job.sheetKey, job.config, job.configHash, rows, stored);
+  }
+
+  private async storeRowsAndOpen(jobId: string, sheetKey: string, config: JobConfig, hash: string, rows: RowsSource, alreadyStored: number): Promise<Job> {
+    const { store, clock } = this.ctx;
+    let total = alreadyStored;
+    for await (const batch of intakeRows(passOver(rows, alreadyStored), { store, sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
       total += batch.length;
       if (total > this.ctx.options.maxRowsPerJob) {
         await store.transitionJob(jobId, { to: 'cancelled', from: ['preparing'], message: 'too many rows', now: clock.now() });
@@ -99,7 +126,7 @@ export class JobStarter {
     if (config.rpm || config.tpm) this.ctx.limiter.configure(config.model, { rpm: config.rpm, tpm: config.tpm }, clock.now());
     await this.ctx.topUp(job);
     await this.ctx.schedulePump(jobId, 0, 'kick');
-    this.ctx.log.info({ jobId, rows: total, model: config.model, workers: config.workers, budgetUsd: config.budgetUsd }, 'job started');
+    this.ctx.log.info({ jobId, rows: total, model: config.model, workers: config.workers, budgetUsd: config.budgetUsd }, alreadyStored > 0 ? 'job intake finished' : 'job started');
     return job;
   }
 

@@ -40,7 +40,14 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
         sheetKey: source.sheetKey,
         config: args.config,
         rows: source.rows(args.selection, args.limit),
-        meta: { source: source.path, out, ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}) },
+        meta: {
+          source: source.path,
+          out,
+          ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}),
+          // What `resume` needs to read the same rows again if this process dies before they are all stored.
+          ...(args.rows ? { rows: args.rows } : {}),
+          ...(args.limit !== undefined ? { limit: String(args.limit) } : {}),
+        },
       })
       .catch((error: unknown) => {
         refused = true;

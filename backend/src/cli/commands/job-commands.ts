@@ -55,7 +55,8 @@ async function continueJob(jobId: string, flags: JobFlags, io: CliIo, action: 'r
   const runtime = await openRuntime(configFor(io, flags.db));
   try {
     const { engine } = runtime;
-    const recovered = await engine.recoverExclusive(jobId);
+    let recovered = await engine.recoverExclusive(jobId);
+    if (recovered.status === 'preparing') recovered = await (await import('../finish-intake.js')).finishFileIntake(runtime, recovered, io, flags.json ?? false);
     if (recovered.status === 'completed' && action === 'resume') throw new UsageError(`Job ${jobId} is already completed. To re-run its failed rows: rowfill retry-failed ${jobId}`);
     if (recovered.status === 'cancelled') throw new UsageError(`Job ${jobId} was cancelled; start a new one with rowfill enrich.`);
     if (action === 'resume' && recovered.status === 'paused') {
