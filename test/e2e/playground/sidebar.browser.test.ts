@@ -191,4 +191,31 @@ describe.skipIf(!chromiumAvailable())('the sidebar in Chromium', { timeout: 180_
     // Outside the selection the user's data stays.
     expect(rows[11]?.[country]).toBe(before[11]?.[country]);
   });
+
+  it('shows the backend\'s 409 output_overwrite as the overwrite question when the column filled up after the estimate', async () => {
+    open = await openPlayground();
+    const { page, sidebar, playground } = open;
+    await selectRows(page, 2, 4);
+    await sidebar.getByRole('checkbox', { name: /^Brand/ }).check();
+    await sidebar.getByRole('button', { name: 'Add output column' }).click();
+    await sidebar.locator('[id="outputs.0.name"]').fill('Segment');
+    await sidebar.locator('[id="outputs.0.instruction"]').fill('Market segment');
+    await sidebar.getByRole('button', { name: 'Estimate selected rows' }).click();
+    const start = sidebar.locator('#start');
+    await expect.poll(() => start.textContent(), { timeout: 20_000 }).toBe('Enrich 3 rows');
+    expect(await sidebar.locator('#overwrite-box').isVisible()).toBe(false);
+    // A colleague adds a Segment column of their own before the user clicks Enrich.
+    playground.workbook.setValues('D1:D3', [['Segment'], ['outdoor'], ['sport']]);
+    await start.click();
+    await expect.poll(() => sidebar.locator('#overwrite-box').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await sidebar.locator('#overwrite-question').textContent()).toMatch(/Segment/);
+    expect(await start.isDisabled()).toBe(true);
+    expect(await sidebar.locator('#overwrite:focus').count()).toBe(1);
+    await open.screenshot('overwrite-409');
+    await sidebar.getByRole('checkbox', { name: 'Overwrite them' }).check();
+    await start.click();
+    await expect.poll(() => sidebar.locator('#status').textContent(), { timeout: 20_000 }).toBe('Started: 3 rows queued.');
+    const rows = await waitForGrid(page, (r) => ((statusCounts(r).done ?? 0) === 3 ? r : undefined));
+    expect(rows[1]?.[gridColumn(rows, 'Segment')]).not.toBe('outdoor');
+  });
 });
