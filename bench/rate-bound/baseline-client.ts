@@ -1,5 +1,6 @@
 // One model call the way a user's own script makes it: the `openai` SDK with its retries off, the engine's exact prompt.
 import OpenAI from 'openai';
+import { toMessageParam } from '../../backend/src/adapters/openai/openai-tools.js';
 import { DEFAULT_LIMITS, parseJobConfig } from '../../backend/src/engine/job-config.js';
 import { buildJobPlan, type JobPlan } from '../../backend/src/engine/job-plan.js';
 import { DEFAULT_PRICES } from '../../backend/src/engine/pricing.js';
@@ -24,7 +25,7 @@ export class BaselineClient {
     try {
       const completion = await this.client.chat.completions.create({
         model: this.plan.config.model,
-        messages: this.plan.messages(inputs).map((m) => ({ role: m.role, content: m.content })),
+        messages: this.plan.messages(inputs).map(toMessageParam),
         response_format: { type: 'json_schema', json_schema: { name: 'row_outputs', schema: this.plan.schema.jsonSchema, strict: true } },
         max_completion_tokens: this.plan.config.maxOutputTokens,
       });
