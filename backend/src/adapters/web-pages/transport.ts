@@ -29,13 +29,20 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 export interface NodeTransportOptions {
   /** Connections kept per host by each agent; the fetcher's HostLimiter holds requests to the same bound. */
   readonly maxSocketsPerHost: number;
+  /** Certificates trusted instead of the system's (PEM), for a TLS test server; default: the system's. */
+  readonly ca?: string | undefined;
 }
 
 /** A transport on node:http/https whose `lookup` answers only the pinned address, so no second DNS answer is used. */
 export function nodeTransport(options: NodeTransportOptions): Transport {
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: options.maxSocketsPerHost, maxFreeSockets: options.maxSocketsPerHost }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: options.maxSocketsPerHost, maxFreeSockets: options.maxSocketsPerHost }),
+    'https:': new HttpsAgent({
+      keepAlive: true,
+      maxSockets: options.maxSocketsPerHost,
+      maxFreeSockets: options.maxSocketsPerHost,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    }),
   } as const;
   return (request) =>
     new Promise<TransportResponse>((resolve, reject) => {
