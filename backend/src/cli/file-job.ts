@@ -1,6 +1,6 @@
 // A file as a job's source and destination: rows in (selected, limited), results out as appended columns.
 import { resolve } from 'node:path';
-import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type Table } from '../adapters/file-sheet/index.js';
+import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type Table, type TableRow } from '../adapters/file-sheet/index.js';
 import { detectFormat } from '../adapters/file-sheet/file-format.js';
 import { defaultOutPath } from '../adapters/file-sheet/out-path.js';
 import type { SourceRow } from '../engine/engine.js';
@@ -16,29 +16,49 @@ export interface FileSource {
   readonly table: Table;
   readonly path: string;
   readonly sheetKey: string;
+  /** Outputs named like an existing column of the file (never an input: the job config refuses that). */
+  readonly existingOutputs: readonly string[];
   rows(selection: RowSelection, limit: number | undefined): AsyncIterable<SourceRow>;
+  /** How many non-empty cells each named column has in the selected rows. */
+  filledCells(names: readonly string[], selection: RowSelection, limit: number | undefined): Promise<Map<string, number>>;
 }
 
 export async function openFileSource(path: string, inputs: readonly string[], outputs: readonly string[]): Promise<FileSource> {
   const table = await openTable(path);
   const label = path;
   const indexes = resolveColumns(table.headers, inputs, label);
-  for (const name of [...outputs, ...STATUS_COLUMNS]) {
+  for (const name of STATUS_COLUMNS) {
     if (table.headers.includes(name)) {
-      throw new UsageError(`${label} already has a column "${name}"; enrich the original file, or give the output another name.`);
+      throw new UsageError(`${label} already has a column "${name}"; enrich the original file, not an enriched copy.`);
     }
   }
   const absolute = resolve(path);
+  async function* selected(selection: RowSelection, limit: number | undefined): AsyncGenerator<TableRow> {
+    let taken = 0;
+    for await (const row of table.rows()) {
+      if (!selection.has(row.rowNumber)) continue;
+      if (limit !== undefined && taken >= limit) return;
+      taken++;
+      yield row;
+    }
+  }
   return {
     table,
     path: absolute,
     sheetKey: `file:${absolute}${table.sheetName ? `#${table.sheetName}` : ''}`,
+    existingOutputs: outputs.filter((name) => table.headers.includes(name)),
+    async filledCells(names, selection, limit) {
+      const counts = new Map(names.map((name) => [name, 0]));
+      const columns = names.map((name) => table.headers.indexOf(name));
+      for await (const row of selected(selection, limit)) {
+        names.forEach((name, i) => {
+          if ((row.values[columns[i] ?? -1] ?? '').trim() !== '') counts.set(name, (counts.get(name) ?? 0) + 1);
+        });
+      }
+      return counts;
+    },
     async *rows(selection, limit) {
-      let taken = 0;
-      for await (const row of table.rows()) {
-        if (!selection.has(row.rowNumber)) continue;
-        if (limit !== undefined && taken >= limit) return;
-        taken++;
+      for await (const row of selected(selection, limit)) {
         const values: Record<string, string> = {};
         inputs.forEach((name, i) => (values[name] = row.values[indexes[i] ?? -1] ?? ''));
         yield { rowId: String(row.rowNumber), rowNumber: row.rowNumber, inputs: values };
@@ -74,9 +94,17 @@ export function neutralizeFormula(value: AppendedValue): AppendedValue {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-function appendedValues(job: Job, row: Row, csv: boolean): AppendedValue[] {
-  const outputs = job.config.outputs.map((o) => {
-    const value = row.outputs?.[o.name] ?? null;
+/** Outputs written into existing columns (the job was started with --overwrite), then the appended ones. */
+function outputOrder(job: Job): { replaced: string[]; appended: string[] } {
+  const replaced: unknown = job.meta.replace ? JSON.parse(job.meta.replace) : [];
+  const names = Array.isArray(replaced) ? replaced.filter((n): n is string => typeof n === 'string') : [];
+  const outputs = job.config.outputs.map((o) => o.name);
+  return { replaced: outputs.filter((n) => names.includes(n)), appended: outputs.filter((n) => !names.includes(n)) };
+}
+
+function appendedValues(job: Job, row: Row, csv: boolean, order: readonly string[]): AppendedValue[] {
+  const outputs = order.map((name) => {
+    const value = row.outputs?.[name] ?? null;
     return csv ? neutralizeFormula(value) : value;
   });
   const cost = row.costUsd > 0 ? Number(row.costUsd.toFixed(6)) : row.status === 'done' || row.status === 'failed' ? 0 : null;
@@ -89,18 +117,21 @@ export async function writeFileResults(store: Store, job: Job): Promise<{ out: s
   const out = job.meta.out;
   if (!source || !out) throw new UsageError(`Job ${job.id} was not started from a file.`);
   const csv = !/\.xlsx$/i.test(out);
+  const { replaced, appended } = outputOrder(job);
+  const order = [...replaced, ...appended];
   return writeEnrichedTable({
     source,
     out,
     ...(job.meta.sheet ? { sheetName: job.meta.sheet } : {}),
-    appendHeaders: [...job.config.outputs.map((o) => o.name), ...STATUS_COLUMNS],
+    replaceHeaders: replaced,
+    appendHeaders: [...appended, ...STATUS_COLUMNS],
     lookup: async (rowNumbers) => {
       const found = new Map<number, AppendedValue[]>();
       if (rowNumbers.length === 0) return found;
       const first = rowNumbers[0] ?? 0;
       const last = rowNumbers[rowNumbers.length - 1] ?? 0;
       const rows = await store.listRows({ jobId: job.id, afterRowNumber: first - 1, limit: rowNumbers.length });
-      for (const row of rows) if (row.rowNumber <= last) found.set(row.rowNumber, appendedValues(job, row, csv));
+      for (const row of rows) if (row.rowNumber <= last) found.set(row.rowNumber, appendedValues(job, row, csv, order));
       return found;
     },
   });

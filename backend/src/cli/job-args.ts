@@ -20,6 +20,7 @@ export interface RawJobFlags {
   readonly rows?: string;
   readonly limit?: string;
   readonly force?: boolean;
+  readonly overwrite?: boolean;
   readonly db?: string;
   readonly json?: boolean;
   readonly config?: string;
@@ -32,6 +33,8 @@ export interface JobArgs {
   readonly rows: string | undefined;
   readonly limit: number | undefined;
   readonly out: string | undefined;
+  /** An output named like an existing (non-input) column may replace its cells. */
+  readonly overwrite: boolean;
   readonly db: string | undefined;
   readonly json: boolean;
 }
@@ -51,6 +54,7 @@ const fileSchema = z
     rows: z.string().optional(),
     limit: num.optional(),
     force: z.boolean().optional(),
+    overwrite: z.boolean().optional(),
     db: z.string().optional(),
     json: z.boolean().optional(),
   })
@@ -146,6 +150,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
     rows,
     limit,
     out: pick('out'),
+    overwrite: pick('overwrite') ?? false,
     db: pick('db'),
     json: pick('json') ?? false,
   };

@@ -29,6 +29,7 @@ function jobOptions(command: Command): Command {
     .option('--rows <ranges>', 'only these spreadsheet rows, e.g. 2-50,70 (row 1 is the header)')
     .option('--limit <n>', 'at most this many rows')
     .option('--force', 'recompute rows even when unchanged since their last success')
+    .option('--overwrite', 'let an --output named like an existing column replace its cells (rows that get an answer)')
     .option('--db <path>', 'state file (default .rowfill/rowfill.db)')
     .option('--json', 'machine-readable progress and summary on stdout')
     .option('--config <file>', 'a rowfill.json holding any of these options');

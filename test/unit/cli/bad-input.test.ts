@@ -67,11 +67,17 @@ describe('rowfill enrich rejects bad input before writing anything', () => {
     await expectRejected(ws, validArgs(ws, ws.path('brands.json')), 'use a .csv, .tsv, .txt or .xlsx file');
   });
 
-  it('refuses an output column that already exists in the file', async () => {
+  it('refuses an output column that already exists in the file, counting the cells it would replace', async () => {
     const ws = setup();
     const args = validArgs(ws);
     args[args.indexOf('Category=Main product category')] = 'Country=Where it is from';
-    await expectRejected(ws, args, /"Country" is both an input and an output column|already has a column "Country"/);
+    await expectRejected(ws, args, 'Country already has 3 filled cells; pass --overwrite to replace them');
+  });
+
+  it('refuses to enrich an enriched copy (its status columns exist)', async () => {
+    const ws = setup();
+    ws.write('done.csv', 'Brand,rowfill_status\nLego,done\n');
+    await expectRejected(ws, validArgs(ws, ws.path('done.csv')), 'already has a column "rowfill_status"; enrich the original file');
   });
 
   it('requires a budget', async () => {

@@ -3,37 +3,41 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { detectCsvDialect, type CsvDialect } from './csv-dialect.js';
-import { csvField } from './csv-field.js';
+import { csvField, quotedField } from './csv-field.js';
 import { readCsvRecords, type CsvRecord } from './csv-records.js';
 import { fileLabel } from './file-format.js';
 import { validateHeaders } from './headers.js';
 import { inBatches, lookupResults, type AppendedValue, type ResultLookup } from './result-lookup.js';
 import { isBlank } from './table.js';
-import { assertNewHeaders, type WriteCounts } from './write-options.js';
+import { assertNewHeaders, replacedIndexes, type WriteCounts } from './write-options.js';
 
 export interface CsvWriteJob {
   readonly source: string;
   readonly target: string;
   readonly appendHeaders: readonly string[];
+  /** Existing columns whose cells take the first looked-up values (null keeps the cell). */
+  readonly replaceHeaders: readonly string[];
   readonly lookup: ResultLookup;
   readonly batchSize: number;
 }
 
 export async function writeEnrichedCsv(job: CsvWriteJob): Promise<WriteCounts> {
   const dialect = await detectCsvDialect(job.source);
-  const width = await measureSource(job, dialect);
+  const { width, replaced } = await measureSource(job, dialect);
   const counts = { rows: 0, filled: 0 };
+  const valueCount = replaced.length + job.appendHeaders.length;
 
   async function* chunks(): AsyncGenerator<Buffer> {
     for await (const batch of inBatches(readCsvRecords(job.source, dialect, { keepRaw: true }), job.batchSize)) {
       const wanted = batch.filter(isDataRecord).map((record) => record.recordNumber);
-      const results = await lookupResults(job.lookup, wanted, job.appendHeaders.length);
+      const results = await lookupResults(job.lookup, wanted, valueCount);
       const pieces: Buffer[] = [];
       for (const record of batch) {
-        const appended = record.recordNumber === 1 ? job.appendHeaders : results.get(record.recordNumber);
+        const values = record.recordNumber === 1 ? [...replaced.map(() => null), ...job.appendHeaders] : results.get(record.recordNumber);
         if (record.recordNumber > 1 && record.fields.length > 0) counts.rows += 1;
-        if (record.recordNumber > 1 && appended !== undefined) counts.filled += 1;
-        pieces.push(...enrichRecord(record, appended, width, job.appendHeaders.length, dialect.delimiter));
+        if (record.recordNumber > 1 && values !== undefined) counts.filled += 1;
+        const own = withReplacements(record, values?.slice(0, replaced.length), replaced, dialect.delimiter);
+        pieces.push(...enrichRecord(own, values?.slice(replaced.length), width, job.appendHeaders.length, dialect.delimiter));
       }
       yield Buffer.concat(pieces);
     }
@@ -41,6 +45,24 @@ export async function writeEnrichedCsv(job: CsvWriteJob): Promise<WriteCounts> {
 
   await pipeline(Readable.from(chunks()), createWriteStream(job.target));
   return counts;
+}
+
+/**
+ * A record whose replaced cells all stay (no answer) keeps its bytes; otherwise it is written again from its fields,
+ * quoted as needed, with the answers in place, so only rows that got one change at all.
+ */
+function withReplacements(record: CsvRecord, values: readonly AppendedValue[] | undefined, indexes: readonly number[], delimiter: string): CsvRecord {
+  if (values === undefined || values.every((value) => value === null)) return record;
+  const fields = [...record.fields];
+  indexes.forEach((index, i) => {
+    const value = values[i] ?? null;
+    if (value === null) return;
+    while (fields.length <= index) fields.push('');
+    fields[index] = typeof value === 'string' ? value : String(value);
+  });
+  const [, eol] = splitLineEnding(record.raw ?? Buffer.alloc(0));
+  const text = fields.map((field, i) => (indexes.includes(i) && values[indexes.indexOf(i)] !== null ? csvField(field, delimiter) : quotedField(field, delimiter))).join(delimiter);
+  return { ...record, fields, raw: Buffer.concat([Buffer.from(text, 'utf8'), eol]) };
 }
 
 function isDataRecord(record: CsvRecord): boolean {
@@ -81,13 +103,18 @@ function splitLineEnding(raw: Buffer): [Buffer, Buffer] {
  * A first pass that checks the header and counts fields, so the second can line the new columns up before it writes
  * the header. Returns the widest record's field count.
  */
-async function measureSource(job: CsvWriteJob, dialect: CsvDialect): Promise<number> {
+async function measureSource(job: CsvWriteJob, dialect: CsvDialect): Promise<{ width: number; replaced: number[] }> {
   const label = fileLabel(job.source);
   let width = 0;
+  let replaced: number[] = [];
   for await (const record of readCsvRecords(job.source, dialect)) {
-    if (record.recordNumber === 1) assertNewHeaders(validateHeaders(record.fields, label), job.appendHeaders, label);
+    if (record.recordNumber === 1) {
+      const headers = validateHeaders(record.fields, label);
+      assertNewHeaders(headers, job.appendHeaders, label);
+      replaced = replacedIndexes(headers, job.replaceHeaders, label);
+    }
     width = Math.max(width, record.fields.length);
   }
   if (width === 0) validateHeaders([], label);
-  return width;
+  return { width, replaced };
 }

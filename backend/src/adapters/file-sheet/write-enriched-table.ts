@@ -13,7 +13,7 @@ import { writeEnrichedXlsx } from './write-xlsx.js';
  * stays flat for a million rows. `out` is replaced only when the whole copy is on disk; it may be the source itself.
  */
 export async function writeEnrichedTable(options: WriteEnrichedTableOptions): Promise<WriteEnrichedTableResult> {
-  const { appendHeaders, batchSize } = validateWriteOptions(options);
+  const { appendHeaders, replaceHeaders, batchSize } = validateWriteOptions(options);
   const format = detectFormat(options.source);
   if (detectFormat(options.out) !== format) {
     throw new FileSheetError(
@@ -25,8 +25,8 @@ export async function writeEnrichedTable(options: WriteEnrichedTableOptions): Pr
   const out = resolve(options.out);
   const counts = await writeFileAtomically(out, (target) =>
     format === 'csv'
-      ? writeEnrichedCsv({ source: options.source, target, appendHeaders, lookup: options.lookup, batchSize })
-      : writeEnrichedXlsx({ source: options.source, target, sheetName: options.sheetName, appendHeaders, lookup: options.lookup, batchSize }),
+      ? writeEnrichedCsv({ source: options.source, target, appendHeaders, replaceHeaders, lookup: options.lookup, batchSize })
+      : writeEnrichedXlsx({ source: options.source, target, sheetName: options.sheetName, appendHeaders, replaceHeaders, lookup: options.lookup, batchSize }),
   );
   return { out, ...counts };
 }

@@ -9,6 +9,11 @@ export interface WriteEnrichedTableOptions {
   readonly out: string;
   /** Names of the columns appended after the source's columns. At least one, unique, not already in the source. */
   readonly appendHeaders: readonly string[];
+  /**
+   * Existing columns whose cells take results in place (the user asked to overwrite them). The lookup returns their
+   * values first, then the appended ones; a null keeps the source's cell as it is. Default: none.
+   */
+  readonly replaceHeaders?: readonly string[];
   /** Called once per batch of source rows for their results. */
   readonly lookup: ResultLookup;
   /** The worksheet that gets the new columns, for a workbook (other sheets are copied). Default: the first. */
@@ -36,6 +41,7 @@ const MAX_BATCH_SIZE = 100_000;
 
 export interface ValidWriteOptions {
   readonly appendHeaders: readonly string[];
+  readonly replaceHeaders: readonly string[];
   readonly batchSize: number;
 }
 
@@ -55,7 +61,22 @@ export function validateWriteOptions(options: WriteEnrichedTableOptions): ValidW
       throw new FileSheetError('duplicate_header', `Output column "${name}" is named twice; give each new column its own name`);
     }
   });
-  return { appendHeaders, batchSize };
+  const replaceHeaders = (options.replaceHeaders ?? []).map((name) => name.trim());
+  replaceHeaders.forEach((name, index) => {
+    if (replaceHeaders.indexOf(name) !== index || appendHeaders.includes(name)) {
+      throw new FileSheetError('duplicate_header', `Output column "${name}" is named twice; give each new column its own name`);
+    }
+  });
+  return { appendHeaders, replaceHeaders, batchSize };
+}
+
+/** The 0-based positions of the columns to replace in `existing`; each must be there. */
+export function replacedIndexes(existing: readonly string[], replaced: readonly string[], label: string): number[] {
+  return replaced.map((name) => {
+    const index = existing.indexOf(name);
+    if (index < 0) throw new FileSheetError('unknown_column', `Column "${name}" not found in ${label}. Columns: ${existing.join(', ')}`);
+    return index;
+  });
 }
 
 /** A new column named like an existing one would make the output's header ambiguous, and unreadable by openTable. */

@@ -5,7 +5,7 @@ import { capCell, XLSX_CELL_CHAR_LIMIT } from './cell-cap.js';
 import { validateHeaders } from './headers.js';
 import { inBatches, lookupResults, type AppendedValue, type ResultLookup } from './result-lookup.js';
 import { isBlank } from './table.js';
-import { assertNewHeaders, type WriteCounts } from './write-options.js';
+import { assertNewHeaders, replacedIndexes, type WriteCounts } from './write-options.js';
 import { copiedValue, displayText } from './xlsx-cell-values.js';
 import { isWantedSheet, readSheetRows, sheetLabel } from './xlsx-sheet-rows.js';
 import { openWorkbookStream, type WorkbookSheet } from './xlsx-workbook.js';
@@ -16,12 +16,16 @@ export interface XlsxWriteJob {
   readonly target: string;
   readonly sheetName: string | undefined;
   readonly appendHeaders: readonly string[];
+  /** Existing columns whose cells take the first looked-up values (null keeps the cell). */
+  readonly replaceHeaders: readonly string[];
   readonly lookup: ResultLookup;
   readonly batchSize: number;
 }
 
 interface TargetPlan {
   readonly headerRow: number;
+  /** 1-based column numbers of the replaced columns, in `replaceHeaders` order. */
+  readonly replaced: readonly number[];
   /** Columns before the first appended one: the widest row's last non-empty cell, so nothing is overwritten. */
   readonly width: number;
 }
@@ -79,18 +83,24 @@ async function copyTargetSheet(
 ): Promise<void> {
   for await (const batch of inBatches(sheet.rows, job.batchSize)) {
     const wanted = batch.filter((row) => row.number > plan.headerRow && !copy.isBlank(row)).map((row) => row.number);
-    const results = await lookupResults(job.lookup, wanted, job.appendHeaders.length);
+    const results = await lookupResults(job.lookup, wanted, plan.replaced.length + job.appendHeaders.length);
     for (const row of batch) {
       if (row.number < plan.headerRow) {
         copy.row(row, undefined, 0);
         continue;
       }
-      const appended = row.number === plan.headerRow ? job.appendHeaders : results.get(row.number);
+      const values = row.number === plan.headerRow ? undefined : results.get(row.number);
+      const appended = row.number === plan.headerRow ? job.appendHeaders : values?.slice(plan.replaced.length);
       if (row.number > plan.headerRow) {
         counts.rows += 1;
-        if (appended !== undefined) counts.filled += 1;
+        if (values !== undefined) counts.filled += 1;
       }
-      copy.row(row, appended, plan.width);
+      const replacements = new Map<number, AppendedValue>();
+      plan.replaced.forEach((column, i) => {
+        const value = values?.[i] ?? null;
+        if (value !== null) replacements.set(column, value);
+      });
+      copy.row(row, appended, plan.width, replacements);
     }
     await waitForZip(copy.worksheet);
   }
@@ -99,6 +109,7 @@ async function copyTargetSheet(
 /** Reads the target sheet once up front: finds and checks its header, and measures its widest row. */
 async function planTarget(job: XlsxWriteJob): Promise<TargetPlan> {
   let headerRow: number | undefined;
+  let replaced: number[] = [];
   let width = 0;
   for await (const row of readSheetRows(job.source, job.sheetName)) {
     let last = row.values.length;
@@ -106,13 +117,20 @@ async function planTarget(job: XlsxWriteJob): Promise<TargetPlan> {
     if (last === 0) continue;
     if (headerRow === undefined) {
       const label = sheetLabel(job.source, row.sheetName);
-      assertNewHeaders(validateHeaders(row.values, label), job.appendHeaders, label);
+      const headers = validateHeaders(row.values, label);
+      assertNewHeaders(headers, job.appendHeaders, label);
+      replaced = replacedIndexes(headers, job.replaceHeaders, label).map((index) => index + 1);
       headerRow = row.rowNumber;
     }
     width = Math.max(width, last);
   }
   if (headerRow === undefined) validateHeaders([], sheetLabel(job.source, undefined));
-  return { headerRow: headerRow ?? 1, width };
+  return { headerRow: headerRow ?? 1, replaced, width };
+}
+
+/** A result as a cell: text (cut to Excel's limit), a typed number or boolean, or empty; never a formula. */
+function resultValue(value: AppendedValue): AppendedValue {
+  return typeof value === 'string' ? capCell(value, XLSX_CELL_CHAR_LIMIT) : value;
 }
 
 /** Copies source rows into one output sheet, in order, committing each so only the current batch stays in memory. */
@@ -131,7 +149,7 @@ class SheetCopier {
     return isBlank(texts);
   }
 
-  row(source: Row, appended: readonly AppendedValue[] | undefined, width: number): void {
+  row(source: Row, appended: readonly AppendedValue[] | undefined, width: number, replacements: ReadonlyMap<number, AppendedValue> = new Map()): void {
     const target = this.worksheet.getRow(source.number);
     if (source.height) target.height = source.height;
     source.eachCell((cell, column) => {
@@ -139,8 +157,10 @@ class SheetCopier {
       out.value = copiedValue(cell.value, cell.numFmt, this.date1904);
       if (Object.keys(cell.style).length > 0) out.style = cell.style;
     });
+    // An answer replaces an existing cell (--overwrite) as a value, keeping the cell's style.
+    for (const [column, value] of replacements) target.getCell(column).value = resultValue(value);
     appended?.forEach((value, offset) => {
-      target.getCell(width + offset + 1).value = typeof value === 'string' ? capCell(value, XLSX_CELL_CHAR_LIMIT) : value;
+      target.getCell(width + offset + 1).value = resultValue(value);
     });
     target.commit();
   }

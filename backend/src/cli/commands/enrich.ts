@@ -5,6 +5,7 @@ import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } fro
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { ALL_ROWS } from '../row-selection.js';
 import { assertDistinctFiles, assertStateFile, assertWritableFile, freshStateFile } from '../file-paths.js';
+import { existingOutputCells, overwriteRefusal } from '../overwrite.js';
 import { followJob } from '../run-job.js';
 import { UsageError } from '../usage-error.js';
 
@@ -28,6 +29,9 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
     const where = args.selection === ALL_ROWS ? '' : flags.rows ? ` in --rows ${flags.rows}` : ' in the selected rows';
     throw new UsageError(`No rows to enrich: ${file} has no data rows${where}.`);
   }
+  // An output named like a column the user filled would replace their data: only when they say so.
+  const overwrites = await existingOutputCells(source, args.selection, args.limit);
+  if (overwrites.length > 0 && !args.overwrite) throw new UsageError(overwriteRefusal(overwrites, args.selection, args.limit));
   const state = freshStateFile(config.dbPath);
   const runtime = await openRuntime(config);
   let refused = false;
@@ -47,6 +51,7 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
           // What `resume` needs to read the same rows again if this process dies before they are all stored.
           ...(args.rows ? { rows: args.rows } : {}),
           ...(args.limit !== undefined ? { limit: String(args.limit) } : {}),
+          ...(overwrites.length > 0 ? { replace: JSON.stringify(overwrites.map((o) => o.column)) } : {}),
         },
       })
       .catch((error: unknown) => {

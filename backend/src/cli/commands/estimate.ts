@@ -2,6 +2,7 @@
 import { openFileSource } from '../file-job.js';
 import { configFor, openRuntime, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
+import { existingOutputCells, overwriteNotice, overwriteRefusal } from '../overwrite.js';
 import { usd } from '../progress-view.js';
 
 export async function estimateCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
@@ -11,8 +12,9 @@ export async function estimateCommand(file: string, flags: RawJobFlags, io: CliI
   const runtime = await openRuntime(configFor(io, args.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
     const e = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
+    const overwrites = await existingOutputCells(source, args.selection, args.limit);
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'estimate', ...e, budgetUsd: args.config.budgetUsd })}\n`);
+      io.stdout.write(`${JSON.stringify({ type: 'estimate', ...e, budgetUsd: args.config.budgetUsd, overwrites })}\n`);
       return 0;
     }
     const lines = [
@@ -22,6 +24,8 @@ export async function estimateCommand(file: string, flags: RawJobFlags, io: CliI
     if (args.config.budgetUsd !== null && e.priced && args.config.budgetUsd < e.costHighUsd) {
       lines.push(`The budget (${usd(args.config.budgetUsd)}) may not cover every row: the job will pause at the budget, and you can raise it to go on.`);
     }
+    // enrich refuses these without --overwrite; the estimate says so rather than failing.
+    if (overwrites.length > 0) lines.push(args.overwrite ? overwriteNotice(overwrites) : overwriteRefusal(overwrites, args.selection, args.limit));
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
