@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay } from '../../engine/backoff.js';
-import { PageConnectionError, PageRefusedError, PageTimeoutError, PageTooLargeError, PageTypeError, RowfillError } from '../../engine/errors.js';
+import { PageBlockedError, PageConnectionError, PageRefusedError, PageTimeoutError, PageTooLargeError, PageTypeError, RowfillError } from '../../engine/errors.js';
 import type { Random } from '../../ports/clock.js';
 import type { OpenedPage, PageRequest, Pages } from '../../ports/pages.js';
 import { refusedAddressReason, refusedHostnameReason } from './address-policy.js';
@@ -116,15 +116,18 @@ export class WebPages implements Pages {
     const timeoutMs = this.timeouts.timeoutAt(level);
     this.onAttempt?.({ url: start.href, attempt, timeoutMs });
     const timer = new AbortController();
-    const handle = setTimeout(() => {
-      timer.abort(new PageTimeoutError(`could not open ${start.href}: no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+    let handle: NodeJS.Timeout | undefined;
     const signal = AbortSignal.any([callerSignal, timer.signal]);
     let current = start;
     try {
       for (let hop = 0; ; hop++) {
         const target = await this.checkedAddress(current, signal);
         const release = await this.limiter.acquire(current.hostname, signal);
+        // The clock starts once the first hop holds its slot: waiting behind this process's own requests to the
+        // host says nothing about the host, and must neither time the page out nor raise the host's timeout.
+        handle ??= setTimeout(() => {
+          timer.abort(new PageTimeoutError(`could not open ${start.href}: no answer within ${timeoutMs} ms`));
+        }, timeoutMs);
         try {
           const response = await this.transport({
             url: current,
@@ -155,7 +158,7 @@ export class WebPages implements Pages {
       }
       throw pageErrorFromSocket(error, current);
     } finally {
-      clearTimeout(handle);
+      if (handle !== undefined) clearTimeout(handle);
     }
   }
 
@@ -198,7 +201,8 @@ export class WebPages implements Pages {
     const location = response.headers.location;
     response.close();
     if (location === undefined || location === '') {
-      throw new PageConnectionError(`could not open ${current.href}: redirect ${response.status} without a Location`);
+      // The same request gets the same broken answer, so it is not retried.
+      throw new PageBlockedError(`could not open ${current.href}: redirect ${response.status} without a Location`, { status: response.status });
     }
     if (hop >= this.maxRedirects) throw new PageRefusedError(`could not open ${current.href}: more than ${this.maxRedirects} redirects`);
     let next: URL;

@@ -82,6 +82,9 @@ const routes: Record<string, Handler> = {
   },
   '/reset': (req) => req.socket.destroy(),
   '/hang': () => undefined,
+  '/queued': (_req, res) => {
+    setTimeout(() => send(res, 200, 'text/plain', 'served'), 100);
+  },
   '/slow-polite': (_req, res) => {
     setTimeout(() => send(res, 200, 'text/plain', 'done'), 150);
   },
@@ -239,6 +242,12 @@ describe('politeness', () => {
     const texts = await Promise.all(Array.from({ length: 6 }, () => open(pages, '/slow-polite').then((p) => p.text)));
     expect(texts).toEqual(Array(6).fill('done'));
     expect(maxInFlight).toBe(2);
+  });
+
+  it("time spent waiting for the host's slot does not count against the attempt's timeout", async () => {
+    const pages = fetcher({ perHostConnections: 1, timeoutMs: 400, maxAttempts: 1 });
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => open(pages, '/queued').then((p) => p.text, (e: unknown) => (e as Error).constructor.name)));
+    expect(outcomes).toEqual(Array(6).fill('served'));
   });
 });
 
