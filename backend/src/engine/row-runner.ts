@@ -1,5 +1,4 @@
 // The row task: claim one row, call the model within budget and rate limits, record the outcome, pass the slot on.
-import { randomBytes } from 'node:crypto';
 import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
 import { ZERO_USAGE } from '../ports/domain.js';
 import type { ChatMessage, CompletionResult } from '../ports/model.js';
@@ -102,8 +101,9 @@ export class RowRunner {
       const cached = job.config.force ? undefined : await store.getCache(cacheKey, now);
       return cached ? { kind: 'cached', outputs: cached.outputs } : { kind: 'held', hold: undefined };
     }
-    // Per task run, not per row: a second delivery of the same task is another holder and waits instead of sharing it.
-    const holder = `${job.id}:${row.rowId}:${row.dispatchSeq}:${randomBytes(6).toString('hex')}`;
+    // Per row: after a crash the row, run again, takes its own hold back at once instead of waiting for it to lapse.
+    // Two deliveries of one task then share the hold; the claim lets only one of them call (see claimAndAttempt).
+    const holder = `${job.id}\u0000${row.rowId}`;
     const found = await store.holdCacheKey({
       key: cacheKey,
       holder,
@@ -147,7 +147,8 @@ export class RowRunner {
       reserveUsd,
     });
     if (!claim.ok) {
-      await release();
+      // Not claimable: another delivery of this row has it, and its finish releases the shared hold.
+      if (claim.reason !== 'not_claimable') await release();
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
       if (claim.reason === 'budget') {
         const current = (await store.getJob(jobId)) ?? job;
@@ -212,10 +213,8 @@ export class RowRunner {
 
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, cacheKey, outcome.outputs) : undefined;
     const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}), ...(hold ? { cacheHold: hold } : {}) });
-    if (!recorded) {
-      if (hold) await this.ctx.store.releaseCacheHold(hold.key, hold.holder);
-      return OK;
-    }
+    // A stale lease: the row runs again elsewhere under the same (per-row) hold, or will soon; that run releases it.
+    if (!recorded) return OK;
     if (pauseError) {
       await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : pauseError.errorClass === 'budget' ? 'budget' : 'quota', pauseError.message);
       return OK;
