@@ -64,9 +64,14 @@ function showSelection(now: SelectionSummary): void {
   }
 }
 
-/** Sheets tells a sidebar nothing when the selection changes, so the sidebar asks. */
-async function refreshSelection(): Promise<void> {
-  showSelection(await callServer('getSelection'));
+/** The selection key last seen; a poll with it answers no selection (cheap) unless the user selected something else. */
+let selectionSeen: string | undefined;
+
+/** Sheets tells a sidebar nothing when the selection changes, so the sidebar asks; `full` reads it even if unchanged. */
+async function refreshSelection(full = true): Promise<void> {
+  const poll = await callServer('getSelection', full ? undefined : selectionSeen);
+  selectionSeen = poll.key;
+  if (poll.selection) showSelection(poll.selection);
 }
 
 function pollSelection(): void {
@@ -75,7 +80,7 @@ function pollSelection(): void {
     next();
     return;
   }
-  refreshSelection().then(next, next);
+  refreshSelection(false).then(next, next);
 }
 
 /** Keeps polling while rows are still moving, including a paused job's last in-flight rows. */

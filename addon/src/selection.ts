@@ -18,6 +18,16 @@ function summary(spans: readonly RowSpan[], hiddenSkipped: number, problem: Sele
 }
 
 /**
+ * What is selected as the user made it (tab, header row and raw A1 ranges): cheap to read, unlike readSelection,
+ * which asks about every selected row's visibility. The sidebar polls this and reads the whole selection only when it changed.
+ */
+export function selectionKey(sheet: GoogleAppsScript.Spreadsheet.Sheet, headerRow: number): string {
+  const list = sheet.getActiveRangeList();
+  const ranges = list ? list.getRanges().filter((r) => r.getSheet().getSheetId() === sheet.getSheetId()) : [];
+  return [sheet.getSheetId(), headerRow, ...ranges.map((r) => r.getA1Notation())].join('|');
+}
+
+/**
  * Reads the selection of `sheet`. Rows hidden by hand or by a filter are left out: they are not on screen, so the user
  * neither sees them selected nor expects to pay for them (see addon/README.md).
  */

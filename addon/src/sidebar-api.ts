@@ -59,6 +59,12 @@ export interface AccessCheck {
   readonly message: string;
 }
 
+/** A poll of the selection: its key, and the selection itself unless the key is the one the sidebar already knows. */
+export interface SelectionPoll {
+  readonly key: string;
+  readonly selection: SelectionSummary | null;
+}
+
 /** An output column whose header already holds the user's data in the selected rows (`EstimateView.overwrites`). */
 export interface ColumnOverwrite {
   readonly column: string;
@@ -87,7 +93,7 @@ export interface SidebarApi {
   saveSettings(settings: Settings): RpcResult<{ readonly settings: Settings }>;
   estimateSelection(): RpcResult<EstimateResult>;
   /** The active tab's selection, which the sidebar polls so an estimate never outlives the rows it counted. */
-  getSelection(): SelectionSummary;
+  getSelection(knownKey?: string): SelectionPoll;
   /** Without `expected`, starts the current selection (older pages); with it, only if the selection is still those ranges. */
   startEnrichment(expected?: StartRequest): RpcResult<{ readonly job: JobView }>;
   /** A job's progress; without an id, the latest job of the active tab (null when it has none). */

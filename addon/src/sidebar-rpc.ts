@@ -5,10 +5,10 @@ import * as jobs from './jobs-api.js';
 import { preflight } from './preflight.js';
 import { failure, rpc, toRpcError } from './rpc-result.js';
 import { backendUrl, configuredServiceAccount } from './script-config.js';
-import { readSelection } from './selection.js';
+import { readSelection, selectionKey } from './selection.js';
 import { DEFAULT_SETTINGS, LIMITS, normalizeSettings, validateSettings, type Settings } from './settings-model.js';
 import { loadSettings, storeSettings } from './settings-store.js';
-import type { JobView, RpcError, SelectionSummary, SidebarApi, SidebarState, StartRequest } from './sidebar-api.js';
+import type { JobView, RpcError, SelectionPoll, SidebarApi, SidebarState, StartRequest } from './sidebar-api.js';
 import { selectionChanged, SETUP_NEEDED } from './messages.js';
 
 export function getSidebarState(): SidebarState {
@@ -54,9 +54,11 @@ export function saveSettings(raw: Settings): ReturnType<SidebarApi['saveSettings
   return { ok: true, value: { settings } };
 }
 
-export function getSelection(): SelectionSummary {
+export function getSelection(knownKey?: string): SelectionPoll {
   const target = activeSheet();
-  return readSelection(target.sheet, loadSettings(target.sheetId)?.headerRow ?? DEFAULT_SETTINGS.headerRow);
+  const headerRow = loadSettings(target.sheetId)?.headerRow ?? DEFAULT_SETTINGS.headerRow;
+  const key = selectionKey(target.sheet, headerRow);
+  return { key, selection: key === knownKey ? null : readSelection(target.sheet, headerRow) };
 }
 
 function sameRanges(a: readonly string[], b: readonly string[]): boolean {

@@ -255,7 +255,10 @@ describe('the add-on in a vm over the local backend', () => {
     if (!estimate.ok) throw new Error(estimate.error.message);
     expect(estimate.value.selection.ranges).toEqual(['30:33']);
     addon.select(['40:60']);
-    expect(await addon.call('getSelection')).toMatchObject({ ranges: ['40:60'], rows: 21, message: '21 rows selected.' });
+    const poll = await addon.call<{ key: string; selection: unknown }>('getSelection');
+    expect(poll.selection).toMatchObject({ ranges: ['40:60'], rows: 21, message: '21 rows selected.' });
+    // Polled with the key it already has, the sidebar gets no selection back: nothing changed, nothing re-read.
+    expect(await addon.call('getSelection', poll.key)).toEqual({ key: poll.key, selection: null });
     const refused = await addon.call<RpcResult<unknown>>('startEnrichment', { ranges: estimate.value.selection.ranges, overwrite: false });
     expect(refused).toEqual({ ok: false, error: { code: 'selection_changed', message: 'The selection changed since the estimate (now: 21 rows selected). Estimate again, then enrich.' } });
     expect(addon.fetchLog.filter((f) => f.url.endsWith('/v1/jobs'))).toEqual([]);
