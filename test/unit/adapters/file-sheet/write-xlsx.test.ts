@@ -30,7 +30,7 @@ function formulaCells(workbook: ExcelJS.Workbook): string[] {
 }
 
 describe('writeEnrichedTable on XLSX', () => {
-  it('writes strings that look like formulas as plain text, and no cell anywhere holds a formula', async () => {
+  it('writes strings that look like formulas as plain text: no appended cell holds a formula', async () => {
     const folder = await scratch();
     const source = join(folder, 'brands.xlsx');
     const out = join(folder, 'brands.enriched.xlsx');
@@ -42,7 +42,8 @@ describe('writeEnrichedTable on XLSX', () => {
       lookup: lookupFrom({ 2: ['=1+1', '=HYPERLINK("https://evil.example","click")'], 3: ['@SUM(A1:A2)', '+cmd'] }),
     });
     const workbook = await loadWorkbook(out);
-    expect(formulaCells(workbook)).toEqual([]);
+    // Only the source's own formulas (F2, G2): never an appended cell.
+    expect(formulaCells(workbook)).toEqual(['Brands!F2', 'Brands!G2']);
     const sheet = workbook.getWorksheet('Brands')!;
     expect(sheet.getCell('H1').value).toBe('Summary');
     expect(sheet.getCell('H2').value).toBe('=1+1');
@@ -51,7 +52,7 @@ describe('writeEnrichedTable on XLSX', () => {
     expect(sheet.getCell('B3').value).toBe('=not a formula');
   });
 
-  it('keeps the original values: formulas as their results, dates as dates, numbers exact, other sheets copied', async () => {
+  it('keeps the original values: formulas with their cached results, dates as dates, numbers exact, other sheets copied', async () => {
     const folder = await scratch();
     const source = join(folder, 'brands.xlsx');
     const out = join(folder, 'out.xlsx');
@@ -66,8 +67,8 @@ describe('writeEnrichedTable on XLSX', () => {
     expect(sheet.getCell('C2').numFmt).toBe('yyyy-mm-dd');
     expect(sheet.getCell('D2').value).toBe(0.1 + 0.2);
     expect(sheet.getCell('E2').value).toBe(false);
-    expect(sheet.getCell('F2').value).toBe('Lego!');
-    expect(sheet.getCell('G2').value).toBe(0.6);
+    expect(sheet.getCell('F2').value).toEqual({ formula: 'A2&"!"', result: 'Lego!' });
+    expect(sheet.getCell('G2').value).toEqual({ formula: 'D2*2', result: 0.6 });
     expect(sheet.getCell('H2').value).toBeNull();
     expect(sheet.getCell('H3').value).toBe('Shoes');
     expect(workbook.getWorksheet('Notes')!.getCell('B2').value).toBe('second sheet');
@@ -127,6 +128,50 @@ describe('writeEnrichedTable on XLSX', () => {
       'unknown_sheet',
       'Sheet "Nope" not found in brands.xlsx. Sheets: Brands, Notes',
     );
+  });
+});
+
+describe('writeEnrichedTable keeps the layout of the original columns', () => {
+  it('keeps formulas (shared ones filled down a range too) with their cached values, and merged ranges', async () => {
+    const folder = await scratch();
+    const source = join(folder, 'sheet.xlsx');
+    const out = join(folder, 'out.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Data');
+    sheet.addRow(['Brand', 'Score', 'Label']);
+    sheet.addRow(['Lego', 2, { formula: 'A2&"!"', result: 'Lego!' }]);
+    sheet.addRow(['IKEA', 3, null]);
+    sheet.addRow(['Muji', 4, null]);
+    sheet.getCell('B2').value = { formula: 'A2*10', result: 20, shareType: 'shared', ref: 'B2:B4' } as ExcelJS.CellValue;
+    sheet.getCell('B3').value = { sharedFormula: 'B2', result: 30 };
+    sheet.getCell('B4').value = { sharedFormula: 'B2', result: 40 };
+    sheet.getCell('A5').value = 'merged note';
+    sheet.getCell('C5').value = 'after the merge';
+    sheet.mergeCells('A5:B6');
+    sheet.getCell('A7').value = 'Zara';
+    workbook.addWorksheet('Other').mergeCells('B2:C2');
+    await workbook.xlsx.writeFile(source);
+
+    await writeEnrichedTable({ source, out, appendHeaders: ['Category'], lookup: lookupFrom({ 2: ['Toys'], 3: ['=1+1'], 7: ['Fashion'] }) });
+
+    const written = await loadWorkbook(out);
+    const data = written.getWorksheet('Data')!;
+    expect(data.getCell('C2').value).toEqual({ formula: 'A2&"!"', result: 'Lego!' });
+    expect(data.getCell('B2').formula).toBe('A2*10');
+    expect(data.getCell('B2').result).toBe(20);
+    expect(data.getCell('B3').formula).toBe('A3*10');
+    expect(data.getCell('B3').result).toBe(30);
+    expect(data.getCell('B4').formula).toBe('A4*10');
+    expect(data.getCell('B4').result).toBe(40);
+    expect(data.model.merges).toEqual(['A5:B6']);
+    expect(data.getCell('A5').value).toBe('merged note');
+    expect(data.getCell('C5').value).toBe('after the merge');
+    expect(written.getWorksheet('Other')!.model.merges).toEqual(['B2:C2']);
+    expect(data.getCell('D2').value).toBe('Toys');
+    expect(data.getCell('D3').value).toBe('=1+1');
+    expect(data.getCell('D3').type).toBe(ExcelJS.ValueType.String);
+    expect(data.getCell('D7').value).toBe('Fashion');
+    expect(formulaCells(written)).toEqual(['Data!B2', 'Data!C2', 'Data!B3', 'Data!B4']);
   });
 });
 
