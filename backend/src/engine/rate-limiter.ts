@@ -3,10 +3,16 @@ import type { RateLimitInfo } from '../ports/model.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface RateLimiterOptions {
-  /** Fraction of the provider's limit we aim for, leaving headroom for clock skew. Default 0.97. */
+  /** Fraction of the provider's limit we aim for, leaving headroom for clock skew. Default 0.99. */
   readonly headroom?: number;
   /** Seconds of traffic a full bucket allows in one burst. Default 1. */
   readonly burstSeconds?: number;
+  /**
+   * Share of the burst held back when a limit first becomes known. Default 0.25. The provider's own bucket is full
+   * when a job starts and so is ours: requests taken together leave in a bunch (connections open, rows are claimed
+   * one by one) and arrive closer together than they were taken, which is what drew 429s in a job's first second.
+   */
+  readonly startSlack?: number;
 }
 
 export interface ModelLimits {
@@ -24,22 +30,27 @@ interface ModelBuckets {
 export class RateLimiter {
   private readonly headroom: number;
   private readonly burstSeconds: number;
+  private readonly startSlack: number;
   private readonly models = new Map<string, ModelBuckets>();
 
   constructor(options: RateLimiterOptions = {}) {
-    this.headroom = options.headroom ?? 0.97;
+    this.headroom = options.headroom ?? 0.99;
     this.burstSeconds = options.burstSeconds ?? 1;
+    this.startSlack = options.startSlack ?? 0.25;
+    if (!(this.startSlack >= 0 && this.startSlack < 1)) throw new RangeError(`startSlack must be in [0, 1), got ${this.startSlack}`);
     if (!(this.headroom > 0 && this.headroom <= 1)) throw new RangeError(`headroom must be in (0, 1], got ${this.headroom}`);
     if (!(this.burstSeconds > 0)) throw new RangeError(`burstSeconds must be > 0, got ${this.burstSeconds}`);
   }
 
-  private bucketFor(perMinute: number, now: number): TokenBucket {
+  /** `slack`: the share of the burst held back at the start (requests only: one request may need most of a token burst). */
+  private bucketFor(perMinute: number, now: number, slack: number): TokenBucket {
     const rate = (perMinute * this.headroom) / 60_000;
-    return new TokenBucket(rate, Math.max(1, rate * 1000 * this.burstSeconds), now);
+    const capacity = Math.max(1, rate * 1000 * this.burstSeconds);
+    return new TokenBucket(rate, capacity, now, Math.max(1, capacity * (1 - slack)));
   }
 
-  private reconfigure(bucket: TokenBucket | undefined, perMinute: number, now: number): TokenBucket {
-    if (!bucket) return this.bucketFor(perMinute, now);
+  private reconfigure(bucket: TokenBucket | undefined, perMinute: number, now: number, slack: number): TokenBucket {
+    if (!bucket) return this.bucketFor(perMinute, now, slack);
     const rate = (perMinute * this.headroom) / 60_000;
     if (Math.abs(bucket.rate - rate) > rate * 0.01) bucket.reconfigure(rate, Math.max(1, rate * 1000 * this.burstSeconds), now);
     return bucket;
@@ -49,11 +60,11 @@ export class RateLimiter {
   configure(model: string, limits: ModelLimits, now: number): void {
     const m = this.entry(model);
     if (limits.rpm) {
-      m.requests = this.reconfigure(m.requests, limits.rpm, now);
+      m.requests = this.reconfigure(m.requests, limits.rpm, now, this.startSlack);
       m.configured.rpm = true;
     }
     if (limits.tpm) {
-      m.tokens = this.reconfigure(m.tokens, limits.tpm, now);
+      m.tokens = this.reconfigure(m.tokens, limits.tpm, now, 0);
       m.configured.tpm = true;
     }
   }
@@ -100,8 +111,8 @@ export class RateLimiter {
   observe(model: string, info: RateLimitInfo | undefined, now: number): void {
     if (!info) return;
     const m = this.entry(model);
-    if (!m.configured.rpm && info.limitRequests && info.limitRequests > 0) m.requests = this.reconfigure(m.requests, info.limitRequests, now);
-    if (!m.configured.tpm && info.limitTokens && info.limitTokens > 0) m.tokens = this.reconfigure(m.tokens, info.limitTokens, now);
+    if (!m.configured.rpm && info.limitRequests && info.limitRequests > 0) m.requests = this.reconfigure(m.requests, info.limitRequests, now, this.startSlack);
+    if (!m.configured.tpm && info.limitTokens && info.limitTokens > 0) m.tokens = this.reconfigure(m.tokens, info.limitTokens, now, 0);
   }
 
   /** The provider answered 429: hold every call to this model until it said we may go again. */

@@ -8,15 +8,18 @@ export class TokenBucket {
   /**
    * @param ratePerMs tokens added per millisecond
    * @param capacity most tokens the bucket holds (the burst)
+   * @param initial tokens at the start (default: full)
    */
   constructor(
     private ratePerMs: number,
     private capacity: number,
     now: number,
+    initial = capacity,
   ) {
     if (!(ratePerMs > 0)) throw new RangeError(`TokenBucket rate must be > 0, got ${ratePerMs}`);
     if (!(capacity > 0)) throw new RangeError(`TokenBucket capacity must be > 0, got ${capacity}`);
-    this.tokens = capacity;
+    if (!(initial >= 0 && initial <= capacity)) throw new RangeError(`TokenBucket initial must be from 0 to capacity (${capacity}), got ${initial}`);
+    this.tokens = initial;
     this.updatedAt = now;
   }
 

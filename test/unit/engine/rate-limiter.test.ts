@@ -33,6 +33,33 @@ describe('RateLimiter', () => {
     expect(l.tryAcquire('m', 1, 0)).toBeGreaterThan(0);
   });
 
+  it("sends a job's first requests at once, with no ramp: most of a second's burst at the start", () => {
+    const l = new RateLimiter();
+    l.configure('m', { rpm: 1200 }, 0);
+    let atOnce = 0;
+    while (l.tryAcquire('m', 1, 0) === 0) atOnce++;
+    expect(atOnce).toBeGreaterThanOrEqual(14);
+  });
+
+  it('holds a quarter of the burst back at the start, so a bunched first second stays under the provider\'s own bucket', () => {
+    // The provider's bucket is full when the job starts: 20 requests at once, then 20 a second, at 1,200 requests/min.
+    const l = new RateLimiter();
+    l.configure('m', { rpm: 1200 }, 0);
+    let atOnce = 0;
+    while (l.tryAcquire('m', 1, 0) === 0) atOnce++;
+    expect(atOnce).toBeLessThanOrEqual(15);
+    let firstSecond = atOnce;
+    for (let t = 10; t <= 1000; t += 10) while (l.tryAcquire('m', 1, t) === 0) firstSecond++;
+    // 5 requests of slack against the provider's 40 in its first second: room for requests that arrive bunched.
+    expect(firstSecond).toBeLessThanOrEqual(35);
+  });
+
+  it('starts a tokens/min bucket full, so one large request need not wait at the start', () => {
+    const l = new RateLimiter();
+    l.configure('m', { tpm: 6000 }, 0);
+    expect(l.tryAcquire('m', 99, 0)).toBe(0);
+  });
+
   it('holds all calls after a 429 until Retry-After passes', () => {
     const l = new RateLimiter();
     l.backOff('m', 2000, 0);

@@ -9,6 +9,14 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake(1, 100)).toBe(0);
   });
 
+  it('may start part full, and refuses a start outside 0..capacity', () => {
+    const bucket = new TokenBucket(1 / 100, 4, 0, 2);
+    expect([bucket.tryTake(1, 0), bucket.tryTake(1, 0)]).toEqual([0, 0]);
+    expect(bucket.tryTake(1, 0)).toBe(100);
+    expect(() => new TokenBucket(1, 4, 0, 5)).toThrow('TokenBucket initial must be from 0 to capacity (4), got 5');
+    expect(() => new TokenBucket(1, 4, 0, -1)).toThrow(RangeError);
+  });
+
   it('never holds more than its capacity however long it idles', () => {
     const bucket = new TokenBucket(1, 2, 0);
     bucket.tryTake(2, 0);
