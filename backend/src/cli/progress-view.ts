@@ -93,14 +93,21 @@ export interface ProgressWriter {
   end(): void;
 }
 
+/** JSON progress lines come at most once a second (and once more when the job settles), however often it is sampled. */
+const JSON_EVERY_MS = 1000;
+
 export function progressWriter(mode: ProgressMode, out: NodeJS.WritableStream, err: NodeJS.WritableStream, plainEveryMs = 5000): ProgressWriter {
   let lastPlain = Number.NEGATIVE_INFINITY;
+  let lastJson = Number.NEGATIVE_INFINITY;
   let lastLine = '';
   let drawn = false;
   return {
     update(p) {
-      if (mode === 'json') out.write(`${progressJson(p)}\n`);
-      else if (mode === 'tty') {
+      if (mode === 'json') {
+        if (p.elapsedMs - lastJson < JSON_EVERY_MS && !p.settled) return;
+        lastJson = p.elapsedMs;
+        out.write(`${progressJson(p)}\n`);
+      } else if (mode === 'tty') {
         // Drawn up to the column before the last: a line that reaches the edge wraps, and each redraw would scroll.
         const columns = (err as NodeJS.WriteStream).columns || (out as NodeJS.WriteStream).columns || 80;
         err.write(`\r\x1b[2K${progressLine(p, true, Math.max(1, columns - 1))}`);
