@@ -2,23 +2,32 @@
 import { parseArgs } from 'node:util';
 import type { ContenderName } from '../rate-bound/contender.js';
 
-export type ScenarioChoice = 'rate-bound' | 'overhead' | 'all';
+export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'all';
+
+const SCENARIOS: readonly ScenarioChoice[] = ['rate-bound', 'overhead', 'startup', 'short-job', 'all'];
+
+/** Whether the plan includes one scenario. */
+export function includes(plan: { readonly scenario: ScenarioChoice }, scenario: Exclude<ScenarioChoice, 'all'>): boolean {
+  return plan.scenario === 'all' || plan.scenario === scenario;
+}
 
 export interface BenchPlan {
   readonly scenario: ScenarioChoice;
   readonly rateRows: number;
   readonly samples: Readonly<Record<ContenderName, number>>;
   readonly overheadRows: number;
+  /** Rows of the finished job in the state file `rowfill status` reads in the start-up scenario. */
+  readonly startupRows: number;
   readonly million: 'yes' | 'no' | 'auto';
   readonly profile: boolean;
   readonly quick: boolean;
 }
 
-export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|all] [--million] [--quick] [--profile]
+export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|all] [--million] [--quick] [--profile]
   --rows N      rate-bound rows (default 5000; 500 with --quick)
   --scenario    which scenario to run (default all)
   --million     also run engine overhead on 1,000,000 rows (default: only if it fits the 15-minute budget)
-  --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, small baseline samples (~2 min)
+  --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, start-up state file 10,000 rows, small baseline samples
   --profile     write V8 CPU profiles of the engine-overhead runs to bench/results/profiles/`;
 
 /** Baseline samples: small enough that the default run fits 15 minutes on 2 cores; the rest is extrapolated. */
@@ -40,13 +49,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
   });
   if (values.help) throw new Error(USAGE);
   const scenario = values.scenario;
-  if (scenario !== 'rate-bound' && scenario !== 'overhead' && scenario !== 'all') throw new Error(`--scenario must be rate-bound, overhead or all, got "${scenario}"\n${USAGE}`);
+  if (!SCENARIOS.includes(scenario as ScenarioChoice)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${scenario}"\n${USAGE}`);
   const quick = values.quick;
   const rateRows = values.rows === undefined ? (quick ? 500 : 5000) : Number(values.rows);
   if (!Number.isInteger(rateRows) || rateRows < 10 || rateRows > 1_000_000) throw new Error(`--rows must be a whole number from 10 to 1,000,000, got "${values.rows}"`);
   const base = quick ? QUICK_SAMPLES : SAMPLES;
   return {
-    scenario,
+    scenario: scenario as ScenarioChoice,
     rateRows,
     samples: {
       rowfill: rateRows,
@@ -55,6 +64,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
       unthrottled: Math.min(rateRows, base.unthrottled),
     },
     overheadRows: quick ? 10_000 : 100_000,
+    startupRows: quick ? 10_000 : 100_000,
     million: values.million ? 'yes' : quick ? 'no' : 'auto',
     profile: values.profile,
     quick,

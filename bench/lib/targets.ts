@@ -26,6 +26,12 @@ export function targetLines(rows: readonly ResultRow[], overheadRows: number): s
     if (overheadRows === 100_000) lines.push(`- engine overhead (100,000 rows): peak RSS ≤ 300 MB — ${megabytes(small.peakRssBytes)}: ${verdict(small.peakRssBytes <= 300 * MB)}`);
     else lines.push(`- engine overhead: peak RSS ≤ 300 MB is set for 100,000 rows; this run had ${int(overheadRows)} (${megabytes(small.peakRssBytes)})`);
   }
+  const short = find(rows, 'short job');
+  if (short) {
+    const e = efficiency(short) ?? 0;
+    lines.push(`- short job (${int(short.rows)} rows, issue 9): efficiency ≥ 0.95 of rows ÷ rpm — ${ratio(e)}: ${verdict(e >= 0.95)}`);
+  }
+  if (!small) return lines;
   const million = find(rows, 'engine overhead', 1_000_000);
   lines.push(million ? `- engine overhead (1,000,000 rows): peak RSS ≤ 500 MB — ${megabytes(million.peakRssBytes)}: ${verdict(million.peakRssBytes <= 500 * MB)}` : '- engine overhead (1,000,000 rows): peak RSS ≤ 500 MB — not run');
   return lines;
