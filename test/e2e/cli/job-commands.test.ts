@@ -182,7 +182,8 @@ describe.concurrent('refusals at start exit 2 with one line and no output file',
 
     expect(result.code).toBe(2);
     expect(linesOf(result.stderr)).toHaveLength(1);
-    expect(result.stderr).toContain('rowfill: No price is known for model "my-private-model", so a budget cannot be enforced.');
+    // The wording belongs to the job config (shared with the sidebar); the CLI shows it on one line.
+    expect(result.stderr).toMatch(/^rowfill: .*no price is known for (model )?"my-private-model"/i);
     expect(existsSync(ws.path('brands.enriched.csv'))).toBe(false);
   });
 });
