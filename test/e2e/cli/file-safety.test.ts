@@ -85,6 +85,8 @@ describe.concurrent('--out, --db and the input file never overwrite each other',
     await expectRefused(ws, ['jobs', '--db', 'out.csv'], /--db .*out\.csv is not a rowfill state file \(not a SQLite database\)/);
     await expectRefused(ws, ['status', '--db', 'out.csv'], 'is not a rowfill state file');
     await expectRefused(ws, enrich(ws, '--db', ws.path('out.csv')), 'is not a rowfill state file');
+    await expectRefused(ws, ['estimate', ws.path('brands.csv'), '--input', 'Brand', ...OUTPUT_FLAGS, '--db', 'out.csv'], 'is not a rowfill state file');
+    await expectRefused(ws, ['serve', '--port', '0', '--db', 'out.csv'], 'is not a rowfill state file');
     expect(readFileSync(ws.path('out.csv'), 'utf8')).toBe(csv);
   });
 });

@@ -1,7 +1,7 @@
 // `rowfill serve`: run the backend's HTTP API locally (127.0.0.1, a local token) over the embedded default.
-import { resolve } from 'node:path';
 import { loadServerConfig } from '../../config.js';
 import { loggerFor, type CliIo } from '../cli-io.js';
+import { assertStateFile, realTarget } from '../file-paths.js';
 import { startLocalServer } from '../local-server.js';
 import { UsageError } from '../usage-error.js';
 
@@ -15,7 +15,9 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, until: Promise<
   if (loaded.server.mode !== 'local') throw new UsageError('rowfill serve runs the local mode only; the cloud backend starts from backend/src/http/server.ts.');
   const port = flags.port === undefined ? loaded.server.port : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${flags.port}`);
-  const config = { ...loaded, dbPath: resolve(flags.db ?? loaded.dbPath) };
+  const config = { ...loaded, dbPath: realTarget(flags.db ?? loaded.dbPath) };
+  // Any other file opened as the database would be rewritten into one.
+  assertStateFile(config.dbPath);
   const server = await startLocalServer({ config, log: loggerFor(config), port });
   io.stderr.write(
     `Rowfill backend on ${server.url} (local mode${server.runtime.simulated ? ', simulated model' : ''}).\n` +
