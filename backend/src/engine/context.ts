@@ -3,6 +3,8 @@ import type { Clock, Random } from '../ports/clock.js';
 import type { Job } from '../ports/domain.js';
 import type { Logger } from '../ports/logger.js';
 import type { ModelClient } from '../ports/model.js';
+import type { Pages } from '../ports/pages.js';
+import type { Search } from '../ports/search.js';
 import type { Queue } from '../ports/queue.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { Store } from '../ports/store.js';
@@ -21,7 +23,12 @@ export interface EngineDeps {
   readonly random?: Random;
   readonly sinks?: SinkResolver;
   readonly log?: Logger;
+  /** Research mode's web search and page reader; a research job's rows fail as invalid_request without them. */
+  readonly search?: Search;
+  readonly pages?: Pages;
 }
+
+type OptionalDeps = 'sinks' | 'search' | 'pages';
 
 export class EngineContext {
   readonly plans: JobPlanCache;
@@ -32,7 +39,7 @@ export class EngineContext {
   private readonly calls = new Map<string, Set<AbortController>>();
 
   constructor(
-    readonly deps: Required<Omit<EngineDeps, 'sinks'>> & Pick<EngineDeps, 'sinks'>,
+    readonly deps: Required<Omit<EngineDeps, OptionalDeps>> & Pick<EngineDeps, OptionalDeps>,
     readonly options: ResolvedEngineOptions,
   ) {
     this.plans = new JobPlanCache(options.prices);

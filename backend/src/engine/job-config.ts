@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { JobConfig } from '../ports/domain.js';
 import { hashValue } from './hashing.js';
+import { researchConfigField } from './research/research-options.js';
 
 /** Caps a caller cannot raise; a server may lower them. */
 export interface ConfigLimits {
@@ -77,6 +78,7 @@ function configSchema(limits: ConfigLimits) {
       rpm: z.number().positive().optional(),
       tpm: z.number().positive().optional(),
       force: z.boolean().default(false),
+      ...researchConfigField,
       price: priceSchema.optional(),
     })
     .superRefine((c, ctx) => {
@@ -112,10 +114,12 @@ export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LI
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
   }
-  const { price, ...c } = result.data;
+  const { price, research, ...c } = result.data;
   return {
     ...c,
     ...(price ? { price } : {}),
+    // Only a job that researches carries the setting, so plain configs stay as they were.
+    ...(research.enabled ? { research } : {}),
     maxOutputTokens: c.maxOutputTokens ?? defaultMaxOutputTokens(c.outputs),
     attemptTimeoutCapMs: Math.max(c.attemptTimeoutCapMs, c.attemptTimeoutMs),
     outputs: c.outputs.map((o) => (o.type === 'enum' ? { ...o, options: o.options ?? [] } : { name: o.name, instruction: o.instruction, type: o.type })),
@@ -131,5 +135,7 @@ export function defaultMaxOutputTokens(outputs: ReadonlyArray<{ readonly type: s
 
 /** What makes results comparable across jobs: a row is unchanged only if this and its inputs are. */
 export function configHash(config: JobConfig): string {
-  return hashValue({ inputs: config.inputs, outputs: config.outputs, model: config.model });
+  // Research joins the hash only when on, so plain jobs keep the hashes their rows were remembered under.
+  const research = config.research?.enabled ? { research: config.research } : {};
+  return hashValue({ inputs: config.inputs, outputs: config.outputs, model: config.model, ...research });
 }

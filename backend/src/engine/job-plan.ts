@@ -5,6 +5,7 @@ import { hashValue, sha256 } from './hashing.js';
 import { buildOutputSchema, type OutputSchema } from './output-schema.js';
 import { priceFor, worstCaseRowCost, type ModelPrice, type PriceTable } from './pricing.js';
 import { rowMessage, rowMessages, systemPrompt } from './prompt.js';
+import { buildResearchPlan, type ResearchPlan } from './research/research-plan.js';
 import { countTokens, expectedOutputTokens } from './tokens.js';
 
 export interface JobPlan {
@@ -20,6 +21,8 @@ export interface JobPlan {
   cacheKey(inputHash: string): string;
   /** The most a row may cost; `outputTokensPerCall` defaults to the job's cap (more once a provider was seen to exceed it). */
   worstCaseCost(promptTokens: number, outputTokensPerCall?: number): number;
+  /** Research mode's prompt, tools, schema, costs and loop; undefined when the job does not research. */
+  readonly research: ResearchPlan | undefined;
 }
 
 export function inputHash(inputs: Readonly<Record<string, string>>): string {
@@ -31,7 +34,8 @@ export function buildJobPlan(config: JobConfig, prices: PriceTable): JobPlan {
   const system = systemPrompt(schema.fields);
   const systemTokens = countTokens(system) + 4 + 3;
   const price = config.price ?? priceFor(config.model, prices);
-  const prefix = hashValue({ model: config.model, system, schema: schema.jsonSchema });
+  const research = config.research?.enabled ? buildResearchPlan({ schema, system, maxOutputTokens: config.maxOutputTokens, price, options: config.research }) : undefined;
+  const prefix = hashValue({ model: config.model, system, schema: schema.jsonSchema, ...(research ? { research: research.cacheIdentity } : {}) });
   return {
     config,
     schema,
@@ -39,9 +43,12 @@ export function buildJobPlan(config: JobConfig, prices: PriceTable): JobPlan {
     price,
     expectedOutputTokens: expectedOutputTokens(config.outputs.length, config.maxOutputTokens),
     messages: (inputs) => rowMessages(system, inputs),
-    promptTokens: (inputs) => systemTokens + 4 + countTokens(rowMessage(inputs)),
+    promptTokens: research ? (inputs) => research.promptTokens(inputs) : (inputs) => systemTokens + 4 + countTokens(rowMessage(inputs)),
     cacheKey: (hash) => sha256(`${prefix}:${hash}`),
-    worstCaseCost: (promptTokens, outputTokensPerCall = config.maxOutputTokens) => (price ? worstCaseRowCost(promptTokens, outputTokensPerCall, price) : 0),
+    worstCaseCost: research
+      ? (promptTokens, outputTokensPerCall) => research.worstCaseCost(promptTokens, outputTokensPerCall)
+      : (promptTokens, outputTokensPerCall = config.maxOutputTokens) => (price ? worstCaseRowCost(promptTokens, outputTokensPerCall, price) : 0),
+    research,
   };
 }
 

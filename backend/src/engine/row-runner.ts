@@ -6,16 +6,21 @@ import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
 import type { FinishRequest, RowOutcome } from '../ports/store.js';
 import { attemptTimeout, backoffDelay } from './backoff.js';
 import type { EngineContext } from './context.js';
-import { AnswerTooLargeError, BudgetError, CancelledError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
+import { AnswerTooLargeError, BudgetError, CancelledError, InvalidRequestError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from './errors.js';
 import type { JobPlan } from './job-plan.js';
 import { addUsage, costOf } from './pricing.js';
 import { repairMessages } from './prompt.js';
+import type { ResearchTurn } from './research/research-loop.js';
+import type { ResearchPlan } from './research/research-plan.js';
+import { researchLeaseMs, researchRow } from './research/research-row.js';
 
 const OK: TaskOutcome = { status: 'ok' };
 const BUDGET_RECHECK_MS = 250;
 /** How often a row waiting for an identical request in flight looks again (see holdKey). */
 const HOLD_WAIT_MIN_MS = 50;
 const HOLD_WAIT_MAX_MS = 1000;
+/** What one search or page read may take at most, retries included, for a research row's lease. */
+const RESEARCH_TOOL_CALL_MS = 30_000;
 
 /** The store's single-flight hold on a cache key, taken by this task run. */
 interface CacheHold {
@@ -40,6 +45,19 @@ interface Answer {
   readonly usage: Usage;
   /** Set when the row cost more than its reservation (the provider broke the token cap): the job pauses with this. */
   readonly overrun: string | undefined;
+  /** The row's spend when it is more than its usage at the model's price (research: billed searches too). */
+  readonly costUsd?: number;
+}
+
+/** A research attempt that failed after spending: its typed error, and what its model calls and searches cost. */
+class SpentFailure extends Error {
+  constructor(
+    readonly error: RowfillError,
+    readonly usage: Usage,
+    readonly costUsd: number,
+  ) {
+    super(error.message);
+  }
 }
 
 class AnswerInvalid extends OutputInvalidError {
@@ -119,6 +137,8 @@ export class RowRunner {
   }
 
   private leaseMs(job: Job): number {
+    const research = this.ctx.plans.get(job).research;
+    if (research) return researchLeaseMs(research, job.config.attemptTimeoutCapMs, RESEARCH_TOOL_CALL_MS, this.ctx.options.leaseMarginMs);
     return 2 * job.config.attemptTimeoutCapMs + this.ctx.options.leaseMarginMs;
   }
 
@@ -189,13 +209,14 @@ export class RowRunner {
     try {
       const answer = await this.answer(job, plan, row, timeoutMs, budget);
       overrun = answer.overrun;
-      outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: this.cost(plan, answer.usage) };
+      outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: answer.costUsd ?? this.cost(plan, answer.usage) };
     } catch (thrown) {
-      const error = asRowfillError(thrown);
-      const usage = thrown instanceof AnswerInvalid || thrown instanceof OverReservation ? thrown.usage : ZERO_USAGE;
+      const spent = thrown instanceof SpentFailure ? thrown : undefined;
+      const error = asRowfillError(spent ? spent.error : thrown);
+      const usage = spent ? spent.usage : thrown instanceof AnswerInvalid || thrown instanceof OverReservation ? thrown.usage : ZERO_USAGE;
       if (thrown instanceof AnswerInvalid) overrun = thrown.overrun;
       // An answer refused unread was billed for usage nobody saw: its whole reservation counts as spent, as a crash's does.
-      const costUsd = error instanceof AnswerTooLargeError ? budget.reserveUsd : this.cost(plan, usage);
+      const costUsd = error instanceof AnswerTooLargeError ? budget.reserveUsd : spent ? spent.costUsd : this.cost(plan, usage);
       if (error instanceof CancelledError) {
         outcome = { kind: 'release', usage, costUsd };
       } else if (error.effect === 'pause') {
@@ -230,6 +251,7 @@ export class RowRunner {
 
   /** Call the model, validate, and make the one repair attempt an invalid answer gets — unless the row is over its reservation. */
   private async answer(job: Job, plan: JobPlan, row: Row, timeoutMs: number, budget: RowBudget): Promise<Answer> {
+    if (plan.research) return this.researchAnswer(job, plan, plan.research, row, timeoutMs, budget);
     const messages = plan.messages(row.inputs);
     const first = await this.call(job, plan, messages, timeoutMs, budget.estimate);
     const parsed = plan.schema.parse(first.content);
@@ -242,6 +264,37 @@ export class RowRunner {
     const reparsed = plan.schema.parse(repair.content);
     if (reparsed.ok) return { outputs: reparsed.outputs, usage, overrun };
     throw new AnswerInvalid(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`, usage, overrun);
+  }
+
+  /** Research mode: the bounded tool loop (engine/research), its spend (model usage plus billed searches) and its sources. */
+  private async researchAnswer(job: Job, plan: JobPlan, research: ResearchPlan, row: Row, timeoutMs: number, budget: RowBudget): Promise<Answer> {
+    const { search, pages } = this.ctx.deps;
+    if (!search || !pages) throw new InvalidRequestError('Research mode needs a web search service: set TAVILY_API_KEY, or run with the local stand-ins.');
+    const controller = new AbortController();
+    // A cancel aborts the row's searches and page reads as it aborts its model calls.
+    const untrack = this.ctx.trackCall(job.id, controller);
+    let calls = 0;
+    try {
+      const result = await researchRow(research, row.inputs, {
+        signal: controller.signal,
+        callModel: async (turn) => {
+          // The first call's rate was acquired before the claim; every later turn waits its turn like a repair does.
+          const answer = await this.call(job, plan, [...turn.messages], timeoutMs, budget.estimate, calls++ > 0, turn);
+          if (answer.usage.outputTokens > job.config.maxOutputTokens) await this.ctx.ceilings.note(job.config.model, answer.usage.outputTokens, this.ctx.clock.now());
+          return answer;
+        },
+        search: (request) => search.search(request),
+        openPage: (request) => pages.open(request),
+      });
+      if (!result.ok) throw new SpentFailure(result.error, result.usage, result.costUsd);
+      const overrun =
+        result.costUsd > budget.reserveUsd + 1e-9
+          ? `The research row cost $${result.costUsd.toFixed(4)}, more than the $${budget.reserveUsd.toFixed(4)} reserved for its worst case (the provider reported more tokens than the cap). Paused so the budget holds.`
+          : undefined;
+      return { outputs: result.outputs, usage: result.usage, costUsd: result.costUsd, overrun };
+    } finally {
+      untrack();
+    }
   }
 
   /**
@@ -264,7 +317,7 @@ export class RowRunner {
     );
   }
 
-  private async call(job: Job, plan: JobPlan, messages: ChatMessage[], timeoutMs: number, estimate: number, isRepair = false): Promise<CompletionResult> {
+  private async call(job: Job, plan: JobPlan, messages: ChatMessage[], timeoutMs: number, estimate: number, isRepair = false, turn?: ResearchTurn): Promise<CompletionResult> {
     const { clock, limiter } = this.ctx;
     const model = job.config.model;
     if (isRepair) {
@@ -279,7 +332,15 @@ export class RowRunner {
     });
     try {
       const result = await Promise.race([
-        this.ctx.deps.model.complete({ model, messages, schemaName: 'row_outputs', schema: plan.schema.jsonSchema, maxOutputTokens: job.config.maxOutputTokens, signal: controller.signal }),
+        this.ctx.deps.model.complete({
+          model,
+          messages,
+          schemaName: turn?.schemaName ?? 'row_outputs',
+          schema: turn?.schema ?? plan.schema.jsonSchema,
+          maxOutputTokens: job.config.maxOutputTokens,
+          signal: controller.signal,
+          ...(turn?.tools ? { tools: turn.tools, toolChoice: turn.toolChoice ?? 'auto' } : {}),
+        }),
         aborted,
       ]);
       const now = clock.now();

@@ -34,6 +34,16 @@ export interface JobConfig {
   readonly force: boolean;
   /** This job's price in USD per 1M tokens, overriding the price table (e.g. for a model it does not list). */
   readonly price?: { readonly input: number; readonly cachedInput: number; readonly output: number } | undefined;
+  /** Research mode: a bounded web search / page reading loop per row. Absent or disabled: rows use their cells alone. */
+  readonly research?: ResearchConfig | undefined;
+}
+
+export interface ResearchConfig {
+  readonly enabled: boolean;
+  /** web_search calls per row, 1–8. */
+  readonly maxSearches: number;
+  /** open_page calls per row, 0–4. */
+  readonly maxPages: number;
 }
 
 export type JobStatus = 'preparing' | 'running' | 'paused' | 'cancelled' | 'completed';
