@@ -33,7 +33,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function startWorld(): Promise<World> {
+async function startWorld(pageTimeoutMs?: number): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'rowfill-research-'));
   const db = openDatabase({ path: join(dir, 'rowfill.db') });
   const store = new SqliteStore(db);
@@ -49,7 +49,7 @@ async function startWorld(): Promise<World> {
       return result;
     },
   };
-  const pages = new WebPages({ allowLoopback: true, resolve: (hostname) => web.resolve(hostname), maxAttempts: 1 });
+  const pages = new WebPages({ allowLoopback: true, resolve: (hostname) => web.resolve(hostname), maxAttempts: 1, ...(pageTimeoutMs ? { timeoutMs: pageTimeoutMs, maxTimeoutMs: pageTimeoutMs } : {}) });
   const model = new OpenAiModelClient({ apiKey: 'sk-test', baseURL: openai.url, simulated: true });
   const engine = new Engine({ store, queue, model, clock: systemClock, search, pages }, { pumpIntervalMs: 100, backoff: { baseMs: 50, capMs: 500 } });
   queue.start(engine.handleTask);
@@ -146,5 +146,22 @@ describe('research jobs', () => {
     const tokens = w.openai.requestLog.filter((e) => e.billed).reduce((s, e) => s + e.promptTokens * 0.4 + e.completionTokens * 1.6, 0) / 1e6;
     expect(tokens + w.web.usage.searches * 0.008).toBeLessThanOrEqual(0.3);
     expect(paused.counts.done).toBeGreaterThan(0);
+  });
+
+  it('ends every row done or with a precise class when 20% of searches and of pages fail, never past its attempts', async () => {
+    world = await startWorld(300);
+    const w = world;
+    w.web.configure({ searchFaults: { rateLimit: 0.1, error500: 0.1 }, pageFaults: { slow: 0.1, blocked: 0.1 }, slowMs: 2000 });
+    const job = await w.engine.startJob({ owner: 't', sheetKey: 'test:faults', config: config({ maxAttempts: 3 }), rows: rows(w, 40) });
+    const end = await w.settle(job.id);
+    expect(end.counts.done + end.counts.failed).toBe(40);
+    expect(end.counts.done).toBeGreaterThan(30);
+    for (const row of await allRows(w, job.id)) {
+      expect(row.attempt).toBeLessThanOrEqual(3);
+      if (row.status === 'failed') expect(['search_rate_limit', 'search_server', 'output_invalid']).toContain(row.errorClass);
+      else for (const url of String(row.outputs![SOURCES_COLUMN]).split('\n')) expect(w.returned.has(url) || w.web.requestLog.some((e) => e.kind === 'page' && e.target === url)).toBe(true);
+    }
+    expect(w.web.requestLog.some((e) => e.fault === 'blocked')).toBe(true);
+    expect(w.web.requestLog.some((e) => e.fault === 'rateLimit' || e.fault === 'error500')).toBe(true);
   });
 });
