@@ -1,6 +1,6 @@
 // The files around a job are checked before anything is read or spent: --out, --db and the input never overwrite
 // each other, an unwritable destination is refused in one line, one lock per real state file, and no leftovers on disk.
-import { mkdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   brandsCsv,
@@ -117,6 +117,26 @@ describe.concurrent('an unwritable --out or --db is refused before the first cal
   it('refuses --db under /proc', async () => {
     const ws = setup();
     await expectRefused(ws, enrich(ws, '--db', '/proc/rowfill-test/state.db'), /--db \/proc\/rowfill-test\/state\.db cannot be written/);
+  });
+});
+
+describe.concurrent('an output that becomes unwritable during the run', () => {
+  it('is reported in one line with exit 3, naming where the results are kept, never a stack trace', async () => {
+    const ws = setup();
+    const standIn = await ctx.standIn({ latencyMs: 150 });
+    ws.write('big.csv', brandsCsv(20));
+    mkdirSync(ws.path('out'));
+    const run = spawnRowfill(['enrich', 'big.csv', '--input', 'Brand', ...OUTPUT_FLAGS, '--budget', '5', '--workers', '2', '--out', 'out/big.csv', '--db', 'state.db'], { cwd: ws.dir, env: modelEnv(standIn) });
+    ctx.track(run.child);
+    await waitUntil(() => standIn.requestLog.length > 0, 'the first model call', 30_000);
+    rmSync(ws.path('out'), { recursive: true });
+    writeFileSync(ws.path('out'), 'a file where the folder was');
+
+    expect(await within(run.exited, 60_000, 'the run to end')).toBe(3);
+    const lines = run.stderr().split('\n').filter((l) => l.startsWith('rowfill: '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^rowfill: could not write the enriched copy .*out\/big\.csv: .+; every result is kept in .*state\.db \(job job_[0-9a-f]+\)$/);
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
   });
 });
 
