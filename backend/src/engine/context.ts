@@ -12,6 +12,7 @@ import { AimdWindow } from './aimd.js';
 import { JobPlanCache } from './job-plan.js';
 import type { ResolvedEngineOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
+import { ResearchToolCache } from './research/tool-cache.js';
 import { pumpTask, rowTask, type PumpCause } from './task-names.js';
 import { UsageCeilings } from './usage-ceiling.js';
 
@@ -34,6 +35,8 @@ export class EngineContext {
   readonly plans: JobPlanCache;
   readonly limiter = new RateLimiter();
   readonly ceilings: UsageCeilings;
+  /** Research mode's search and page cache, shared by every row of this process (single flight is per process). */
+  readonly toolCache: ResearchToolCache;
   private readonly windows = new Map<string, AimdWindow>();
   /** In-flight model calls per job in this process, so a cancel can abort them. */
   private readonly calls = new Map<string, Set<AbortController>>();
@@ -44,6 +47,7 @@ export class EngineContext {
   ) {
     this.plans = new JobPlanCache(options.prices);
     this.ceilings = new UsageCeilings(deps.store);
+    this.toolCache = new ResearchToolCache({ store: deps.store, clock: deps.clock, log: deps.log, ttlMs: options.researchCacheTtlMs });
   }
 
   get store(): Store {

@@ -2,6 +2,7 @@
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_LIMITS, type ConfigLimits } from './job-config.js';
 import { DEFAULT_PRICES, type ModelPrice, type PriceTable } from './pricing.js';
+import { DEFAULT_RESEARCH_CACHE_TTL_MS } from './research/tool-cache.js';
 
 export interface EngineOptions {
   /** How often a running job is pumped: flush, window top-up, lease recovery, completion. Default 1000 ms. */
@@ -16,6 +17,8 @@ export interface EngineOptions {
   readonly backoff?: BackoffPolicy;
   /** How long an identical request's result is reused. Default 30 days. */
   readonly cacheTtlMs?: number;
+  /** How long research mode's searches (by normalized query) and opened pages (by URL) are reused, across rows and jobs; 0 keeps none. Default 24 h. */
+  readonly researchCacheTtlMs?: number;
   /** Prices per model (USD per 1M tokens), merged over the built-in table. */
   readonly prices?: Readonly<Record<string, ModelPrice>>;
   /** Server-side caps on job configs. Default: DEFAULT_LIMITS. */
@@ -39,6 +42,7 @@ export interface ResolvedEngineOptions {
   readonly staleDispatchMs: number;
   readonly backoff: BackoffPolicy;
   readonly cacheTtlMs: number;
+  readonly researchCacheTtlMs: number;
   readonly prices: PriceTable;
   readonly limits: ConfigLimits;
   readonly maxRowsPerJob: number;
@@ -69,6 +73,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     staleDispatchMs: positive('staleDispatchMs', options.staleDispatchMs ?? 10 * 60_000),
     backoff: { baseMs: positive('backoff.baseMs', backoff.baseMs), capMs: positive('backoff.capMs', backoff.capMs) },
     cacheTtlMs: nonNegative('cacheTtlMs', options.cacheTtlMs ?? 30 * 24 * 3600_000),
+    researchCacheTtlMs: nonNegative('researchCacheTtlMs', options.researchCacheTtlMs ?? DEFAULT_RESEARCH_CACHE_TTL_MS),
     prices: { ...DEFAULT_PRICES, ...options.prices },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     maxRowsPerJob: positive('maxRowsPerJob', options.maxRowsPerJob ?? 1_000_000),

@@ -283,8 +283,9 @@ export class RowRunner {
           if (answer.usage.outputTokens > job.config.maxOutputTokens) await this.ctx.ceilings.note(job.config.model, answer.usage.outputTokens, this.ctx.clock.now());
           return answer;
         },
-        search: (request) => search.search(request),
-        openPage: (request) => pages.open(request),
+        // Through the cache: a search or page another row or job already got is reused, and not billed again.
+        search: (request) => this.ctx.toolCache.search((r) => search.search(r), search.simulated, request),
+        openPage: (request) => this.ctx.toolCache.openPage((r) => pages.open(r), request),
       });
       if (!result.ok) throw new SpentFailure(result.error, result.usage, result.costUsd);
       const overrun =
