@@ -9,6 +9,14 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().trim().min(1).optional(),
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'OPENAI_BASE_URL must be an http(s) URL' }).optional(),
   ROWFILL_DB: z.string().trim().min(1).default('.rowfill/rowfill.db'),
+  /** Research mode's web search (the CLI and the playground); without a key the local search stand-in answers, labelled simulated. */
+  TAVILY_API_KEY: z.string().trim().min(1).optional(),
+  TAVILY_BASE_URL: z.url({ protocol: /^https?$/, error: 'TAVILY_BASE_URL must be an http(s) URL' }).optional(),
+  /**
+   * Development and tests only: TAVILY_BASE_URL is a running local search stand-in (local/search), so pages are read
+   * from it (names under rowfill.test resolve to 127.0.0.1 and nothing else resolves) instead of the public web.
+   */
+  ROWFILL_STAND_IN_PAGES: z.enum(['0', '1'], { error: 'ROWFILL_STAND_IN_PAGES must be 0 or 1' }).optional(),
   ROWFILL_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'ROWFILL_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('warn'),
   /** JSON object of model → { input, cachedInput, output } USD per 1M tokens, merged over the built-in table. */
   ROWFILL_PRICES: z
@@ -31,6 +39,10 @@ export interface RowfillConfig {
   readonly dbPath: string;
   readonly logLevel: z.infer<typeof envSchema>['ROWFILL_LOG_LEVEL'];
   readonly prices: Readonly<Record<string, z.infer<typeof priceSchema>>> | undefined;
+  readonly tavilyApiKey?: string | undefined;
+  readonly tavilyBaseUrl?: string | undefined;
+  /** ROWFILL_STAND_IN_PAGES=1: pages come from the search stand-in at TAVILY_BASE_URL (tests, development). */
+  readonly standInPages?: boolean;
 }
 
 export class ConfigLoadError extends Error {
@@ -41,7 +53,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const result = envSchema.safeParse(env);
   if (!result.success) throw new ConfigLoadError(result.error.issues.map((i) => i.message).join('\n'));
   const e = result.data;
-  return { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, dbPath: e.ROWFILL_DB, logLevel: e.ROWFILL_LOG_LEVEL, prices: e.ROWFILL_PRICES };
+  return {
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    dbPath: e.ROWFILL_DB,
+    logLevel: e.ROWFILL_LOG_LEVEL,
+    prices: e.ROWFILL_PRICES,
+    tavilyApiKey: e.TAVILY_API_KEY,
+    tavilyBaseUrl: e.TAVILY_BASE_URL,
+    standInPages: e.ROWFILL_STAND_IN_PAGES === '1',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

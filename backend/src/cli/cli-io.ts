@@ -46,3 +46,10 @@ export function openRuntime(config: RowfillConfig, options: OpenRuntimeOptions =
 export function simulatedNotice(runtime: EmbeddedRuntime): string | undefined {
   return runtime.simulated ? 'Model: simulated — answers come from the local stand-in because OPENAI_API_KEY is not set.' : undefined;
 }
+
+/** Research jobs only: says when searches and pages come from the local stand-in. */
+export function searchSimulatedNotice(runtime: EmbeddedRuntime, research: boolean): string | undefined {
+  return research && runtime.research.simulated
+    ? 'Search: simulated — web searches and pages come from the local search stand-in because TAVILY_API_KEY is not set.'
+    : undefined;
+}

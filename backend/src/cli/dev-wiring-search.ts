@@ -3,6 +3,7 @@ import { TavilySearch } from '../adapters/tavily/tavily-search.js';
 import { WebPages } from '../adapters/web-pages/web-pages.js';
 import type { Pages } from '../ports/pages.js';
 import type { Search } from '../ports/search.js';
+import { standInResolver } from '../../../local/search/resolver.js';
 import { startSearchStandIn, type SearchStandIn, type SearchStandInOptions } from '../../../local/search/server.js';
 
 export type { SearchStandIn, SearchStandInOptions };
@@ -16,6 +17,11 @@ export interface ResearchWiringOptions {
   readonly searchRpm?: number | undefined;
   /** Settings of the stand-in when it is started (latency, limits, faults). */
   readonly standIn?: SearchStandInOptions | undefined;
+  /**
+   * With a key: `tavilyBaseUrl` is a local search stand-in started elsewhere (a test, `npx tsx local/search/main.ts`),
+   * so pages are read from it — names under rowfill.test resolve to 127.0.0.1, nothing else resolves — not the web.
+   */
+  readonly standInPages?: boolean | undefined;
 }
 
 export interface ResearchWiring {
@@ -36,7 +42,7 @@ export async function startResearchWiring(options: ResearchWiringOptions = {}): 
     return {
       search: new TavilySearch({ apiKey: options.tavilyApiKey, baseURL: options.tavilyBaseUrl, ...rpm }),
       // The public web only: the fetcher refuses private, loopback, link-local and metadata addresses.
-      pages: new WebPages(),
+      pages: options.standInPages ? new WebPages({ allowLoopback: true, resolve: standInResolver }) : new WebPages(),
       standIn: undefined,
       simulated: false,
       close: () => Promise.resolve(),

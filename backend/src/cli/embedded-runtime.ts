@@ -12,6 +12,8 @@ import type { ModelClient } from '../ports/model.js';
 import { silentLogger } from '../ports/logger.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { OpenAiStandIn, OpenAiStandInOptions } from './dev-wiring.js';
+import type { SearchStandInOptions } from './dev-wiring-search.js';
+import { LazyResearch } from './lazy-research.js';
 import { acquireProcessLock } from './process-lock.js';
 
 export interface EmbeddedRuntimeOptions {
@@ -25,6 +27,10 @@ export interface EmbeddedRuntimeOptions {
   readonly maxDispatchesPerSecond?: number;
   /** Take the process lock on the state file (default true). */
   readonly lock?: boolean;
+  /** `--search-rpm`: searches per minute this process sends at most (default: the adapter's, 100). */
+  readonly searchRpm?: number;
+  /** Settings of the search stand-in when TAVILY_API_KEY is not set. Default: demo latency. */
+  readonly searchStandIn?: SearchStandInOptions;
 }
 
 export interface EmbeddedRuntime {
@@ -36,6 +42,8 @@ export interface EmbeddedRuntime {
   /** Set when answers come from the local stand-in. */
   readonly standIn: OpenAiStandIn | undefined;
   readonly simulated: boolean;
+  /** Research mode's search and pages, started at the first research row; `simulated` when the local stand-in answers. */
+  readonly research: LazyResearch;
   /** Start delivering tasks. */
   start(): void;
   /** Stop delivering, wait for in-flight tasks, close everything. */
@@ -71,8 +79,15 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
     const model = new OpenAiModelClient(
       standIn ? { apiKey: 'sk-local-stand-in', baseURL: standIn.url, simulated: true } : { apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl },
     );
+    const research = new LazyResearch({
+      tavilyApiKey: config.tavilyApiKey,
+      tavilyBaseUrl: config.tavilyBaseUrl,
+      standInPages: config.standInPages,
+      ...(options.searchRpm !== undefined ? { searchRpm: options.searchRpm } : {}),
+      ...(options.searchStandIn ? { standIn: options.searchStandIn } : {}),
+    });
     const engine = new Engine(
-      { store, queue, model, clock: systemClock, log, ...(options.sinks ? { sinks: options.sinks } : {}) },
+      { store, queue, model, clock: systemClock, log, search: research, pages: research, ...(options.sinks ? { sinks: options.sinks } : {}) },
       { ...(config.prices ? { prices: config.prices } : {}), ...options.engine },
     );
     const runningStandIn = standIn;
@@ -85,6 +100,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       model,
       standIn,
       simulated: model.simulated,
+      research,
       start: () => queue.start(engine.handleTask),
       async close() {
         if (closed) return;
@@ -92,6 +108,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
         await queue.stop();
         await store.close();
         db.close();
+        await research.close();
         await runningStandIn?.close();
         release();
       },

@@ -11,6 +11,8 @@ import type { RowSelection } from './row-selection.js';
 import { UsageError } from './usage-error.js';
 
 export const STATUS_COLUMNS = ['rowfill_status', 'rowfill_error', 'rowfill_cost_usd'] as const;
+/** Research jobs: the URLs each row's answer rests on, one per line (only URLs the row's own searches or pages returned). */
+export const SOURCES_COLUMN = 'rowfill_sources';
 
 export interface FileSource {
   readonly table: Table;
@@ -27,7 +29,7 @@ export async function openFileSource(path: string, inputs: readonly string[], ou
   const table = await openTable(path);
   const label = path;
   const indexes = resolveColumns(table.headers, inputs, label);
-  for (const name of STATUS_COLUMNS) {
+  for (const name of [...STATUS_COLUMNS, SOURCES_COLUMN]) {
     if (table.headers.includes(name)) {
       throw new UsageError(`${label} already has a column "${name}"; enrich the original file, not an enriched copy.`);
     }
@@ -103,12 +105,16 @@ function outputOrder(job: Job): { replaced: string[]; appended: string[] } {
 }
 
 function appendedValues(job: Job, row: Row, csv: boolean, order: readonly string[]): AppendedValue[] {
-  const outputs = order.map((name) => {
+  const outputs = [...order, ...(isResearch(job) ? [SOURCES_COLUMN] : [])].map((name) => {
     const value = row.outputs?.[name] ?? null;
     return csv ? neutralizeFormula(value) : value;
   });
   const cost = row.costUsd > 0 ? Number(row.costUsd.toFixed(6)) : row.status === 'done' || row.status === 'failed' ? 0 : null;
   return [...outputs, rowStatusText(row, job), row.errorMessage ?? null, cost];
+}
+
+function isResearch(job: Job): boolean {
+  return job.config.research?.enabled === true;
 }
 
 /** Write the file with every row's current result; rows not in the job keep empty appended cells. */
@@ -124,7 +130,7 @@ export async function writeFileResults(store: Store, job: Job): Promise<{ out: s
     out,
     ...(job.meta.sheet ? { sheetName: job.meta.sheet } : {}),
     replaceHeaders: replaced,
-    appendHeaders: [...appended, ...STATUS_COLUMNS],
+    appendHeaders: [...appended, ...(isResearch(job) ? [SOURCES_COLUMN] : []), ...STATUS_COLUMNS],
     lookup: async (rowNumbers) => {
       const found = new Map<number, AppendedValue[]>();
       if (rowNumbers.length === 0) return found;

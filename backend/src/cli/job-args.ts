@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, parseJobConfig, type JobConfigInput } from '../engine/job-config.js';
+import { DEFAULT_RESEARCH } from '../engine/research/research-options.js';
 import type { JobConfig, OutputSpec } from '../ports/domain.js';
 import { parseOutputSpec } from './output-spec.js';
 import { ALL_ROWS, parseRowSelection, type RowSelection } from './row-selection.js';
@@ -24,6 +25,10 @@ export interface RawJobFlags {
   readonly db?: string;
   readonly json?: boolean;
   readonly config?: string;
+  readonly research?: boolean;
+  readonly maxSearches?: string;
+  readonly maxPages?: string;
+  readonly searchRpm?: string;
 }
 
 export interface JobArgs {
@@ -37,6 +42,8 @@ export interface JobArgs {
   readonly overwrite: boolean;
   readonly db: string | undefined;
   readonly json: boolean;
+  /** `--search-rpm`: searches per minute this process sends at most; undefined leaves the adapter's default. */
+  readonly searchRpm: number | undefined;
 }
 
 const stringOrList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -57,6 +64,10 @@ const fileSchema = z
     overwrite: z.boolean().optional(),
     db: z.string().optional(),
     json: z.boolean().optional(),
+    research: z.boolean().optional(),
+    maxSearches: num.optional(),
+    maxPages: num.optional(),
+    searchRpm: num.optional(),
   })
   .strict();
 
@@ -123,6 +134,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   const limit = number('limit', pick('limit'), { integer: true });
   if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`);
   const rows = pick('rows');
+  const research = researchArgs(pick('research') ?? false, pick('maxSearches'), pick('maxPages'), pick('searchRpm'));
   const input: JobConfigInput = {
     inputs: inputList,
     outputs: outputs(outputList),
@@ -132,6 +144,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
     ...(pick('rpm') !== undefined ? { rpm: number('rpm', pick('rpm')) } : {}),
     ...(pick('tpm') !== undefined ? { tpm: number('tpm', pick('tpm')) } : {}),
     force: pick('force') ?? false,
+    ...(research.config ? { research: research.config } : {}),
   };
   let config: JobConfig;
   try {
@@ -153,5 +166,30 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
     overwrite: pick('overwrite') ?? false,
     db: pick('db'),
     json: pick('json') ?? false,
+    searchRpm: research.searchRpm,
+  };
+}
+
+/** Research mode's flags, checked here so each bad value is one line naming the flag (exit 2, before anything is spent). */
+function researchArgs(
+  enabled: boolean,
+  maxSearchesText: string | undefined,
+  maxPagesText: string | undefined,
+  searchRpmText: string | undefined,
+): { config: { enabled: true; maxSearches: number; maxPages: number } | undefined; searchRpm: number | undefined } {
+  const maxSearches = number('max-searches', maxSearchesText, { integer: true });
+  const maxPages = number('max-pages', maxPagesText, { integer: true });
+  const searchRpm = number('search-rpm', searchRpmText);
+  if (maxSearches !== undefined && (maxSearches < 1 || maxSearches > 8)) throw new UsageError(`--max-searches must be between 1 and 8, got ${maxSearches}`);
+  if (maxPages !== undefined && (maxPages < 0 || maxPages > 4)) throw new UsageError(`--max-pages must be between 0 and 4, got ${maxPages}`);
+  if (searchRpm !== undefined && (searchRpm <= 0 || searchRpm > 100_000)) throw new UsageError(`--search-rpm must be greater than 0 and at most 100000, got ${searchRpm}`);
+  if (!enabled) {
+    const stray = [maxSearchesText !== undefined && '--max-searches', maxPagesText !== undefined && '--max-pages', searchRpmText !== undefined && '--search-rpm'].filter(Boolean);
+    if (stray.length > 0) throw new UsageError(`${stray.join(', ')} ${stray.length > 1 ? 'apply' : 'applies'} to research mode only: add --research`);
+    return { config: undefined, searchRpm: undefined };
+  }
+  return {
+    config: { enabled: true, maxSearches: maxSearches ?? DEFAULT_RESEARCH.maxSearches, maxPages: maxPages ?? DEFAULT_RESEARCH.maxPages },
+    searchRpm,
   };
 }

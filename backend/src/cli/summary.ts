@@ -28,12 +28,17 @@ export function nextStep(job: Job): string | undefined {
   }
 }
 
+/** A research job started without TAVILY_API_KEY: its searches and pages came from the local stand-in. */
+function searchSimulated(job: Job): boolean {
+  return job.config.research?.enabled === true && job.meta.search === 'simulated';
+}
+
 export function summaryText(s: RunSummary): string {
   const { job, counts: c } = s;
   const minutes = s.elapsedMs / 60_000;
   const processed = s.processed ?? c.done + c.failed;
   const lines = [
-    `${s.interrupted ? 'Interrupted' : job.status === 'completed' ? 'Completed' : job.status === 'paused' ? `Paused (${job.pauseReason ?? 'user'})` : job.status} — job ${job.id}${job.simulated ? ' [simulated model: local stand-in]' : ''}`,
+    `${s.interrupted ? 'Interrupted' : job.status === 'completed' ? 'Completed' : job.status === 'paused' ? `Paused (${job.pauseReason ?? 'user'})` : job.status} — job ${job.id}${job.simulated ? ' [simulated model: local stand-in]' : ''}${searchSimulated(job) ? ' [simulated search: local stand-in]' : ''}`,
     `  rows     ${c.total} total · ${c.done} done${c.cached ? ` (${c.cached} from cache)` : ''} · ${c.failed} failed · ${c.skipped} skipped (unchanged) · ${c.queued + c.running} not yet run${c.cancelled ? ` · ${c.cancelled} cancelled` : ''}`,
     `  spent    ${usd(c.spentUsd)}${job.budgetUsd !== null ? ` of ${usd(job.budgetUsd)} budget` : ''}`,
     `  time     ${formatDuration(s.elapsedMs)}${processed > 0 && minutes > 0 ? ` · ${Math.round(processed / minutes)} rows/min` : ''}`,
@@ -58,6 +63,7 @@ export function summaryJson(s: RunSummary): string {
     pauseReason: s.job.pauseReason,
     interrupted: s.interrupted,
     simulated: s.job.simulated,
+    ...(s.job.config.research?.enabled ? { searchSimulated: searchSimulated(s.job) } : {}),
     ...s.counts,
     budgetUsd: s.job.budgetUsd,
     elapsedMs: Math.round(s.elapsedMs),

@@ -1,7 +1,7 @@
 // `rowfill enrich <file>`: start a job over a CSV/XLSX file and follow it to the end.
 import { userInfo } from 'node:os';
 import { assertOutFormat, openFileSource, outPathFor } from '../file-job.js';
-import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
+import { configFor, openRuntime, progressMode, searchSimulatedNotice, simulatedNotice, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { ALL_ROWS } from '../row-selection.js';
 import { assertDistinctFiles, assertStateFile, assertWritableFile, freshStateFile } from '../file-paths.js';
@@ -33,11 +33,14 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
   const overwrites = await existingOutputCells(source, args.selection, args.limit);
   if (overwrites.length > 0 && !args.overwrite) throw new UsageError(overwriteRefusal(overwrites, args.selection, args.limit));
   const state = freshStateFile(config.dbPath);
-  const runtime = await openRuntime(config);
+  const research = args.config.research?.enabled === true;
+  const runtime = await openRuntime(config, args.searchRpm !== undefined ? { searchRpm: args.searchRpm } : {});
   let refused = false;
   try {
     const notice = simulatedNotice(runtime);
     if (notice && !args.json) io.stderr.write(`${notice}\n`);
+    const searchNotice = searchSimulatedNotice(runtime, research);
+    if (searchNotice && !args.json) io.stderr.write(`${searchNotice}\n`);
     const job = await runtime.engine
       .startJob({
         owner: userInfo().username,
@@ -51,6 +54,8 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
           // What `resume` needs to read the same rows again if this process dies before they are all stored.
           ...(args.rows ? { rows: args.rows } : {}),
           ...(args.limit !== undefined ? { limit: String(args.limit) } : {}),
+          // The summary labels searches simulated as it labels the model (the job's own flag is the model's).
+          ...(research ? { search: runtime.research.simulated ? 'simulated' : 'tavily' } : {}),
           ...(overwrites.length > 0 ? { replace: JSON.stringify(overwrites.map((o) => o.column)) } : {}),
         },
       })
@@ -58,7 +63,8 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
         refused = true;
         throw error;
       });
-    if (!args.json) io.stderr.write(`Job ${job.id}: ${job.totalRows} rows from ${file} · model ${job.config.model} · ${job.config.workers} workers · budget $${job.budgetUsd ?? '∞'}\n`);
+    const researching = job.config.research?.enabled ? ` · research: up to ${job.config.research.maxSearches} searches and ${job.config.research.maxPages} pages a row` : '';
+    if (!args.json) io.stderr.write(`Job ${job.id}: ${job.totalRows} rows from ${file} · model ${job.config.model} · ${job.config.workers} workers${researching} · budget $${job.budgetUsd ?? '∞'}\n`);
     runtime.start();
     return await followJob(runtime, job.id, { mode: progressMode(io, args.json), stdout: io.stdout, stderr: io.stderr });
   } finally {

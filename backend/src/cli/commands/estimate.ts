@@ -4,6 +4,7 @@ import { configFor, openRuntime, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { existingOutputCells, overwriteNotice, overwriteRefusal } from '../overwrite.js';
 import { usd } from '../progress-view.js';
+import { researchEstimate } from '../research-estimate.js';
 
 export async function estimateCommand(file: string, flags: RawJobFlags, io: CliIo): Promise<number> {
   const args = parseJobArgs(flags, { budgetRequired: false });
@@ -11,16 +12,21 @@ export async function estimateCommand(file: string, flags: RawJobFlags, io: CliI
   // Read-only: it may run beside a job that holds the lock, and creates no state file when there is none.
   const runtime = await openRuntime(configFor(io, args.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
-    const e = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
+    const base = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
+    // Research mode: searches and what their results and pages add to prompts go inside the range.
+    const research = researchEstimate(args.config, base, configFor(io, args.db).prices);
+    const e = research ? { ...base, costLowUsd: base.costLowUsd + research.lowUsd, costHighUsd: base.costHighUsd + research.highUsd } : base;
     const overwrites = await existingOutputCells(source, args.selection, args.limit);
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'estimate', ...e, budgetUsd: args.config.budgetUsd, overwrites })}\n`);
+      io.stdout.write(`${JSON.stringify({ type: 'estimate', ...e, ...(research ? { research: research.json } : {}), budgetUsd: args.config.budgetUsd, overwrites })}\n`);
       return 0;
     }
     const lines = [
       `${e.rows} rows · ${e.toRun} to run · ${e.skippedUnchanged} skipped (unchanged) · ${e.reused} repeat an earlier answer (free) · ${e.invalid} invalid (empty or oversized inputs)`,
       e.priced ? `Estimated cost with ${e.model}: ${usd(e.costLowUsd)} – ${usd(e.costHighUsd)} (hard worst case ${usd(e.worstCaseUsd)})` : `No price is known for ${e.model}; cost cannot be estimated.`,
     ];
+    if (research) lines.push(research.line);
+    if (research && runtime.research.simulated) lines.push('Search: simulated — without TAVILY_API_KEY, enrich searches the local stand-in (its searches still count at the list price, as real ones would).');
     if (args.config.budgetUsd !== null && e.priced && args.config.budgetUsd < e.costHighUsd) {
       lines.push(`The budget (${usd(args.config.budgetUsd)}) may not cover every row: the job will pause at the budget, and you can raise it to go on.`);
     }
