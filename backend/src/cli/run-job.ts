@@ -34,8 +34,8 @@ export async function followJob(runtime: EmbeddedRuntime, jobId: string, options
   const writer = progressWriter(options.mode, options.stdout, options.stderr);
   const before = (await engine.status(jobId)).counts;
   try {
-    // Sampled four times a second in every mode, so the command ends soon after the job does (the writer decides how
-    // often a line is printed).
+    // Sampled four times a second in every mode, as on a terminal, so the command ends soon after the job does (the
+    // writer decides how often a line is printed).
     for await (const p of engine.progress(jobId, { intervalMs: 250, signal: stop.signal })) writer.update(p);
     if (interrupted) await interrupt(runtime, jobId, options.interruptGraceMs ?? 1200);
     writer.end();
