@@ -8,7 +8,9 @@ import { SqliteStore } from '../../../../backend/src/adapters/sqlite/sqlite-stor
 import { TavilySearch } from '../../../../backend/src/adapters/tavily/tavily-search.js';
 import { WebPages } from '../../../../backend/src/adapters/web-pages/web-pages.js';
 import { resolveEngineOptions } from '../../../../backend/src/engine/options.js';
-import { DEFAULT_RESEARCH_CACHE_TTL_MS, normalizeQuery, normalizeUrl, ResearchToolCache } from '../../../../backend/src/engine/research/tool-cache.js';
+import { RESEARCH_CAPS } from '../../../../backend/src/engine/research/research-caps.js';
+import { pageResultContent, searchResultContent } from '../../../../backend/src/engine/research/tool-results.js';
+import { DEFAULT_RESEARCH_CACHE_TTL_MS, normalizeQuery, normalizeUrl, pageCacheKey, ResearchToolCache, searchCacheKey } from '../../../../backend/src/engine/research/tool-cache.js';
 import type { Clock } from '../../../../backend/src/ports/clock.js';
 import { silentLogger } from '../../../../backend/src/ports/logger.js';
 import { startSearchStandIn, type SearchStandIn } from '../../../../local/search/server.js';
@@ -190,5 +192,27 @@ describe('research tool cache', () => {
     w.web.configure({ pageFaults: { notFound: 0 } });
     await openVia(w, cache, other);
     expect(pagesFetched(w)).toBe(3);
+  });
+
+  it('keeps only what the model can be shown of a long page or snippet, so the stored entry is small and the tool message the same', async () => {
+    world = await startWorld();
+    const w = world;
+    const long = 'The company was founded by two engineers in a garage. '.repeat(4_000);
+    const page = { url: 'https://long.example/about', title: 'About '.repeat(100), text: long, truncated: false, contentType: 'text/html', bytes: 2_000_000 };
+    const hits = Array.from({ length: 5 }, (_, i) => ({ url: `https://long.example/${i}`, title: 'T'.repeat(500), content: long, score: 0.5 }));
+    const never = () => Promise.reject(new Error('the cache should have answered'));
+
+    await w.cache().openPage(() => Promise.resolve(page), { url: page.url, signal: signal() });
+    await w.cache().search(() => Promise.resolve({ results: hits, usage: { searches: 1, credits: 1 } }), false, { query: 'long', maxResults: 5, signal: signal() });
+    const cachedPage = await w.cache().openPage(never, { url: page.url, signal: signal() });
+    const cachedSearch = await w.cache().search(never, false, { query: 'LONG', maxResults: 5, signal: signal() });
+
+    expect(pageResultContent(cachedPage, RESEARCH_CAPS.pageTokens)).toBe(pageResultContent(page, RESEARCH_CAPS.pageTokens));
+    expect(searchResultContent('long', cachedSearch.results, RESEARCH_CAPS.searchResultTokens)).toBe(searchResultContent('long', hits, RESEARCH_CAPS.searchResultTokens));
+    const now = w.clock.now();
+    for (const key of [pageCacheKey(normalizeUrl(page.url)!), searchCacheKey({ query: 'long', maxResults: 5 }, false)]) {
+      const entry = await w.store.getCache(key, now);
+      expect(JSON.stringify(entry!.outputs).length).toBeLessThan(64_000);
+    }
   });
 });
