@@ -184,8 +184,8 @@ describe('rowfill enrich --research', () => {
     expect(headers).toEqual(['Brand', 'Country', 'Founded', 'Category', 'rowfill_sources', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd']);
     for (const r of [2, 3]) {
       const sources = written.getRow(r).getCell(5).value;
-      expect(typeof sources).toBe('string');
-      const urls = String(sources).split('\n');
+      if (typeof sources !== 'string') throw new Error(`row ${r}: rowfill_sources is not a text cell`);
+      const urls = sources.split('\n');
       expect(urls.length).toBeGreaterThan(0);
       for (const url of urls) expect(url).toMatch(/^http:\/\/[a-z-]+\.rowfill\.test:\d+\//);
       expect(written.getRow(r).getCell(6).value).toBe('done');
