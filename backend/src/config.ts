@@ -143,6 +143,10 @@ const serverEnvSchema = z.object({
     .toLowerCase()
     .refine((text) => bodyLimitBytes(text) !== undefined, { message: 'ROWFILL_BODY_LIMIT must be a size from 1kb to 32mb, like 512kb or 1mb' })
     .default('1mb'),
+  /** Research mode (issue 10): without a key the server refuses research jobs at start; plain jobs are unaffected. */
+  TAVILY_API_KEY: z.string().trim().min(1).optional(),
+  TAVILY_BASE_URL: z.url({ protocol: /^https?$/, error: 'TAVILY_BASE_URL must be an http(s) URL' }).optional(),
+  ROWFILL_SEARCH_RPM: intSchema('ROWFILL_SEARCH_RPM', 1, 100_000, 100),
 });
 
 /** Every variable loadServerConfig reads on top of loadConfig's; docs/deploy.md is tested to document each one. */
@@ -162,6 +166,15 @@ interface ServerSettingsBase {
   readonly addonClientIds: readonly string[];
   /** Raw entries (`*`, domains, emails); empty denies everyone. */
   readonly allowlist: readonly string[];
+  /** Web search and page reading for research jobs; `tavilyApiKey` undefined means research mode is off on this server. */
+  readonly research: ServerResearchSettings;
+}
+
+export interface ServerResearchSettings {
+  readonly tavilyApiKey: string | undefined;
+  readonly tavilyBaseUrl: string | undefined;
+  /** Searches per minute this instance sends at most (Tavily's development keys allow 100). */
+  readonly searchRpm: number;
 }
 
 /** `rowfill serve` on one machine: loopback only, a local token instead of Google sign-in. */
@@ -213,7 +226,8 @@ export function loadServerConfig(rawEnv: Readonly<Record<string, string | undefi
     const missing = REQUIRED_CLOUD_VARIABLES.filter((name) => env[name] === undefined || emptyLists.has(name));
     if (missing.length > 0) messages.push(`ROWFILL_MODE=cloud needs ${missing.join(', ')} (see docs/deploy.md)`);
   }
-  if (messages.length > 0 || !server.success) throw new ConfigLoadError(messages.join('\n'));
+  // The Tavily variables are read by both schemas (the CLI's and the server's): one problem, one line.
+  if (messages.length > 0 || !server.success) throw new ConfigLoadError([...new Set(messages)].join('\n'));
   return { ...loadConfig(env), server: serverSettings(server.data) };
 }
 
@@ -227,6 +241,7 @@ function serverSettings(e: z.infer<typeof serverEnvSchema>): ServerSettings {
     bodyLimitBytes: bodyLimitBytes(e.ROWFILL_BODY_LIMIT) ?? 0,
     addonClientIds: e.ROWFILL_ADDON_CLIENT_IDS,
     allowlist: e.ROWFILL_ALLOWLIST.map((entry) => entry.toLowerCase()),
+    research: { tavilyApiKey: e.TAVILY_API_KEY, tavilyBaseUrl: e.TAVILY_BASE_URL, searchRpm: e.ROWFILL_SEARCH_RPM },
   };
   const google = {
     serviceUrl: e.ROWFILL_SERVICE_URL,

@@ -7,14 +7,18 @@ import { CloudTasksQueue } from '../../backend/src/adapters/cloud-tasks/index.js
 import { GoogleSheetsGateway } from '../../backend/src/adapters/google-sheets/index.js';
 import { OpenAiModelClient } from '../../backend/src/adapters/openai/openai-model-client.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
+import { TavilySearch } from '../../backend/src/adapters/tavily/tavily-search.js';
+import { WebPages } from '../../backend/src/adapters/web-pages/web-pages.js';
 import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
 import { createBackend, type Backend } from '../../backend/src/http/backend.js';
 import { cloudTaskCodec } from '../../backend/src/http/cloud-task-codec.js';
 import { silentLogger } from '../../backend/src/ports/logger.js';
+import type { Search } from '../../backend/src/ports/search.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { startCloudTasksStandIn, type CloudTasksStandIn } from '../../local/cloud-tasks/server.js';
 import { startGoogleAuthStandIn, type GoogleAuthStandIn } from '../../local/google-auth/server.js';
 import { startOpenAiStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from '../../local/openai/server.js';
+import { startSearchStandIn, type SearchStandIn, type SearchStandInOptions } from '../../local/search/server.js';
 import { startSheetsStandIn, standInSheetsClient, type SheetsStandIn } from '../../local/sheets/index.js';
 import { apiClient } from './backend-client.js';
 
@@ -32,6 +36,10 @@ export interface CloudBackend {
   readonly tasks: CloudTasksStandIn;
   readonly sheets: SheetsStandIn;
   readonly openai: OpenAiStandIn;
+  /** Tavily's stand-in and its company pages (research mode), when the backend was started with `search`. */
+  readonly web: SearchStandIn | undefined;
+  /** Every search the backend made, with the URLs it returned: what a row's sources may cite. */
+  readonly searches: readonly { readonly query: string; readonly urls: readonly string[] }[];
   /** An API client signed in as `email` (a Google ID token for the add-on's client id). */
   as(email: string): ReturnType<typeof apiClient>;
   close(): Promise<void>;
@@ -45,6 +53,8 @@ export interface CloudBackendOptions {
   readonly minWriteIntervalMs?: number;
   readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
   readonly bodyLimit?: string;
+  /** Research mode against the search stand-in (Tavily adapter, page fetcher allowed its loopback pages only). */
+  readonly search?: SearchStandInOptions;
 }
 
 export async function startCloudBackend(options: CloudBackendOptions): Promise<CloudBackend> {
@@ -59,6 +69,9 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
   const sheets = await startSheetsStandIn({ writesPerMinute: options.sheetsWritesPerMinute ?? 60 });
   const openai = await startOpenAiStandIn({ latencyMs: 20, jitterMs: 10, ...options.openai });
   const queue = new CloudTasksQueue({ client: new CloudTasksClient({ ...tasks.clientOptions }), queuePath: QUEUE, targetBaseUrl: url, serviceAccountEmail: TASKS_SA });
+  const web = options.search ? await startSearchStandIn(options.search) : undefined;
+  const searches: { query: string; urls: string[] }[] = [];
+  const research = web ? { search: loggedSearch(new TavilySearch({ apiKey: 'tvly-test', baseURL: web.url, simulated: true, requestsPerMinute: 60_000 }), searches), pages: new WebPages({ allowLoopback: true, resolve: web.resolve }) } : {};
   const verifier = new GoogleIdTokenVerifier({ certificateUrls: { pem: auth.certsUrl, jwk: auth.jwksUrl } });
   const backend = createBackend({
     store: options.store,
@@ -73,6 +86,7 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     engine: { pumpIntervalMs: 500, backoff: { baseMs: 100, capMs: 2000 } },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...research,
   });
   queue.start(backend.engine.handleTask);
   server.on('request', backend.app);
@@ -84,6 +98,8 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     tasks,
     sheets,
     openai,
+    web,
+    searches,
     as: (email) => apiClient(url, auth.mintIdToken({ aud: ADDON_CLIENT_ID, email, hd: email.split('@')[1] })),
     async close() {
       await queue.stop();
@@ -92,7 +108,20 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
       await tasks.close();
       await sheets.close();
       await openai.close();
+      await web?.close();
       await auth.close();
+    },
+  };
+}
+
+/** The search adapter, recording each answered query with the URLs it returned. */
+function loggedSearch(search: Search, log: { query: string; urls: string[] }[]): Search {
+  return {
+    simulated: search.simulated,
+    async search(request) {
+      const result = await search.search(request);
+      log.push({ query: request.query, urls: result.results.map((r) => r.url) });
+      return result;
     },
   };
 }

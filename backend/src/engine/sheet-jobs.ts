@@ -5,6 +5,9 @@ import type { Store } from '../ports/store.js';
 import type { Engine, Estimate } from './engine.js';
 import { JobError } from './job-errors.js';
 import { parseJobConfig, type ConfigLimits, DEFAULT_LIMITS } from './job-config.js';
+import { DEFAULT_PRICES, priceFor, type PriceTable } from './pricing.js';
+import { DEFAULT_SEARCH_PRICE, researchRowCostRange } from './research/research-cost.js';
+import { SOURCES_COLUMN } from './research/research-plan.js';
 
 export interface Caller {
   readonly email: string;
@@ -29,6 +32,15 @@ export interface StartSheetJobRequest extends SheetSelection {
 export interface SheetEstimate extends Estimate {
   /** Output columns that exist in the sheet, were not created by Rowfill, and hold data in the selected rows. */
   readonly overwrites: readonly ColumnOverwrite[];
+  /**
+   * Research mode's share, already inside costLowUsd–costHighUsd: searches billed by the search service (one a row to
+   * every allowed one), and at most what search results and pages add to prompts. 0 when the job does not research.
+   */
+  readonly maxSearchesPerRow: number;
+  readonly maxPagesPerRow: number;
+  readonly searchCostLowUsd: number;
+  readonly searchCostHighUsd: number;
+  readonly readingCostHighUsd: number;
 }
 
 /** A start refused because outputs would replace the user's data without the caller's confirmation. */
@@ -66,6 +78,14 @@ export function sheetRefOf(job: Job): SheetRef | undefined {
   return spreadsheetId && Number.isInteger(sheetId) ? { spreadsheetId, sheetId } : undefined;
 }
 
+/**
+ * The columns a job fills, in order, before rowfill_status: its outputs, then a research job's sources (one URL a
+ * line), which the sheet creates and tags like an output so a later job finds it again.
+ */
+export function sheetColumns(config: JobConfig): string[] {
+  return [...config.outputs.map((o) => o.name), ...(config.research?.enabled ? [SOURCES_COLUMN] : [])];
+}
+
 export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
 }
@@ -77,6 +97,13 @@ export interface SheetJobsOptions {
   readonly limits?: Partial<ConfigLimits>;
   /** Rows one job may hold. Default 100,000. */
   readonly maxRowsPerJob?: number;
+  /** The engine's price table overrides (EngineOptions.prices), for the research part of an estimate. */
+  readonly prices?: PriceTable;
+  /**
+   * Why this backend cannot research (no search service configured), or undefined when it can. A research job is then
+   * refused at estimate and start with this message, rather than every row failing later.
+   */
+  readonly researchUnavailable?: string;
 }
 
 export class SheetJobs {
@@ -102,11 +129,14 @@ export class SheetJobs {
 
   /** Preflight (config, sheet access, proof), then anchor the rows in the sheet and start the job. */
   private config(input: unknown): JobConfig {
+    let config: JobConfig;
     try {
-      return parseJobConfig(input, this.limits);
+      config = parseJobConfig(input, this.limits);
     } catch (error) {
       throw new JobError('invalid_config', (error as Error).message);
     }
+    if (config.research?.enabled && this.options.researchUnavailable !== undefined) throw new JobError('invalid_config', this.options.researchUnavailable);
+    return config;
   }
 
   async start(request: StartSheetJobRequest, caller: Caller): Promise<Job> {
@@ -139,7 +169,31 @@ export class SheetJobs {
     await this.options.gateway.checkAccess(selection.ref.spreadsheetId);
     const { rows, overwrites = [] } = await this.options.gateway.readRows(selection);
     const estimate = await this.options.engine.estimate({ sheetKey: sheetKeyOf(selection.ref), config, rows });
-    return { ...estimate, overwrites };
+    return { ...estimate, ...this.researchShare(config, estimate), overwrites };
+  }
+
+  /** The range with research's searches and reading added for every row that will run. */
+  private researchShare(config: JobConfig, estimate: Estimate): Omit<SheetEstimate, 'overwrites'> {
+    const research = config.research?.enabled ? config.research : undefined;
+    if (!research) return { ...estimate, maxSearchesPerRow: 0, maxPagesPerRow: 0, searchCostLowUsd: 0, searchCostHighUsd: 0, readingCostHighUsd: 0 };
+    const price = config.price ?? priceFor(config.model, { ...DEFAULT_PRICES, ...this.options.prices });
+    const row = researchRowCostRange(research, price);
+    const n = estimate.toRun;
+    const { searchUsd } = DEFAULT_SEARCH_PRICE;
+    // Billed searches alone (as `rowfill estimate` reports them); what their results and the pages add to prompts apart.
+    const searchCostLowUsd = n * searchUsd;
+    const searchCostHighUsd = n * research.maxSearches * searchUsd;
+    const readingCostHighUsd = n * (row.searchHighUsd + row.pageHighUsd) - searchCostHighUsd;
+    return {
+      ...estimate,
+      maxSearchesPerRow: research.maxSearches,
+      maxPagesPerRow: research.maxPages,
+      searchCostLowUsd,
+      searchCostHighUsd,
+      readingCostHighUsd,
+      costLowUsd: estimate.costLowUsd + n * row.searchLowUsd,
+      costHighUsd: estimate.costHighUsd + n * (row.searchHighUsd + row.pageHighUsd),
+    };
   }
 
   private rowsRequest(request: SheetSelection, config: JobConfig): PrepareRowsRequest {
@@ -148,7 +202,7 @@ export class SheetJobs {
       ranges: request.ranges,
       headerRow: request.headerRow,
       inputs: config.inputs,
-      outputs: config.outputs.map((o) => o.name),
+      outputs: sheetColumns(config),
       maxRows: this.maxRows,
     };
   }

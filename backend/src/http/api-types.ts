@@ -90,6 +90,17 @@ export interface EstimateView {
    * `output_overwrite` unless its body says `overwrite: true`.
    */
   readonly overwrites: ReadonlyArray<{ readonly column: string; readonly filledCells: number }>;
+  /** Research mode's limits per row; 0 when the job does not research. */
+  readonly maxSearchesPerRow: number;
+  readonly maxPagesPerRow: number;
+  /**
+   * Research's share of the range, already inside costLowUsd–costHighUsd: searches billed by the search service
+   * ($0.008 each; one a row to every allowed one), and at most what search results and pages add to prompts as model
+   * input. 0 when the job does not research.
+   */
+  readonly searchCostLowUsd: number;
+  readonly searchCostHighUsd: number;
+  readonly readingCostHighUsd: number;
 }
 
 /** GET /v1/sheets/:spreadsheetId/access → `{ access }`. */

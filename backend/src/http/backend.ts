@@ -2,10 +2,12 @@
 import type { Express, Request } from 'express';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import type { Caller } from '../engine/sheet-jobs.js';
-import { SheetJobs, sheetRefOf } from '../engine/sheet-jobs.js';
+import { SheetJobs, sheetColumns, sheetRefOf } from '../engine/sheet-jobs.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { ModelClient } from '../ports/model.js';
+import type { Pages } from '../ports/pages.js';
+import type { Search } from '../ports/search.js';
 import type { Queue } from '../ports/queue.js';
 import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
@@ -26,7 +28,16 @@ export interface BackendDeps {
   /** Server-side caps a client cannot raise. */
   readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
   readonly bodyLimit?: string;
+  /**
+   * Research mode's web search and page reader. Without both, research jobs are refused at estimate and start with
+   * `researchUnavailable` (or a default naming TAVILY_API_KEY).
+   */
+  readonly search?: Search;
+  readonly pages?: Pages;
+  readonly researchUnavailable?: string;
 }
+
+export const RESEARCH_UNAVAILABLE = 'Research mode is not set up on this backend: set TAVILY_API_KEY (see docs/deploy.md), or turn "Research the web" off.';
 
 export interface Backend {
   readonly app: Express;
@@ -34,6 +45,8 @@ export interface Backend {
 }
 
 export function createBackend(deps: BackendDeps): Backend {
+  const research = deps.search && deps.pages ? { search: deps.search, pages: deps.pages } : undefined;
+  const researchUnavailable = research ? undefined : (deps.researchUnavailable ?? RESEARCH_UNAVAILABLE);
   const limits = {
     ...(deps.limits?.maxWorkers !== undefined ? { maxWorkers: deps.limits.maxWorkers } : {}),
     ...(deps.limits?.maxBudgetUsd !== undefined ? { maxBudgetUsd: deps.limits.maxBudgetUsd } : {}),
@@ -47,12 +60,20 @@ export function createBackend(deps: BackendDeps): Backend {
       log: deps.log,
       sinks: (job) => {
         const ref = sheetRefOf(job);
-        return ref ? deps.gateway.sink(ref, job.config.outputs.map((o) => o.name)) : undefined;
+        return ref ? deps.gateway.sink(ref, sheetColumns(job.config)) : undefined;
       },
+      ...research,
     },
     { requireBudget: true, limits, ...(deps.limits?.maxRowsPerJob !== undefined ? { maxRowsPerJob: deps.limits.maxRowsPerJob } : {}), ...deps.engine },
   );
-  const sheetJobs = new SheetJobs({ engine, store: deps.store, gateway: deps.gateway, limits, ...(deps.limits?.maxRowsPerJob !== undefined ? { maxRowsPerJob: deps.limits.maxRowsPerJob } : {}) });
+  const sheetJobs = new SheetJobs({
+    engine,
+    store: deps.store,
+    gateway: deps.gateway,
+    limits,
+    ...(deps.engine?.prices ? { prices: deps.engine.prices } : {}),
+    ...(researchUnavailable !== undefined ? { researchUnavailable } : {}),
+    ...(deps.limits?.maxRowsPerJob !== undefined ? { maxRowsPerJob: deps.limits.maxRowsPerJob } : {}) });
   const app = createApp({
     engine,
     sheetJobs,

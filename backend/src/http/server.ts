@@ -13,6 +13,7 @@ import type { Logger } from '../ports/logger.js';
 import { verifyAddonCaller, verifyTaskCaller } from './auth/index.js';
 import { createBackend } from './backend.js';
 import { cloudTaskCodec } from './cloud-task-codec.js';
+import { researchDeps } from './research-deps.js';
 
 /** Cloud Logging reads `severity`; pino's numeric level alone would show every line as DEFAULT. */
 export function cloudLogger(level: ServerConfig['logLevel']): Logger {
@@ -55,6 +56,7 @@ export function startCloudServer(config: ServerConfig & { readonly server: Cloud
     tasks: cloudTaskCodec(queue),
     limits: { maxRowsPerJob: s.maxRowsPerJob, maxWorkers: s.maxWorkers, maxBudgetUsd: s.maxBudgetUsd },
     bodyLimit: s.bodyLimit,
+    ...researchDeps(s.research),
     ...(config.prices ? { engine: { prices: config.prices } } : {}),
   });
   queue.start(backend.engine.handleTask);

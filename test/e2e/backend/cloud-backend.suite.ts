@@ -1,7 +1,7 @@
 // The backend as deployed, end to end over HTTP: routes, auth failures, limits, a 2,000-row job, edits mid-run,
 // duplicate deliveries, cancel and resume. Runs over any Store (SQLite here, Firestore on the emulator).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { JobView } from '../../../backend/src/http/api-types.js';
+import type { EstimateView, JobView } from '../../../backend/src/http/api-types.js';
 import type { Store } from '../../../backend/src/ports/store.js';
 import type { Workbook } from '../../../local/sheets/index.js';
 import { brandSheetRows, SHEET_JOB_CONFIG, writeProof } from '../../helpers/backend-client.js';
@@ -155,6 +155,90 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       const rows = await be.backend.engine.status(id);
       expect(rows.counts.done).toBe(400);
     }, 120_000);
+
+    it('runs 200 rows in research mode: each done row cites ≥ 1 URL its own searches returned, in rowfill_sources; a fabricated citation never reaches the sheet', async () => {
+      const be = await start({ search: {}, openai: { faults: { fabricatedCitation: 0.1 } } });
+      const web = be.web!;
+      const companies = web.companies.slice(0, 200);
+      expect(companies).toHaveLength(200);
+      const workbook = be.sheets.createSpreadsheet({
+        title: 'Research',
+        tabs: [{ title: 'Research', sheetId: 0 }],
+        rows: [['Brand', 'Country'], ...companies.map((c) => [c.name, c.country])],
+        sharedWith: [SHEETS_SA],
+      });
+      const api = be.as(USER);
+      const config = {
+        inputs: ['Brand'],
+        outputs: [
+          { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' },
+          { name: 'Website', instruction: 'Official website', type: 'url' },
+        ],
+        workers: 20,
+        budgetUsd: 20,
+        research: { enabled: true, maxSearches: 3, maxPages: 2 },
+      };
+      const body = startBody(workbook, ['A2:B201'], config);
+      const { proofNonce: _, ...estimateBody } = body;
+      const estimate = await api.post<{ estimate: EstimateView }>('/v1/estimate', estimateBody);
+      expect(estimate.status).toBe(200);
+      expect(estimate.body.estimate).toMatchObject({ toRun: 200, maxSearchesPerRow: 3, maxPagesPerRow: 2 });
+      // One to three searches a row at $0.008: $1.60 to $4.80, inside the range.
+      expect(estimate.body.estimate.searchCostHighUsd).toBeCloseTo(200 * 3 * 0.008, 6);
+      expect(estimate.body.estimate.searchCostLowUsd).toBeCloseTo(200 * 0.008, 6);
+      expect(estimate.body.estimate.readingCostHighUsd).toBeGreaterThan(0);
+      expect(estimate.body.estimate.costHighUsd).toBeGreaterThan(estimate.body.estimate.searchCostHighUsd + estimate.body.estimate.readingCostHighUsd);
+      const res = await api.post<{ job: JobView }>('/v1/jobs', body);
+      expect(res.status).toBe(202);
+      const job = await settle(api, res.body.job.id, 240_000);
+      expect(job.status).toBe('completed');
+      expect(job.counts.done + job.counts.failed).toBe(200);
+      // The fault fired, and each row it reached either recovered with known sources or failed output_invalid.
+      expect(be.openai.requestLog.some((e) => e.fault === 'fabricatedCitation')).toBe(true);
+      const failed = (await be.store.listRows({ jobId: job.id, limit: 1000 })).filter((r) => r.status === 'failed');
+      for (const row of failed) expect(row.errorClass).toBe('output_invalid');
+      expect(job.counts.done).toBeGreaterThanOrEqual(150);
+
+      const opened = new Set(web.requestLog.filter((e) => e.kind === 'page' && e.status === 200).map((e) => e.target));
+      const searchedFor = (brand: string) => new Set(be.searches.filter((s) => s.query.toLowerCase().includes(brand.toLowerCase())).flatMap((s) => s.urls));
+      await eventually(() => expect(statusCounts(workbook, 201).done).toBe(job.counts.done));
+      const table = workbook.values('A1:Z201');
+      const header = table[0] ?? [];
+      const sources = header.indexOf('rowfill_sources');
+      expect(sources).toBeGreaterThan(header.indexOf('Website'));
+      expect(sources).toBe(header.indexOf('rowfill_status') - 1);
+      let checked = 0;
+      for (const row of table.slice(1)) {
+        if (row[header.indexOf('rowfill_status')] !== 'done') continue;
+        const brand = row[0] as string;
+        const urls = ((row[sources] as string | undefined) ?? '').split('\n').filter((u) => u !== '');
+        expect(urls.length, `${brand} has a source`).toBeGreaterThan(0);
+        const own = searchedFor(brand);
+        for (const url of urls) {
+          expect(url).toMatch(/^https?:\/\//);
+          expect(url).not.toContain('invented.example');
+          // Cited only if this row's own searches returned it (an opened page was one of those results).
+          expect(own.has(url) || (opened.has(url) && [...own].some((u) => new URL(u).host === new URL(url).host)), `${brand} cites ${url}`).toBe(true);
+        }
+        checked++;
+      }
+      expect(checked).toBe(job.counts.done);
+    }, 300_000);
+
+    it('refuses a research job at estimate and start with a config error when the backend has no search service', async () => {
+      const be = await start();
+      const workbook = sheetWith(be, 3);
+      const api = be.as(USER);
+      const body = startBody(workbook, ['A2:C4'], { research: { enabled: true } });
+      const { proofNonce: _, ...estimateBody } = body;
+      for (const res of [await api.post('/v1/estimate', estimateBody), await api.post('/v1/jobs', body)]) {
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ error: { code: 'invalid_config' } });
+        expect(JSON.stringify(res.body)).toContain('TAVILY_API_KEY');
+      }
+      expect(be.openai.requestLog).toHaveLength(0);
+      expect(workbook.values('A1:Z1')[0]).not.toContain('rowfill_status');
+    });
 
     it('calls the model once, charges once and writes once for a row task delivered three times', async () => {
       const be = await start({ openai: { latencyMs: 400 } });

@@ -18,6 +18,11 @@ const estimate: EstimateView = {
   simulated: false,
   model: 'gpt-4.1-mini',
   overwrites: [],
+  maxSearchesPerRow: 0,
+  maxPagesPerRow: 0,
+  searchCostLowUsd: 0,
+  searchCostHighUsd: 0,
+  readingCostHighUsd: 0,
 };
 
 describe('add-on messages', () => {

@@ -51,14 +51,17 @@ describe('cloudbuild.yaml', () => {
     expect([...used].filter((name) => !name.startsWith('_')).every((name) => name in BUILT_INS)).toBe(true);
   });
 
-  it('gives the service every variable the cloud config requires, OPENAI_API_KEY only from Secret Manager', () => {
+  it('gives the service every variable the cloud config requires, the OpenAI and Tavily keys only from Secret Manager', () => {
     const env = envFile();
     const secret = secrets();
     for (const name of requiredCloudVariables()) expect(name in env || name in secret, `${name} is set`).toBe(true);
-    expect(Object.keys(secret)).toEqual(['OPENAI_API_KEY']);
+    expect(Object.keys(secret)).toEqual(['OPENAI_API_KEY', 'TAVILY_API_KEY']);
     expect(build.substitutions._OPENAI_SECRET).toBe('openai-api-key');
     expect(secret.OPENAI_API_KEY).toBe('${_OPENAI_SECRET}:${_OPENAI_SECRET_VERSION}');
     expect(env).not.toHaveProperty('OPENAI_API_KEY');
+    expect(build.substitutions._TAVILY_SECRET).toBe('tavily-api-key');
+    expect(secret.TAVILY_API_KEY).toBe('${_TAVILY_SECRET}:${_TAVILY_SECRET_VERSION}');
+    expect(env).not.toHaveProperty('TAVILY_API_KEY');
   });
 
   it('writes an env file that, with its defaults, loads as a valid cloud config', () => {

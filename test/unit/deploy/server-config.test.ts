@@ -53,7 +53,15 @@ describe('loadServerConfig', () => {
       maxBudgetUsd: 10_000,
       bodyLimit: '1mb',
       bodyLimitBytes: 1_048_576,
+      research: { tavilyApiKey: undefined, tavilyBaseUrl: undefined, searchRpm: 100 },
     });
+  });
+
+  it('reads research mode settings: the Tavily key and endpoint, searches per minute, with exact messages', () => {
+    const { server } = loadServerConfig({ ...CLOUD, TAVILY_API_KEY: ' tvly-abc ', TAVILY_BASE_URL: 'https://search.example.com', ROWFILL_SEARCH_RPM: '40' });
+    expect(server.research).toEqual({ tavilyApiKey: 'tvly-abc', tavilyBaseUrl: 'https://search.example.com', searchRpm: 40 });
+    expect(messageOf({ TAVILY_BASE_URL: 'ftp://x' })).toBe('TAVILY_BASE_URL must be an http(s) URL');
+    expect(messageOf({ ROWFILL_SEARCH_RPM: '0' })).toBe('ROWFILL_SEARCH_RPM must be a whole number from 1 to 100000');
   });
 
   it('names every missing cloud variable in one message', () => {

@@ -78,3 +78,23 @@ export function worstCaseResearchCost(
   total += costOf({ inputTokens: lastPrompt + maxOutputTokens + REPAIR_PROMPT_TOKENS, cachedInputTokens: 0, outputTokens: maxOutputTokens }, price);
   return total;
 }
+
+/** One research row's share of an estimate's range (USD): the searches and what their results and pages add to prompts. */
+export interface ResearchRowCostRange {
+  /** One search billed, its results read once. */
+  readonly searchLowUsd: number;
+  /** Every allowed search billed, each result read once. */
+  readonly searchHighUsd: number;
+  /** Every allowed page read once into a prompt (pages are not billed by a service, only as model input). */
+  readonly pageHighUsd: number;
+}
+
+/**
+ * What research adds to a typical row, for the estimate's low–high range (the reservation stays `worstCaseResearchCost`).
+ * Without a model price only the searches are known.
+ */
+export function researchRowCostRange(options: ResearchOptions, price: ModelPrice | undefined, searchPrice: SearchPrice = DEFAULT_SEARCH_PRICE, caps: ResearchCaps = RESEARCH_CAPS): ResearchRowCostRange {
+  const input = (tokens: number) => (price ? costOf({ inputTokens: tokens, cachedInputTokens: 0, outputTokens: 0 }, price) : 0);
+  const perSearch = searchPrice.searchUsd + input(caps.searchResultTokens);
+  return { searchLowUsd: perSearch, searchHighUsd: options.maxSearches * perSearch, pageHighUsd: options.maxPages * input(caps.pageTokens) };
+}
