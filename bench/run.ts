@@ -10,6 +10,7 @@ import { targetLines } from './lib/targets.js';
 import { runOverhead } from './overhead/scenario.js';
 import { runRateBound } from './rate-bound/scenario.js';
 import { JITTER_MS, LATENCY_MS, RPM, TPM, WORKERS } from './rate-bound/settings.js';
+import { RESEARCH_MODEL_RPM, runResearch, SEARCH_LATENCY_MS, SEARCH_RPM } from './research/scenario.js';
 import { runShortJob, SHORT_JOB_ROWS, SHORT_JOB_RPM } from './short-job/scenario.js';
 import { runStartup, startupTable, startupTargetLine, type StartupResult } from './startup/scenario.js';
 
@@ -33,6 +34,11 @@ function conditions(plan: BenchPlan): string[] {
   if (includes(plan, 'short-job')) {
     lines.push(`- short job: the compiled \`rowfill enrich\` from spawn to exit on ${SHORT_JOB_ROWS} rows, against a fresh stand-in at ${SHORT_JOB_RPM} requests/min (no tokens/min limit, burst 1 s), latency ${LATENCY_MS / 1000} s ± ${JITTER_MS / 1000} s, ${WORKERS} workers, \`--rpm ${SHORT_JOB_RPM}\`; bound = rows ÷ rpm.`);
   }
+  if (includes(plan, 'research')) {
+    lines.push(
+      `- research: the compiled \`rowfill enrich --research\` (3 searches, 2 pages a row allowed) from spawn to exit on ${plan.researchRows.toLocaleString('en-US')} rows, against a search stand-in at ${SEARCH_RPM} requests/min (burst 1 s) answering in ${SEARCH_LATENCY_MS / 1000} s with its pages on loopback, and a model stand-in at ${RESEARCH_MODEL_RPM} requests/min (no tokens/min limit), latency ${LATENCY_MS / 1000} s ± ${JITTER_MS / 1000} s; ${WORKERS} workers, \`--search-rpm ${SEARCH_RPM}\`; bound = max(searches ÷ search rate, model calls ÷ model rate, work ÷ workers). The second run is the same job with \`--force\` on the same state file: its searches and pages come from the cache.`,
+    );
+  }
   if (includes(plan, 'startup')) {
     lines.push(`- start-up: wall time from spawn, median of several runs after one warm-up; \`status\` and \`jobs\` read a state file holding one finished ${plan.startupRows.toLocaleString('en-US')}-row job; the server is backend/src/http/server.ts in cloud mode (nothing contacted) polled on /healthz every 10 ms. Both columns run today's code (commands load their modules lazily); only the loader differs.`);
   }
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
   let startup: StartupResult | undefined;
   if (includes(plan, 'startup')) startup = await runStartup({ stateRows: plan.startupRows }, progress);
   if (includes(plan, 'short-job')) rows.push(await runShortJob(progress));
+  if (includes(plan, 'research')) rows.push(...(await runResearch(progress, plan.researchRows)));
   if (includes(plan, 'rate-bound')) {
     rows.push(...(await runRateBound({ rows: plan.rateRows, samples: plan.samples }, progress)));
   }
