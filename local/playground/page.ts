@@ -69,6 +69,7 @@ export function pageHtml(): string {
         <button type="button" id="insert-row">Insert row above selection</button>
       </div>
       <span id="simulated-badge" class="badge" hidden title="No OPENAI_API_KEY: a local stand-in answers instead of OpenAI, at no cost.">simulated model</span>
+      <span id="simulated-search-badge" class="badge" hidden title="No TAVILY_API_KEY: research rows search a local stand-in's generated pages, at no cost.">simulated search</span>
     </header>
     <main>
       <section class="sheet" aria-label="Spreadsheet">

@@ -26,6 +26,8 @@ export interface PlaygroundBackend {
   };
   /** True when the OpenAI stand-in answers instead of OpenAI: the page shows a "simulated model" badge. */
   readonly simulatedModel?: boolean;
+  /** True when the local search stand-in and its pages answer research rows instead of Tavily and the web. */
+  readonly simulatedSearch?: boolean;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const tab = workbook.tabs[0];
     const sheetId = tab?.sheetId ?? 0;
     const simulated = backend.simulatedModel ?? false;
+    const simulatedSearch = backend.simulatedSearch ?? false;
     const addon = await startAddonWorker({
       workbook,
       activeSheetId: sheetId,
@@ -158,6 +161,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       ...sheetView(workbook),
       selection,
       simulatedModel: simulated,
+      simulatedSearch,
       events: addon.ui.events.flatMap((e) =>
         e.kind === 'alert' ? [{ kind: 'alert', title: e.title, message: e.prompt }] : e.kind === 'toast' ? [{ kind: 'toast', title: e.title, message: e.message }] : [],
       ),

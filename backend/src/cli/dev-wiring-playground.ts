@@ -28,7 +28,7 @@ export function startLocalPlayground(wiring: PlaygroundWiring): Promise<Playgrou
       // The backend picks its own free port: the page's port is the one the user opens.
       const server = await startLocalServer({ config: { ...wiring.config, dbPath: join(stateDir, 'rowfill.db') }, log: wiring.log, port: 0 });
       wiring.onBackend?.(server);
-      return { ...server, simulatedModel: server.runtime.simulated };
+      return { ...server, simulatedModel: server.runtime.simulated, simulatedSearch: server.research.simulated };
     },
   });
 }

@@ -9,6 +9,7 @@ import { ensureLocalToken, verifyLocalCaller } from '../http/auth/index.js';
 import { createBackend, type Backend } from '../http/backend.js';
 import { localTaskCodec } from '../http/local-task-codec.js';
 import type { Logger } from '../ports/logger.js';
+import type { SearchStandInOptions } from './dev-wiring-search.js';
 import { LOCAL_SERVICE_ACCOUNT, startLocalSheets, type SheetsStandIn } from './dev-wiring-sheets.js';
 import { openEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.js';
 
@@ -19,6 +20,11 @@ export interface LocalServer {
   readonly backend: Backend;
   readonly runtime: EmbeddedRuntime;
   readonly sheets: SheetsStandIn;
+  /**
+   * Research mode's search and pages (the runtime's, started at the first research row): Tavily and the web with
+   * TAVILY_API_KEY, else the local search stand-in and its pages, labelled simulated.
+   */
+  readonly research: EmbeddedRuntime['research'];
   close(): Promise<void>;
 }
 
@@ -29,6 +35,8 @@ export interface LocalServerOptions {
   readonly sheetsStateFile?: string;
   /** 0 picks a free port. Default: config.server.port. */
   readonly port?: number;
+  /** Settings of the search stand-in used when no TAVILY_API_KEY is set (latency, limits, faults). */
+  readonly searchStandIn?: SearchStandInOptions;
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
@@ -38,7 +46,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const token = await ensureLocalToken(tokenPath);
   const sheetsFile = options.sheetsStateFile ?? join(stateDir, 'sheets.json');
   const { standIn: sheets, client } = await startLocalSheets(existsSync(sheetsFile) ? { stateFile: sheetsFile } : {});
-  const runtime = await openEmbeddedRuntime({ config, log, maxDispatchesPerSecond: 500 });
+  const runtime = await openEmbeddedRuntime({
+    config,
+    log,
+    maxDispatchesPerSecond: 500,
+    searchRpm: config.server.research.searchRpm,
+    ...(options.searchStandIn ? { searchStandIn: options.searchStandIn } : {}),
+  });
+  const { research } = runtime;
   const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
   const localCaller = verifyLocalCaller({ token });
   const backend = createBackend({
@@ -55,6 +70,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     tasks: localTaskCodec,
     limits: { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd },
     bodyLimit: config.server.bodyLimit,
+    search: research,
+    pages: research,
   });
   runtime.queue.start(backend.engine.handleTask);
   const server: Server = await new Promise((resolve, reject) => {
@@ -70,6 +87,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     backend,
     runtime,
     sheets,
+    research,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

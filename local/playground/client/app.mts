@@ -16,6 +16,7 @@ interface SheetState {
   readonly typedCells: Readonly<Record<string, readonly number[]>>;
   readonly selection: readonly string[];
   readonly simulatedModel: boolean;
+  readonly simulatedSearch?: boolean;
   readonly events: readonly AlertView[];
   readonly sidebarOpens: number;
 }
@@ -136,6 +137,7 @@ async function refresh(): Promise<void> {
   const state = (await response.json()) as SheetState;
   $('sheet-title').textContent = `${state.title} — ${state.tabTitle}`;
   $('simulated-badge').hidden = !state.simulatedModel;
+  $('simulated-search-badge').hidden = !state.simulatedSearch;
   $('selection').textContent = state.selection.length > 0 ? `Selected: ${state.selection.join(', ')}` : 'Nothing selected: click a row number (shift-click to extend, Ctrl/⌘-click to add).';
   selected = state.selection.flatMap((range) => {
     const match = /^(\d+):(\d+)$/.exec(range);

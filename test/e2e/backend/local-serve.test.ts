@@ -67,6 +67,31 @@ describe('rowfill serve', () => {
     expect(latest.body.job.id).toBe(job.id);
   });
 
+  it('runs a research job with no TAVILY_API_KEY against the local search stand-in: simulated, sources in rowfill_sources', async () => {
+    expect(server.research.simulated).toBe(true);
+    const brands = ['Patagonia', 'Nike', 'Adidas', 'Puma', 'Lego', 'Ikea'];
+    const workbook = server.sheets.createSpreadsheet({ title: 'Research', tabs: [{ title: 'Research', sheetId: 0 }], rows: [['Brand'], ...brands.map((b) => [b])], sharedWith: [LOCAL_SERVICE_ACCOUNT] });
+    const api = apiClient(server.url, server.token);
+    const config = { inputs: ['Brand'], outputs: [{ name: 'Founded', instruction: 'Year the brand was founded', type: 'number' }], model: 'gpt-4.1-mini', workers: 6, budgetUsd: 1, research: { enabled: true, maxSearches: 2, maxPages: 1 } };
+    const selection = { spreadsheetId: workbook.id, sheetId: 0, ranges: ['A2:A7'], headerRow: 1, config };
+    const estimate = await api.post<{ estimate: { maxSearchesPerRow: number; searchCostHighUsd: number } }>('/v1/estimate', selection);
+    expect(estimate.body.estimate).toMatchObject({ maxSearchesPerRow: 2, searchCostHighUsd: expect.closeTo(6 * 2 * 0.008, 6) as number });
+    const started = await api.post<{ job: JobView }>('/v1/jobs', { ...selection, proofNonce: writeProof(workbook) });
+    expect(started.status).toBe(202);
+    const job = await settle(api, started.body.job.id);
+    expect(job.status).toBe('completed');
+    expect(job.counts.done).toBeGreaterThan(0);
+    const table = workbook.values('A1:Z7');
+    const header = table[0] ?? [];
+    const sources = header.indexOf('rowfill_sources');
+    expect(sources).toBe(header.indexOf('rowfill_status') - 1);
+    for (const row of table.slice(1).filter((r) => r[header.indexOf('rowfill_status')] === 'done')) {
+      const urls = (row[sources] as string).split('\n');
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) expect(url).toMatch(/^http:\/\/[a-z0-9-]+\.rowfill\.test:\d+\//);
+    }
+  });
+
   it('refuses a request without the local token, and a job without a valid proof of edit access', async () => {
     const workbook = server.sheets.createSpreadsheet({ title: 'Other', rows: brandSheetRows(3), sharedWith: [LOCAL_SERVICE_ACCOUNT] });
     const anonymous = await apiClient(server.url, undefined).post('/v1/jobs', {});

@@ -22,6 +22,7 @@ export async function playgroundCommand(flags: PlaygroundFlags, io: CliIo, until
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${flags.port}`);
   const stateDir = resolve(flags.dir ?? '.rowfill/playground');
   let simulated = false;
+  let simulatedSearch = false;
   const start = (onPort: number) =>
     startLocalPlayground({
       config,
@@ -30,6 +31,7 @@ export async function playgroundCommand(flags: PlaygroundFlags, io: CliIo, until
       port: onPort,
       onBackend: (server) => {
         simulated = server.runtime.simulated;
+        simulatedSearch = server.research.simulated;
       },
     });
   const playground = await start(port).catch((error: unknown) => {
@@ -39,7 +41,7 @@ export async function playgroundCommand(flags: PlaygroundFlags, io: CliIo, until
   });
   io.stdout.write(`Rowfill playground: ${playground.url}\n`);
   io.stderr.write(`Open it in a browser: click row numbers to select rows, choose columns in the sidebar, then Enrich.\n`);
-  io.stderr.write(`Backend ${playground.backend.url} (local mode${simulated ? ', simulated model: set OPENAI_API_KEY for real answers' : ''}); state in ${stateDir}.\nPress Ctrl-C to stop.\n`);
+  io.stderr.write(`Backend ${playground.backend.url} (local mode${simulated ? ', simulated model: set OPENAI_API_KEY for real answers' : ''}${simulatedSearch ? ', simulated search: set TAVILY_API_KEY for the web' : ''}); state in ${stateDir}.\nPress Ctrl-C to stop.\n`);
   await until;
   await playground.close();
   return 0;

@@ -20,7 +20,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, until: Promise<
   assertStateFile(config.dbPath);
   const server = await startLocalServer({ config, log: loggerFor(config), port });
   io.stderr.write(
-    `Rowfill backend on ${server.url} (local mode${server.runtime.simulated ? ', simulated model' : ''}).\n` +
+    `Rowfill backend on ${server.url} (local mode${server.runtime.simulated ? ', simulated model' : ''}${server.research.simulated ? ', simulated search: set TAVILY_API_KEY for the web' : ''}).\n` +
       `Send "Authorization: Bearer <token>" with the token in ${server.tokenPath}. Local Sheets stand-in: ${server.sheets.url}\nPress Ctrl-C to stop.\n`,
   );
   await until;
