@@ -25,6 +25,12 @@ export function overwriteConsent(): boolean {
   return !overwriteBox().hidden && overwriteCheck().checked;
 }
 
+/** `$0.02 – $0.07 (1–3 a row, up to 2 pages)`: the billed searches, which the cost range above already holds. */
+function searchLine(estimate: EstimateResult['estimate']): string {
+  const pages = estimate.maxPagesPerRow === 0 ? 'no pages' : `up to ${plural(estimate.maxPagesPerRow, 'page')}`;
+  return `${moneyRange(estimate.searchCostLowUsd, estimate.searchCostHighUsd)} (${estimate.maxSearchesPerRow === 1 ? '1' : `1–${estimate.maxSearchesPerRow}`} a row, ${pages} read)`;
+}
+
 export function renderEstimate(result: EstimateResult | null): void {
   const box = byId('estimate-view');
   show(box, result !== null);
@@ -39,6 +45,7 @@ export function renderEstimate(result: EstimateResult | null): void {
     ...(estimate.reused > 0 ? [['From cache (free)', String(estimate.reused)] as const] : []),
     ...(estimate.invalid > 0 ? [['Empty inputs', String(estimate.invalid)] as const] : []),
     ['Estimated cost', estimate.priced ? moneyRange(estimate.costLowUsd, estimate.costHighUsd) : 'unknown (no price for this model)'],
+    ...(estimate.maxSearchesPerRow > 0 ? [['Web searches (included)', searchLine(estimate)] as const] : []),
     ['Budget', money(budgetUsd)],
   ]);
   const note = byId('estimate-note');

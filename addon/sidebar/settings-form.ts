@@ -1,4 +1,4 @@
-// The settings form: input columns from the header row, output columns, model, workers, budget, header row.
+// The settings form: input columns from the header row, output columns, model, workers, budget, research, header row.
 import { isKnownModel } from '../src/models.js';
 import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
 import type { HeaderColumn } from '../src/sidebar-api.js';
@@ -16,7 +16,11 @@ export class SettingsForm {
   constructor(onChange: () => void) {
     this.outputs = new OutputEditor(byId<HTMLOListElement>('output-list'), onChange);
     byId('add-output').addEventListener('click', () => this.outputs.add());
-    for (const id of ['model', 'priceInput', 'priceOutput', 'workers', 'budgetUsd', 'headerRow']) byId(id).addEventListener('input', onChange);
+    for (const id of ['model', 'priceInput', 'priceOutput', 'workers', 'budgetUsd', 'headerRow', 'maxSearches', 'maxPages']) byId(id).addEventListener('input', onChange);
+    byId('researchEnabled').addEventListener('change', () => {
+      this.showResearch();
+      onChange();
+    });
     byId('model').addEventListener('input', () => this.showPrice());
     byId('input-list').addEventListener('change', onChange);
     const models = byId('model-options');
@@ -52,6 +56,10 @@ export class SettingsForm {
     byId<HTMLInputElement>('workers').value = Number.isFinite(settings.workers) ? String(settings.workers) : '';
     byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
     byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
+    byId<HTMLInputElement>('researchEnabled').checked = settings.research.enabled;
+    byId<HTMLInputElement>('maxSearches').value = Number.isFinite(settings.research.maxSearches) ? String(settings.research.maxSearches) : '';
+    byId<HTMLInputElement>('maxPages').value = Number.isFinite(settings.research.maxPages) ? String(settings.research.maxPages) : '';
+    this.showResearch();
     clearFieldErrors(this.form);
   }
 
@@ -65,7 +73,13 @@ export class SettingsForm {
       workers: byId<HTMLInputElement>('workers').value,
       budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
       headerRow: byId<HTMLInputElement>('headerRow').value,
+      research: { enabled: byId<HTMLInputElement>('researchEnabled').checked, maxSearches: byId<HTMLInputElement>('maxSearches').value, maxPages: byId<HTMLInputElement>('maxPages').value },
     });
+  }
+
+  /** The limits matter only while research is on. */
+  private showResearch(): void {
+    byId('research-limits').hidden = !byId<HTMLInputElement>('researchEnabled').checked;
   }
 
   /** The price fields are for a model Rowfill has no price for; a listed model needs none. */

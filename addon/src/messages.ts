@@ -71,6 +71,9 @@ export function confirmStart(estimate: EstimateView, budgetUsd: number): string 
   if (estimate.reused > 0) lines.push(`${plural(estimate.reused, 'row')} already answered before will be filled from the cache at no cost.`);
   if (estimate.invalid > 0) lines.push(`${plural(estimate.invalid, 'row')} cannot run (empty inputs) and will be marked failed.`);
   lines.push(estimate.priced ? `Estimated cost: ${moneyRange(estimate.costLowUsd, estimate.costHighUsd)} (at most ${money(estimate.worstCaseUsd)}).` : 'This model has no known price; cost cannot be estimated.');
+  if (estimate.maxSearchesPerRow > 0) {
+    lines.push(`Research the web: 1–${estimate.maxSearchesPerRow} searches a row (${moneyRange(estimate.searchCostLowUsd, estimate.searchCostHighUsd)}, included above); sources go in rowfill_sources.`);
+  }
   lines.push(`Budget: ${money(budgetUsd)}${estimate.priced && estimate.costHighUsd > budgetUsd ? ' — below the estimate, so the job will pause when it is spent; raise it in the sidebar to resume.' : '.'}`);
   if (estimate.simulated) lines.push('The backend is using a simulated model: answers are made up, nothing is spent.');
   return lines.join('\n');

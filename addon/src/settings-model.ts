@@ -22,6 +22,16 @@ export interface Settings {
   readonly budgetUsd: number;
   /** The row holding column names; rows at or above it are never sent. */
   readonly headerRow: number;
+  /** "Research the web": search and read pages before answering, citing sources in rowfill_sources. */
+  readonly research: ResearchSettings;
+}
+
+export interface ResearchSettings {
+  readonly enabled: boolean;
+  /** web_search calls a row may make, 1–8. */
+  readonly maxSearches: number;
+  /** Pages a row may read, 0–4. */
+  readonly maxPages: number;
 }
 
 export interface FieldError {
@@ -41,12 +51,16 @@ export const LIMITS = {
   maxInstructionChars: 2000,
   maxOptions: 100,
   maxHeaderRow: 10_000,
+  minSearches: 1,
+  maxSearches: 8,
+  minPages: 0,
+  maxPages: 4,
 } as const;
 
 export const MODELS = KNOWN_MODELS;
 
 /** Columns Rowfill itself writes (id, status, error, cost); not inputs, and an output named like one would fight it. */
-export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd'] as const;
+export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_sources'] as const;
 
 export const DEFAULT_SETTINGS: Settings = {
   inputs: [],
@@ -55,7 +69,19 @@ export const DEFAULT_SETTINGS: Settings = {
   workers: 8,
   budgetUsd: 1,
   headerRow: 1,
+  research: { enabled: false, maxSearches: 3, maxPages: 2 },
 };
+
+/** Settings stored before research mode existed (or a form without it) read as research off, with the defaults. */
+function normalizeResearch(raw: unknown): ResearchSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_SETTINGS.research;
+  return {
+    enabled: r.enabled === true || r.enabled === 'true' || r.enabled === 'on',
+    maxSearches: r.maxSearches === undefined || r.maxSearches === '' ? d.maxSearches : numberOf(r.maxSearches),
+    maxPages: r.maxPages === undefined || r.maxPages === '' ? d.maxPages : numberOf(r.maxPages),
+  };
+}
 
 export const TYPE_LABELS: Readonly<Record<OutputType, string>> = {
   text: 'Text',
@@ -115,6 +141,7 @@ export function normalizeSettings(raw: unknown): Settings {
     workers: numberOf(s.workers),
     budgetUsd: numberOf(s.budgetUsd),
     headerRow: s.headerRow === undefined ? DEFAULT_SETTINGS.headerRow : numberOf(s.headerRow),
+    research: normalizeResearch(s.research),
   };
 }
 
@@ -164,6 +191,15 @@ export function validateSettings(settings: Settings, header?: readonly string[])
   if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1 || settings.headerRow > LIMITS.maxHeaderRow) {
     add('headerRow', 'The header row must be a row number, 1 or more.');
   }
+  const { research } = settings;
+  if (research.enabled) {
+    if (!Number.isInteger(research.maxSearches) || research.maxSearches < LIMITS.minSearches || research.maxSearches > LIMITS.maxSearches) {
+      add('maxSearches', `Searches per row must be a whole number from ${LIMITS.minSearches} to ${LIMITS.maxSearches}.`);
+    }
+    if (!Number.isInteger(research.maxPages) || research.maxPages < LIMITS.minPages || research.maxPages > LIMITS.maxPages) {
+      add('maxPages', `Pages read per row must be a whole number from ${LIMITS.minPages} to ${LIMITS.maxPages}.`);
+    }
+  }
   return errors;
 }
 
@@ -178,5 +214,7 @@ export function toJobConfig(settings: Settings): Record<string, unknown> {
     ...(settings.price ? { price: { input: settings.price.input, output: settings.price.output } } : {}),
     workers: settings.workers,
     budgetUsd: settings.budgetUsd,
+    // Only when on: a plain job's config (and so its cache keys) stays as it was before research mode.
+    ...(settings.research.enabled ? { research: { enabled: true, maxSearches: settings.research.maxSearches, maxPages: settings.research.maxPages } } : {}),
   };
 }

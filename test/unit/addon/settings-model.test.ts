@@ -25,6 +25,7 @@ describe('settings', () => {
       workers: 16,
       budgetUsd: 0.5,
       headerRow: 1,
+      research: { enabled: false, maxSearches: 3, maxPages: 2 },
     });
     expect(parseOptions(['a', ' b ', '', 'a'])).toEqual(['a', 'b']);
     expect(normalizeSettings(null)).toMatchObject({ inputs: [], outputs: [], model: 'gpt-4.1-mini' });
@@ -83,8 +84,23 @@ describe('settings', () => {
     });
   });
 
+  it('keeps "Research the web" off by default, its limits checked only when on, and sends config.research only when on', () => {
+    expect(normalizeSettings({}).research).toEqual({ enabled: false, maxSearches: 3, maxPages: 2 });
+    const on = normalizeSettings({ ...good, research: { enabled: true, maxSearches: '5', maxPages: '0' } });
+    expect(validateSettings(on)).toEqual([]);
+    expect(toJobConfig(on)).toMatchObject({ research: { enabled: true, maxSearches: 5, maxPages: 0 } });
+    expect(toJobConfig(good)).not.toHaveProperty('research');
+    const bad = normalizeSettings({ ...good, research: { enabled: true, maxSearches: '9', maxPages: '1.5' } });
+    expect(validateSettings(bad)).toEqual([
+      { field: 'maxSearches', message: 'Searches per row must be a whole number from 1 to 8.' },
+      { field: 'maxPages', message: 'Pages read per row must be a whole number from 0 to 4.' },
+    ]);
+    // Off, out-of-range limits are kept but not judged: they are not sent.
+    expect(validateSettings(normalizeSettings({ ...good, research: { enabled: false, maxSearches: '9' } }))).toEqual([]);
+  });
+
   it('refuses an output named like any column Rowfill writes itself', () => {
-    for (const name of ['rowfill_id', 'rowfill_status', 'ROWFILL_ERROR', 'rowfill_cost_usd']) {
+    for (const name of ['rowfill_id', 'rowfill_status', 'ROWFILL_ERROR', 'rowfill_cost_usd', 'rowfill_sources']) {
       const settings = normalizeSettings({ inputs: ['Brand'], outputs: [{ name, instruction: 'x', type: 'text' }], workers: 1, budgetUsd: 1 });
       expect(validateSettings(settings).map((e) => e.field)).toEqual(['outputs.0.name']);
     }
