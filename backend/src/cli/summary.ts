@@ -14,6 +14,10 @@ export interface RunSummary {
 
 export function nextStep(job: Job): string | undefined {
   if (job.status !== 'paused') return undefined;
+  // The search service's key and plan pause a research job under the model's reasons (auth, quota); its errors name it.
+  if ((job.pauseReason === 'auth' || job.pauseReason === 'quota') && job.config.research?.enabled && /^Tavily\b/.test(job.message ?? '')) {
+    return `The web search service stopped the job (see the reason above). Fix TAVILY_API_KEY or the Tavily plan, then: rowfill resume ${job.id}`;
+  }
   switch (job.pauseReason) {
     case 'budget':
       return `The budget is spent. Raise it to go on: rowfill resume ${job.id} --budget <usd>`;
