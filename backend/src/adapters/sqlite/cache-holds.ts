@@ -2,7 +2,7 @@
 import type { Outputs } from '../../ports/domain.js';
 import type { CacheHoldRequest, CacheHoldResult } from '../../ports/store.js';
 import type { SqliteDatabase } from './database.js';
-import { assertPositive, assertTime } from './validate.js';
+import { checkHoldRequest } from '../../engine/store-arguments.js';
 
 /** Additive DDL (no schema version bump): a build without holds never reads the table, so old and new builds share a file. */
 export const CACHE_HOLDS_DDL = `
@@ -34,9 +34,7 @@ export type HoldStatements = ReturnType<typeof prepareHoldStatements>;
 /** Runs inside an immediate transaction: the read of the cache and hold and the write of the hold are one step. */
 export function holdCacheKey(s: HoldStatements, request: CacheHoldRequest): CacheHoldResult {
   const { key, holder, now, holdMs } = request;
-  assertTime('now', now);
-  assertPositive('holdMs', holdMs);
-  if (request.minExpiresAt !== undefined) assertTime('minExpiresAt', request.minExpiresAt);
+  checkHoldRequest(request);
   const entry = s.getCache.get(key);
   if (entry !== undefined && entry.expires_at > now && entry.expires_at >= (request.minExpiresAt ?? 0)) {
     return { kind: 'cached', entry: { outputs: JSON.parse(entry.outputs) as Outputs, expiresAt: entry.expires_at } };

@@ -1,27 +1,11 @@
-// The per-job counter changes one store step makes, applied to the job record in the same transaction as the rows.
+// Applies a decided counter change (engine/row-transitions' CounterDelta) to the job record, in the same transaction as the rows.
+import type { ErrorClass } from '../../ports/domain.js';
+import type { CounterDelta } from '../../engine/row-transitions.js';
 import type { CounterParams, Statements } from './statements.js';
 
-/** How much each counter moves; omitted fields move by zero. Money is nano-dollars. */
-export interface CounterDelta {
-  readonly total?: number;
-  readonly queued?: number;
-  /** Queued rows holding a window slot; with `running` this is the in-flight total the dispatch window caps. */
-  readonly queuedDispatched?: number;
-  readonly running?: number;
-  readonly done?: number;
-  readonly cached?: number;
-  readonly failed?: number;
-  readonly skipped?: number;
-  readonly cancelled?: number;
-  readonly spentNanos?: number;
-  readonly reservedNanos?: number;
-  /** 1 to hand out the next finish sequence number (rows that finished done/failed, for recentOutcomes). */
-  readonly finishSeq?: 0 | 1;
-}
-
 /**
- * Applies `delta` to the job's counters; `now` (when known) becomes the job's updatedAt.
- * Returns the job's finish sequence after the change, or undefined if the job does not exist.
+ * Applies `delta` to the job's counters, its error and retry classes included; `now` (when known) becomes the job's
+ * updatedAt. Returns the job's finish sequence after the change, or undefined if the job does not exist.
  */
 export function applyCounters(statements: Statements, jobId: string, delta: CounterDelta, now: number | null): number | undefined {
   const params: CounterParams = {
@@ -40,11 +24,18 @@ export function applyCounters(statements: Statements, jobId: string, delta: Coun
     finishSeq: delta.finishSeq ?? 0,
     now,
   };
-  return statements.applyCounters.get(params)?.finish_seq;
+  const seq = statements.applyCounters.get(params)?.finish_seq;
+  for (const [errorClass, n] of classCounts(delta.errors)) bumpClass(statements, jobId, 'errors', errorClass, n);
+  for (const [errorClass, n] of classCounts(delta.retries)) bumpClass(statements, jobId, 'retries', errorClass, n);
+  return seq;
 }
 
 /** Adds `n` to one error class's count in errorsByClass (`errors`) or retriesByClass (`retries`). */
-export function bumpClass(statements: Statements, jobId: string, which: 'errors' | 'retries', errorClass: string, n = 1): void {
+function bumpClass(statements: Statements, jobId: string, which: 'errors' | 'retries', errorClass: string, n: number): void {
   const statement = which === 'errors' ? statements.bumpError : statements.bumpRetry;
   statement.run({ id: jobId, cls: errorClass, n });
+}
+
+function classCounts(counts: CounterDelta['errors']): Array<[ErrorClass, number]> {
+  return (Object.entries(counts ?? {}) as Array<[ErrorClass, number | undefined]>).filter((entry): entry is [ErrorClass, number] => entry[1] !== undefined && entry[1] !== 0);
 }

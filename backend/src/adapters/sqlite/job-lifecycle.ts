@@ -1,11 +1,13 @@
 // The job-level store steps: create a job, add its rows, move it between states. Each runs inside one transaction.
 import type { ErrorClass, Job, JobStatus, NewRow } from '../../ports/domain.js';
 import type { NewJob, TransitionRequest } from '../../ports/store.js';
-import { applyCounters, bumpClass } from './counters.js';
+import { decideCancel, decideUndispatch } from '../../engine/row-transitions.js';
+import { assertCount, assertTime } from '../../engine/store-arguments.js';
+import { applyCounters } from './counters.js';
 import { toJob } from './job-mapper.js';
 import { usdToNanosOrNull } from '../../engine/money.js';
 import type { Statements } from './statements.js';
-import { assertCount, assertTime } from './validate.js';
+import { applyAll } from './row-lifecycle.js';
 
 const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
 const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);
@@ -39,7 +41,7 @@ export function addRows(statements: Statements, jobId: string, rows: readonly Ne
   if (job.status !== 'preparing') throw new Error(`job ${jobId} is ${job.status}: rows can only be added while it is preparing`);
   let queued = 0;
   let skipped = 0;
-  const failedByClass = new Map<ErrorClass, number>();
+  const failedByClass: Partial<Record<ErrorClass, number>> = {};
   for (const row of rows) {
     const status = row.status ?? 'queued';
     if (!NEW_ROW_STATUSES.has(status)) throw new RangeError(`row ${row.rowId}: a new row's status must be queued, skipped or failed, got ${String(status)}`);
@@ -64,11 +66,10 @@ export function addRows(statements: Statements, jobId: string, rows: readonly Ne
     }
     if (status === 'queued') queued++;
     else if (status === 'skipped') skipped++;
-    else if (errorClass !== null) failedByClass.set(errorClass, (failedByClass.get(errorClass) ?? 0) + 1);
+    else if (errorClass !== null) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
   }
   const failed = rows.length - queued - skipped;
-  applyCounters(statements, jobId, { total: rows.length, queued, skipped, failed }, null);
-  for (const [errorClass, n] of failedByClass) bumpClass(statements, jobId, 'errors', errorClass, n);
+  applyCounters(statements, jobId, { total: rows.length, queued, skipped, failed, errors: failedByClass }, null);
 }
 
 export function transitionJob(statements: Statements, jobId: string, request: TransitionRequest): Job | undefined {
@@ -79,9 +80,11 @@ export function transitionJob(statements: Statements, jobId: string, request: Tr
   if (job === undefined || !request.from.includes(job.status)) return undefined;
 
   // A job that is not running holds no window slots: the tasks of undispatched rows then claim nothing.
-  const undispatched = request.to === 'running' ? 0 : statements.undispatchQueued.run(jobId).changes;
-  const cancelled = request.to === 'cancelled' ? statements.cancelQueued.run({ jobId, now: request.now }).changes : 0;
-  applyCounters(statements, jobId, { queuedDispatched: -undispatched, queued: -cancelled, cancelled }, null);
+  if (request.to !== 'running') {
+    const queued = statements.rowsByStatus.all(jobId, 'queued');
+    if (request.to === 'cancelled') applyAll(statements, jobId, queued, (row) => decideCancel(row, request.now), null);
+    else applyAll(statements, jobId, queued, (row) => decideUndispatch(row, Infinity), null);
+  }
 
   const entering = job.status !== request.to;
   const ends = request.to === 'completed' || request.to === 'cancelled';

@@ -1,6 +1,8 @@
 // Turns a `store_rows` record into the port's Row: JSON columns parsed, flags to booleans, nano-dollars to USD.
 import type { ErrorClass, Outputs, Row, RowStatus } from '../../ports/domain.js';
 import { nanosToUsd } from '../../engine/money.js';
+import type { RowState } from '../../engine/row-transitions.js';
+import type { RowStateRecord } from './statements.js';
 
 /** A `store_rows` record exactly as SQLite returns it. */
 export interface RowRecord {
@@ -54,6 +56,29 @@ export function toRow(record: RowRecord): Row {
       outputTokens: record.output_tokens,
     },
     costUsd: nanosToUsd(record.cost_nanos),
+    flushed: record.flushed === 1,
+    finishedAt: record.finished_at,
+  };
+}
+
+/** The columns the row transitions decide on, as the engine's RowState. */
+export function toRowState(record: RowStateRecord): RowState {
+  return {
+    status: record.status,
+    dispatched: record.dispatched === 1,
+    dispatchSeq: record.dispatch_seq,
+    attempt: record.attempt,
+    nextAttemptAt: record.next_attempt_at,
+    leaseUntil: record.lease_until,
+    leaseSeq: record.lease_seq,
+    reservedNanos: record.reserved_nanos,
+    cached: record.cached === 1,
+    errorClass: record.error_class,
+    errorMessage: record.error_message,
+    inputTokens: record.input_tokens,
+    cachedInputTokens: record.cached_input_tokens,
+    outputTokens: record.output_tokens,
+    costNanos: record.cost_nanos,
     flushed: record.flushed === 1,
     finishedAt: record.finished_at,
   };

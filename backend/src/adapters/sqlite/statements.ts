@@ -1,5 +1,5 @@
 // Every SQL statement the store runs, prepared once per connection: the hot paths never re-parse SQL.
-import type { JobStatus, RowStatus } from '../../ports/domain.js';
+import type { ErrorClass, JobStatus, RowStatus } from '../../ports/domain.js';
 import type { SqliteDatabase } from './database.js';
 import type { JobRecord } from './job-mapper.js';
 import type { RowRecord } from './row-mapper.js';
@@ -32,12 +32,40 @@ export interface CounterParams extends Bind {
   readonly now: number | null;
 }
 
-export interface UsageParams extends Bind {
-  readonly inputTokens: number;
-  readonly cachedInputTokens: number;
-  readonly outputTokens: number;
-  readonly cost: number;
+/** A row's state columns, as the transitions in row-transitions.ts read them. */
+export interface RowStateRecord {
+  readonly row_id: string;
+  readonly status: RowStatus;
+  readonly dispatched: number;
+  readonly dispatch_seq: number;
+  readonly attempt: number;
+  readonly next_attempt_at: number;
+  readonly lease_until: number | null;
+  readonly lease_seq: number;
+  readonly reserved_nanos: number;
+  readonly cached: number;
+  readonly error_class: ErrorClass | null;
+  readonly error_message: string | null;
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly output_tokens: number;
+  readonly cost_nanos: number;
+  readonly flushed: number;
+  readonly finished_at: number | null;
+  readonly finish_seq: number | null;
 }
+
+export type RowWrite = Bind;
+
+const ROW_STATE = `SELECT row_id, status, dispatched, dispatch_seq, attempt, next_attempt_at, lease_until, lease_seq, reserved_nanos,
+  cached, error_class, error_message, input_tokens, cached_input_tokens, output_tokens, cost_nanos, flushed, finished_at, finish_seq
+  FROM store_rows`;
+const WRITE_ROW = `UPDATE store_rows SET status = @status, dispatched = @dispatched, attempt = @attempt, next_attempt_at = @nextAttemptAt,
+  lease_until = @leaseUntil, lease_seq = @leaseSeq, reserved_nanos = @reservedNanos,
+  outputs = CASE WHEN @setOutputs = 1 THEN @outputs ELSE outputs END, cached = @cached,
+  error_class = @errorClass, error_message = @errorMessage, input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens,
+  output_tokens = @outputTokens, cost_nanos = @costNanos, flushed = @flushed, finished_at = @finishedAt, finish_seq = @finishSeq
+  WHERE job_id = @jobId AND row_id = @rowId`;
 
 const TERMINAL_SQL = `('done', 'failed', 'skipped', 'cancelled')`;
 const ROWS_PAGE = `SELECT * FROM store_rows WHERE job_id = @jobId AND row_number > @after`;
@@ -85,12 +113,16 @@ export function prepareStatements(db: SqliteDatabase) {
        VALUES (@jobId, @rowId, @rowNumber, @inputs, @inputHash, @status, @outputs, @errorClass, @errorMessage)`,
     ),
     getRow: db.prepare<[string, string], RowRecord>(`SELECT * FROM store_rows WHERE job_id = ? AND row_id = ?`),
-    rowClaim: db.prepare<[string, string], { status: RowStatus; dispatched: number; dispatch_seq: number; next_attempt_at: number }>(
-      `SELECT status, dispatched, dispatch_seq, next_attempt_at FROM store_rows WHERE job_id = ? AND row_id = ?`,
+    /** The state columns the row transitions read (no inputs or outputs to parse). */
+    rowState: db.prepare<[string, string], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND row_id = ?`),
+    expiredRows: db.prepare<Bind, RowStateRecord>(`${ROW_STATE} WHERE job_id = @jobId AND status = 'running' AND lease_until < @now`),
+    staleDispatched: db.prepare<Bind, RowStateRecord>(
+      `${ROW_STATE} WHERE job_id = @jobId AND status = 'queued' AND dispatched = 1 AND next_attempt_at < @olderThan`,
     ),
-    rowLease: db.prepare<[string, string], { status: RowStatus; lease_seq: number; reserved_nanos: number }>(
-      `SELECT status, lease_seq, reserved_nanos FROM store_rows WHERE job_id = ? AND row_id = ?`,
-    ),
+    rowsByStatus: db.prepare<[string, RowStatus], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND status = ?`),
+    /** Writes a row's state as a transition decided it; outputs only when the decision set them. */
+    writeRow: db.prepare<RowWrite>(WRITE_ROW),
+    writeRowReturning: db.prepare<RowWrite, RowRecord>(`${WRITE_ROW} RETURNING *`),
     // Two steps (pick, then update by rowid) because an `UPDATE … WHERE rowid IN (SELECT … LIMIT)` costs ~30x more.
     nextUndispatched: db.prepare<Bind, number>(
       `SELECT rowid FROM store_rows WHERE job_id = @jobId AND status = 'queued' AND dispatched = 0 ORDER BY row_number LIMIT @limit`,
@@ -98,54 +130,6 @@ export function prepareStatements(db: SqliteDatabase) {
     dispatchRow: db.prepare<Bind, { row_id: string; dispatch_seq: number; next_attempt_at: number }>(
       `UPDATE store_rows SET dispatched = 1, dispatch_seq = dispatch_seq + 1, next_attempt_at = max(next_attempt_at, @now)
        WHERE rowid = @rowid RETURNING row_id, dispatch_seq, next_attempt_at`,
-    ),
-    claimRow: db.prepare<Bind, RowRecord>(
-      `UPDATE store_rows SET status = 'running', attempt = attempt + 1, lease_until = @leaseUntil, lease_seq = lease_seq + 1,
-         reserved_nanos = @reserved
-       WHERE job_id = @jobId AND row_id = @rowId RETURNING *`,
-    ),
-    finishTerminal: db.prepare<Bind & UsageParams>(
-      `UPDATE store_rows SET status = @status, dispatched = 0, lease_until = NULL, reserved_nanos = 0,
-         outputs = @outputs, cached = @cached, error_class = @errorClass, error_message = @errorMessage,
-         input_tokens = input_tokens + @inputTokens, cached_input_tokens = cached_input_tokens + @cachedInputTokens,
-         output_tokens = output_tokens + @outputTokens, cost_nanos = cost_nanos + @cost,
-         flushed = 0, finished_at = @now, finish_seq = @finishSeq
-       WHERE job_id = @jobId AND row_id = @rowId`,
-    ),
-    finishRequeue: db.prepare<Bind & UsageParams>(
-      `UPDATE store_rows SET status = @status, dispatched = @dispatched, attempt = attempt + @attemptDelta,
-         next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at), lease_until = NULL, reserved_nanos = 0,
-         error_class = coalesce(@errorClass, error_class), error_message = coalesce(@errorMessage, error_message),
-         input_tokens = input_tokens + @inputTokens, cached_input_tokens = cached_input_tokens + @cachedInputTokens,
-         output_tokens = output_tokens + @outputTokens, cost_nanos = cost_nanos + @cost,
-         flushed = 0, finished_at = @finishedAt
-       WHERE job_id = @jobId AND row_id = @rowId`,
-    ),
-    sumExpired: db.prepare<Bind, { n: number; reserved: number }>(
-      `SELECT count(*) AS n, coalesce(sum(reserved_nanos), 0) AS reserved FROM store_rows
-       WHERE job_id = @jobId AND status = 'running' AND lease_until < @now`,
-    ),
-    expireRows: db.prepare<Bind>(
-      `UPDATE store_rows SET status = @status, dispatched = 0, lease_until = NULL,
-         cost_nanos = cost_nanos + reserved_nanos, reserved_nanos = 0, flushed = 0, finished_at = @finishedAt
-       WHERE job_id = @jobId AND status = 'running' AND lease_until < @now`,
-    ),
-    undispatchStale: db.prepare<Bind>(
-      `UPDATE store_rows SET dispatched = 0
-       WHERE job_id = @jobId AND status = 'queued' AND dispatched = 1 AND next_attempt_at < @olderThan`,
-    ),
-    undispatchQueued: db.prepare<[string]>(`UPDATE store_rows SET dispatched = 0 WHERE job_id = ? AND status = 'queued' AND dispatched = 1`),
-    cancelQueued: db.prepare<Bind>(
-      `UPDATE store_rows SET status = 'cancelled', dispatched = 0, flushed = 0, finished_at = @now
-       WHERE job_id = @jobId AND status = 'queued'`,
-    ),
-    failedByClass: db.prepare<[string], { error_class: string | null; n: number }>(
-      `SELECT error_class, count(*) AS n FROM store_rows WHERE job_id = ? AND status = 'failed' GROUP BY error_class`,
-    ),
-    requeueFailed: db.prepare<[string]>(
-      `UPDATE store_rows SET status = 'queued', dispatched = 0, attempt = 0, next_attempt_at = 0, lease_until = NULL,
-         outputs = NULL, cached = 0, error_class = NULL, error_message = NULL, flushed = 0, finished_at = NULL, finish_seq = NULL
-       WHERE job_id = ? AND status = 'failed'`,
     ),
     setErrorsByClass: db.prepare<[string, string]>(`UPDATE store_jobs SET errors_by_class = ? WHERE id = ?`),
     recentOutcomes: db.prepare<Bind, { status: 'done' | 'failed' }>(
