@@ -19,6 +19,10 @@ export interface RequestLogEntry {
   readonly billed: boolean;
   /** Sorted JSON of the row's inputs (see rowKeyOf), so a test can count calls per row; null when no row was found. */
   readonly rowKey: string | null;
+  /** Set for a request answered inside a Batch API batch: billed at batch prices (half the standard price). */
+  readonly batchId?: string;
+  /** The batch request's custom_id, for batch requests only. */
+  readonly customId?: string;
 }
 
 /** An append-only array with a cap; the array is live and cleared in place, so a held reference stays current. */

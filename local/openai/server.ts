@@ -1,6 +1,8 @@
 // Starts the OpenAI-compatible stand-in on 127.0.0.1: the /v1 routes the engine uses plus /_standin admin routes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { routeBatchApi } from './batch-routes.js';
+import { handleUploadFile } from './files.js';
 import { handleConfigure, handleReadConfig, handleReadLog, handleResetLog } from './admin.js';
 import { handleChatCompletion } from './chat-completions.js';
 import { readBody, sendOpenAiError } from './http-io.js';
@@ -70,6 +72,8 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
 function route(state: StandInState, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const method = req.method ?? 'GET';
+  // A batch input file may be 200 MB: the upload reads its own body, past the JSON routes' cap.
+  if (method === 'POST' && path === '/v1/files') return handleUploadFile(state, req, res);
   if (method === 'POST' || method === 'DELETE') {
     readBody(req, (body) => {
       if (!body.ok) {
@@ -91,6 +95,9 @@ function routeWithBody(state: StandInState, req: IncomingMessage, res: ServerRes
   if (method === 'GET' && path.startsWith('/v1/models/')) {
     const id = decodePathPart(path.slice('/v1/models/'.length));
     if (id !== null && id !== '') return handleRetrieveModel(state, req, res, id);
+  }
+  if (path.startsWith('/v1/files') || path.startsWith('/v1/batches')) {
+    if (routeBatchApi(state, req, res, method, path, body)) return;
   }
   if (key === 'GET /_standin/log') return handleReadLog(state, res);
   if (key === 'DELETE /_standin/log') return handleResetLog(state, res);

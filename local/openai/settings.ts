@@ -29,6 +29,16 @@ export interface StandInSettings {
   readonly rejectKey: string;
   /** Log entries kept; when full, the oldest tenth is dropped at once. Default 1,000,000. */
   readonly logLimit: number;
+  /** Batch API: time from a batch's creation to its end (validating → in_progress → finalizing → completed), ms. Default 2,000. */
+  readonly batchDelayMs: number;
+  /** Batch API: probability per request of a 500 server_error line in the error file. Default 0. */
+  readonly batchErrorRate: number;
+  /** Batch API: when a number, every batch expires at the end of its delay with this fraction of its requests answered. Default null (never). */
+  readonly batchExpireFraction: number | null;
+  /** Batch API: most requests a batch input file may hold. Default 50,000, OpenAI's limit. */
+  readonly batchMaxRequests: number;
+  /** Batch API: largest batch input file, in bytes. Default 200,000,000 (OpenAI's 200 MB). */
+  readonly batchMaxFileBytes: number;
 }
 
 /** A partial update: omitted fields keep their value, `faults` merges per kind, `rpm`/`tpm` null removes the limit. */
@@ -52,6 +62,11 @@ export const DEFAULT_SETTINGS: StandInSettings = {
   models: DEFAULT_MODELS,
   rejectKey: 'sk-invalid',
   logLimit: 1_000_000,
+  batchDelayMs: 2000,
+  batchErrorRate: 0,
+  batchExpireFraction: null,
+  batchMaxRequests: 50_000,
+  batchMaxFileBytes: 200_000_000,
 };
 
 type Check = (value: unknown) => boolean;
@@ -70,6 +85,11 @@ const FIELDS: Readonly<Record<Exclude<keyof StandInSettings, 'faults'>, readonly
   models: [(v) => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m !== ''), 'a non-empty array of non-empty strings'],
   rejectKey: [(v) => typeof v === 'string', 'a string'],
   logLimit: [(v) => Number.isSafeInteger(v) && (v as number) > 0, 'a positive integer'],
+  batchDelayMs: [nonNegative, 'a finite number >= 0'],
+  batchErrorRate: [(v) => nonNegative(v) && (v as number) <= 1, 'a number from 0 to 1'],
+  batchExpireFraction: [(v) => v === null || (nonNegative(v) && (v as number) <= 1), 'a number from 0 to 1 or null'],
+  batchMaxRequests: [(v) => Number.isSafeInteger(v) && (v as number) > 0, 'a positive integer'],
+  batchMaxFileBytes: [(v) => Number.isSafeInteger(v) && (v as number) > 0, 'a positive integer'],
 };
 
 /** `current` with `patch` applied; throws an Error naming the first bad field. `patch` may come straight from JSON. */

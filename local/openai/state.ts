@@ -1,5 +1,7 @@
 // The stand-in's mutable state in one place: settings, limiter, seeded generator, log, counters and pending timers.
 import { performance } from 'node:perf_hooks';
+import { BatchStore } from './batches.js';
+import { FileStore } from './files.js';
 import { seededRandom } from './prng.js';
 import { RateLimiter } from './rate-limits.js';
 import { RequestLog } from './request-log.js';
@@ -10,6 +12,9 @@ export class StandInState {
   limiter: RateLimiter;
   random: () => number;
   readonly log: RequestLog;
+  /** The Batch API's uploaded and written files, and its batches. */
+  readonly files = new FileStore();
+  readonly batches = new BatchStore();
   private completionSeq = 0;
   private requestSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
