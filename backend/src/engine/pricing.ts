@@ -64,3 +64,11 @@ export function worstCaseRowCost(promptTokens: number, maxOutputTokens: number, 
 
 /** Upper bound of the tokens the repair instruction adds to a prompt. */
 export const REPAIR_PROMPT_TOKENS = 400;
+
+/** The Batch API's discount: OpenAI bills batch requests at half the standard price, input and output alike. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/** The price of a request answered through the Batch API (cheap mode): every rate at half the standard one. */
+export function batchPrice(price: ModelPrice): ModelPrice {
+  return { input: price.input * BATCH_PRICE_FACTOR, cachedInput: price.cachedInput * BATCH_PRICE_FACTOR, output: price.output * BATCH_PRICE_FACTOR };
+}
