@@ -2,7 +2,7 @@
 import type { Express, Request } from 'express';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import type { Caller } from '../engine/sheet-jobs.js';
-import { SheetJobs, sheetColumns, sheetRefOf } from '../engine/sheet-jobs.js';
+import { SheetJobs, sheetRefOf, sinkColumns } from '../engine/sheet-jobs.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { ModelClient } from '../ports/model.js';
@@ -60,7 +60,7 @@ export function createBackend(deps: BackendDeps): Backend {
       log: deps.log,
       sinks: (job) => {
         const ref = sheetRefOf(job);
-        return ref ? deps.gateway.sink(ref, sheetColumns(job.config)) : undefined;
+        return ref ? deps.gateway.sink(ref, sinkColumns(job.config)) : undefined;
       },
       ...research,
     },

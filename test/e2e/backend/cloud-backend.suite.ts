@@ -225,6 +225,27 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(checked).toBe(job.counts.done);
     }, 300_000);
 
+    it('clears a research job\'s sources when a later plain job answers the same rows, so no answer sits next to stale sources', async () => {
+      const be = await start({ search: {} });
+      const companies = be.web!.companies.slice(0, 10);
+      const workbook = be.sheets.createSpreadsheet({ title: 'Again', tabs: [{ title: 'Again', sheetId: 0 }], rows: [['Brand'], ...companies.map((c) => [c.name])], sharedWith: [SHEETS_SA] });
+      const api = be.as(USER);
+      const outputs = [{ name: 'Founded', instruction: 'Year the brand was founded', type: 'number' }];
+      const run = async (research: boolean) => {
+        const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:A11'], { inputs: ['Brand'], outputs, ...(research ? { research: { enabled: true } } : {}) }));
+        expect(res.status).toBe(202);
+        const job = await settle(api, res.body.job.id);
+        await eventually(() => expect(statusCounts(workbook, 11).done).toBe(job.counts.done));
+        return job;
+      };
+      const sourcesColumn = () => (workbook.values('A1:Z11')[0] ?? []).indexOf('rowfill_sources');
+      await run(true);
+      expect(workbook.values('A2:Z11').some((r) => (r[sourcesColumn()] ?? '') !== '')).toBe(true);
+      const plain = await run(false);
+      expect(plain.counts.done).toBe(10);
+      for (const row of workbook.values('A2:Z11')) expect(row[sourcesColumn()] ?? '').toBe('');
+    });
+
     it('refuses a research job at estimate and start with a config error when the backend has no search service', async () => {
       const be = await start();
       const workbook = sheetWith(be, 3);
