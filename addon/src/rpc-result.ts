@@ -5,7 +5,15 @@ import type { FieldError } from './settings-model.js';
 import type { RpcError, RpcResult } from './sidebar-api.js';
 
 /** The backend's config paths that the sidebar names differently. */
-const FIELD_OF_PATH: Readonly<Record<string, string>> = { 'price.input': 'priceInput', 'price.output': 'priceOutput', price: 'priceInput' };
+const FIELD_OF_PATH: Readonly<Record<string, string>> = {
+  'price.input': 'priceInput',
+  'price.output': 'priceOutput',
+  price: 'priceInput',
+  research: 'researchEnabled',
+  'research.enabled': 'researchEnabled',
+  'research.maxSearches': 'maxSearches',
+  'research.maxPages': 'maxPages',
+};
 
 /**
  * The engine reports config problems one per line as `path: message` (`model: no price is known for "gpt-9"; …`); each

@@ -37,7 +37,8 @@ export interface BackendDeps {
   readonly researchUnavailable?: string;
 }
 
-export const RESEARCH_UNAVAILABLE = 'Research mode is not set up on this backend: set TAVILY_API_KEY (see docs/deploy.md), or turn "Research the web" off.';
+/** A config error like the engine's (`path: message`), so the sidebar shows it on the research switch. */
+export const RESEARCH_UNAVAILABLE = 'research.enabled: research mode is not set up on this backend: set TAVILY_API_KEY (see docs/deploy.md), or turn "Research the web" off.';
 
 export interface Backend {
   readonly app: Express;

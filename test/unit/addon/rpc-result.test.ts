@@ -23,4 +23,13 @@ describe('backend errors in the sidebar', () => {
     expect(toRpcError(new BackendError('model_unavailable', 400, "Model 'gpt-9' is not available to this API key"))?.fields).toEqual([{ field: 'model', message: "Model 'gpt-9' is not available to this API key" }]);
     expect(toRpcError(new Error('bug'))).toBeNull();
   });
+
+  it('puts research problems on the research fields: a backend without search on the switch, bad limits on their own', () => {
+    const error = toRpcError(new BackendError('invalid_config', 400, 'research.enabled: research mode is not set up on this backend: set TAVILY_API_KEY (see docs/deploy.md), or turn "Research the web" off.'));
+    expect(error?.fields).toEqual([{ field: 'researchEnabled', message: 'research mode is not set up on this backend: set TAVILY_API_KEY (see docs/deploy.md), or turn "Research the web" off.' }]);
+    expect(configFields('research.maxSearches: must be between 1 and 8\nresearch.maxPages: must be a whole number')).toEqual([
+      { field: 'maxSearches', message: 'must be between 1 and 8' },
+      { field: 'maxPages', message: 'must be a whole number' },
+    ]);
+  });
 });
