@@ -2,50 +2,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authFailure } from './auth.js';
 import { runBatch } from './batch-runner.js';
-import { validateBatchFile, type BatchRequestLine, type BatchValidationError } from './batch-validate.js';
+import type { StandInBatch } from './batch-store.js';
+import { validateBatchFile } from './batch-validate.js';
 import { listPage, noSuchFile } from './files.js';
 import { sendJson, sendOpenAiError, type OpenAiErrorFields } from './http-io.js';
 import { isRecord } from './row-inputs.js';
 import type { StandInState } from './state.js';
 
-export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
-
-interface StandInBatch {
-  readonly id: string;
-  readonly inputFileId: string;
-  readonly endpoint: string;
-  readonly metadata: Readonly<Record<string, string>> | null;
-  readonly createdAt: number;
-  status: BatchStatus;
-  model: string | null;
-  lines: readonly BatchRequestLine[];
-  errors: readonly BatchValidationError[] | null;
-  /** performance.now() when processing began, and how long it takes; answered requests grow linearly over it. */
-  processingStart: number;
-  processingMs: number;
-  /** Requests processed when the batch stopped early (cancel, expiry); null while it runs. */
-  frozenProcessed: number | null;
-  outputFileId: string | null;
-  errorFileId: string | null;
-  completed: number;
-  failed: number;
-  usage: { input: number; output: number } | null;
-  readonly times: Partial<Record<'in_progress_at' | 'finalizing_at' | 'completed_at' | 'failed_at' | 'expired_at' | 'cancelling_at' | 'cancelled_at', number>>;
-  timers: NodeJS.Timeout[];
-}
-
 const SUPPORTED_ENDPOINT = '/v1/chat/completions';
 const WINDOW_SECONDS = 24 * 3600;
-
-/** Batches by id, in creation order. */
-export class BatchStore {
-  readonly batches = new Map<string, StandInBatch>();
-  private seq = 0;
-
-  nextId(): string {
-    return `batch_standin${(++this.seq).toString(16).padStart(8, '0')}`;
-  }
-}
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 

@@ -2,45 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authFailure } from './auth.js';
 import { sendJson, sendOpenAiError, type OpenAiErrorFields } from './http-io.js';
+import type { StoredFile } from './files-store.js';
 import type { StandInState } from './state.js';
-
-export interface StoredFile {
-  readonly id: string;
-  readonly filename: string;
-  readonly purpose: string;
-  /** Unix seconds, like OpenAI's. */
-  readonly createdAt: number;
-  readonly content: Buffer;
-}
 
 const PURPOSES = ['assistants', 'batch', 'batch_output', 'fine-tune', 'vision', 'user_data', 'evals'];
 /** Room for the multipart envelope around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-
-/** Files by id, in upload order. Output files of batches are added here too, with purpose `batch_output`. */
-export class FileStore {
-  private readonly files = new Map<string, StoredFile>();
-  private seq = 0;
-
-  add(filename: string, purpose: string, content: Buffer): StoredFile {
-    const file = { id: `file-standin${(++this.seq).toString(16).padStart(8, '0')}`, filename, purpose, createdAt: Math.floor(Date.now() / 1000), content };
-    this.files.set(file.id, file);
-    return file;
-  }
-
-  get(id: string): StoredFile | undefined {
-    return this.files.get(id);
-  }
-
-  delete(id: string): boolean {
-    return this.files.delete(id);
-  }
-
-  /** Newest first, as OpenAI lists them. */
-  newestFirst(): StoredFile[] {
-    return [...this.files.values()].reverse();
-  }
-}
 
 export function fileObject(file: StoredFile): Record<string, unknown> {
   return {

@@ -1,7 +1,7 @@
 // The stand-in's mutable state in one place: settings, limiter, seeded generator, log, counters and pending timers.
 import { performance } from 'node:perf_hooks';
-import { BatchStore } from './batches.js';
-import { FileStore } from './files.js';
+import { BatchStore } from './batch-store.js';
+import { FileStore } from './files-store.js';
 import { seededRandom } from './prng.js';
 import { RateLimiter } from './rate-limits.js';
 import { RequestLog } from './request-log.js';

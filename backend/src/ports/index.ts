@@ -10,5 +10,7 @@ export type * from './logger.js';
 export type * from './spreadsheet.js';
 export type * from './search.js';
 export type * from './pages.js';
+export type * from './batch.js';
+export { TERMINAL_BATCH_STATUSES } from './batch.js';
 export { SheetAccessError } from './spreadsheet.js';
 export { silentLogger } from './logger.js';
