@@ -41,10 +41,9 @@ export function parseResultLine(text: string, baseURL: string): BatchRowResult {
   }
   const status = response.status_code;
   if (status !== 200) {
-    const body = response.body as { readonly error?: object } | undefined;
-    // The same classification and wording as a fast-mode call that got this status and body.
-    // The SDK reads a status without headers as a connection failure, so the line gets an empty set.
-    const apiError = APIError.generate(status, body?.error, undefined, new Headers());
+    // The same classification and wording as a fast-mode call that got this status and body: the SDK's own error from
+    // the whole body (it reads `body.error`); without headers it would read the status as a connection failure.
+    const apiError = APIError.generate(status, typeof response.body === 'object' && response.body !== null ? response.body : undefined, undefined, new Headers());
     return { kind: 'error', customId, usage: NO_USAGE, error: toRowfillError(apiError, { baseURL, model: modelOf(response.body), operation: 'complete' }) };
   }
   const completion = (response.body ?? {}) as WireCompletion;
