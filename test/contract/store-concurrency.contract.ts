@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RowOutcome, Store } from '../../backend/src/ports/store.js';
 import type { HarnessContext } from './helpers/store-harness.js';
 import { allRows, expectCountersMatchRows } from './helpers/store-invariants.js';
-import { LEASE_MS, T0, claimNext, done, failed, release, retry, seededRandom, startJob } from './helpers/store-fixtures.js';
+import { LEASE_MS, T0, claimNext, done, failed, release, retry, rememberRegistry, seededRandom, startJob } from './helpers/store-fixtures.js';
 
 /** The store plus, where the adapter can, a second instance on the same data: races then cross instances. */
 async function instances(ctx: HarnessContext): Promise<Store[]> {
@@ -66,7 +66,7 @@ export function describeConcurrencyContract(ctx: HarnessContext): void {
       await ctx.store.finishRow({ jobId, rowId: finished.row.rowId, leaseToken: finished.leaseToken, outcome: done(0.25), now: T0 + 1 });
       const running = await claimNext(ctx.store, jobId, { reserveUsd: 0.5 });
       await ctx.store.putCache('k-reopen', { outputs: { Industry: 'Retail' }, expiresAt: T0 + 10_000 });
-      await ctx.store.putRegistry([{ sheetKey, rowId: 'r1', inputHash: 'h1', configHash: 'c', outputs: { Industry: 'Retail' }, updatedAt: T0 }]);
+      await rememberRegistry(ctx.store, [{ sheetKey, rowId: 'r1', inputHash: 'h1', configHash: 'c', outputs: { Industry: 'Retail' }, updatedAt: T0 }]);
 
       const reopened = await ctx.harness.reopen();
       expect(await reopened.getJob(jobId)).toEqual(await ctx.store.getJob(jobId));

@@ -1,7 +1,7 @@
 // Store contract, reading back: paging rows, the flush queue, the result cache and the skip-unchanged registry.
 import { describe, expect, it } from 'vitest';
 import type { HarnessContext } from './helpers/store-harness.js';
-import { T0, claimNext, done, newJob, newRows, startJob, uniqueId } from './helpers/store-fixtures.js';
+import { T0, claimNext, done, newJob, newRows, rememberRegistry, startJob, uniqueId } from './helpers/store-fixtures.js';
 
 export function describeListingContract(ctx: HarnessContext): void {
   describe('listRows and markFlushed', () => {
@@ -98,8 +98,8 @@ export function describeListingContract(ctx: HarnessContext): void {
       const entry = (rowId: string, inputHash: string, updatedAt: number, key = sheetKey) => ({
         sheetKey: key, rowId, inputHash, configHash: 'c1', outputs: { Industry: `for ${inputHash}` }, updatedAt,
       });
-      await ctx.store.putRegistry([entry('a', 'h1', T0), entry('b', 'h2', T0), entry('a', 'elsewhere', T0, other)]);
-      await ctx.store.putRegistry([entry('a', 'h3', T0 + 5)]);
+      await rememberRegistry(ctx.store, [entry('a', 'h1', T0), entry('b', 'h2', T0), entry('a', 'elsewhere', T0, other)]);
+      await rememberRegistry(ctx.store, [entry('a', 'h3', T0 + 5)]);
 
       const found = await ctx.store.getRegistry(sheetKey, ['a', 'b', 'missing']);
       expect([...found.keys()].sort()).toEqual(['a', 'b']);

@@ -107,8 +107,8 @@ export class JobPump {
         if (rows.length === 0 && starting.length === 0) return true;
         const result = await sink.flush(job, [...rows, ...starting]);
         const finished = new Set(rows.map((r) => r.rowId));
-        const settled = [...result.written, ...result.missing, ...result.duplicated].filter((id) => finished.has(id));
-        await store.markFlushed(job.id, settled);
+        const placed = [...result.written, ...result.missing, ...result.duplicated].filter((id) => finished.has(id));
+        await store.markFlushed(job.id, placed);
         await this.running.shownNow(
           job,
           result.written.filter((id) => !finished.has(id)),
@@ -123,7 +123,7 @@ export class JobPump {
         if (result.missing.length + result.duplicated.length > 0) {
           this.ctx.log.warn({ jobId: job.id, missing: result.missing.length, duplicated: result.duplicated.length }, 'some finished rows could not be placed in the sheet; their results stay in the store');
         }
-        if (rows.length < FLUSH_BATCH || settled.length === 0) return settled.length === rows.length;
+        if (rows.length < FLUSH_BATCH || placed.length === 0) return placed.length === rows.length;
       }
     } catch (error) {
       this.ctx.log.warn({ jobId: job.id, error: error instanceof Error ? error.message : String(error) }, 'writing results to the sheet failed; will retry');

@@ -58,6 +58,7 @@ export function speedOf(job: Job, counts: JobCounts, meter: RateMeter, now: numb
   return { rowsPerMinute: rate, etaMs: remaining === 0 ? 0 : rate > 0 ? (remaining / rate) * 60_000 : null };
 }
 
+/** "Settled" here: the job is at rest — ended, or paused with no row still running (not a Promise's settling). */
 export function isSettled(job: Job, counts: JobCounts): boolean {
   return job.status === 'completed' || job.status === 'cancelled' || (job.status === 'paused' && counts.running === 0);
 }

@@ -103,7 +103,7 @@ export class RateLimiter {
   }
 
   /** Correct the token estimate with what the provider reported. */
-  settle(model: string, estimatedTokens: number, actualTokens: number, now: number): void {
+  reconcile(model: string, estimatedTokens: number, actualTokens: number, now: number): void {
     this.models.get(model)?.tokens?.adjust(estimatedTokens - actualTokens, now);
   }
 

@@ -346,7 +346,7 @@ export class RowRunner {
       ]);
       const now = clock.now();
       limiter.observe(model, result.rateLimit, now);
-      limiter.settle(model, estimate, result.usage.inputTokens + result.usage.outputTokens, now);
+      limiter.reconcile(model, estimate, result.usage.inputTokens + result.usage.outputTokens, now);
       this.ctx.windowFor(job).onSuccess();
       return result;
     } catch (thrown) {

@@ -4,7 +4,7 @@
 // new field values and how the job's counters and money move). A store reads what the decision needs, calls the
 // function, and applies the change atomically (SQLite: one immediate transaction; Firestore: an optimistic commit
 // pinned on what it read, decision 15). Money is integer nano-dollars.
-import type { ErrorClass, JobStatus, Outputs, RowStatus } from '../ports/domain.js';
+import type { ErrorClass, JobStatus, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
 import type { ClaimRequest, ClaimResult, FinishRequest } from '../ports/store.js';
 import type { CheckedUsage } from './store-arguments.js';
 
@@ -35,17 +35,9 @@ export interface RowState {
 export type RowPatch = Partial<RowState> & { readonly outputs?: Outputs | null };
 
 /** How much each job counter moves; omitted fields move by zero. The one delta shape both stores apply. */
-export interface CounterDelta {
-  readonly total?: number;
-  readonly queued?: number;
+export interface CounterDelta extends Partial<RowCounts> {
   /** Queued rows holding a window slot; with `running` this is the in-flight total the dispatch window caps. */
   readonly queuedDispatched?: number;
-  readonly running?: number;
-  readonly done?: number;
-  readonly cached?: number;
-  readonly failed?: number;
-  readonly skipped?: number;
-  readonly cancelled?: number;
   readonly spentNanos?: number;
   readonly reservedNanos?: number;
   /** 1: the row finished done/failed and takes the job's next finish sequence number (recentOutcomes' order). */
@@ -249,7 +241,7 @@ export function addDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
   const retries = addClassCounts(a.retries, b.retries);
   if (errors !== undefined) sum.errors = errors;
   if (retries !== undefined) sum.retries = retries;
-  return sum as CounterDelta;
+  return sum;
 }
 
 const NUMERIC_FIELDS = ['total', 'queued', 'queuedDispatched', 'running', 'done', 'cached', 'failed', 'skipped', 'cancelled', 'spentNanos', 'reservedNanos', 'finishSeq'] as const;

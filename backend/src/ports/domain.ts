@@ -156,7 +156,8 @@ export interface Row {
 }
 
 /** A snapshot of a job's counters, as the progress stream and status commands show them. */
-export interface JobCounts {
+/** How many of a job's rows are in each state: the one counts shape (JobCounts, the stores' counters and their deltas). */
+export interface RowCounts {
   readonly total: number;
   readonly queued: number;
   readonly running: number;
@@ -166,6 +167,9 @@ export interface JobCounts {
   readonly failed: number;
   readonly skipped: number;
   readonly cancelled: number;
+}
+
+export interface JobCounts extends RowCounts {
   /** Failed rows by class, plus retryable errors met along the way (`retries`). */
   readonly errorsByClass: Readonly<Partial<Record<ErrorClass, number>>>;
   readonly retriesByClass: Readonly<Partial<Record<ErrorClass, number>>>;

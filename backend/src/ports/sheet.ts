@@ -1,4 +1,5 @@
-// The Sheet port: where finished rows are written back, in batches, by their stable row ids.
+// The result-sink port (ResultSink): where finished rows are written back, in batches, by their stable row ids — a Google tab or a CSV/XLSX file.
+// Not spreadsheet.ts: that one is the Google Sheets gateway (read and prepare a tab, write columns); this is only the write-back every target has.
 import type { Job, Row } from './domain.js';
 
 export interface FlushResult {

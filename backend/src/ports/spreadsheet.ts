@@ -1,4 +1,5 @@
-// The Spreadsheet port: what the backend needs from Google Sheets (or its local stand-in) besides writing results.
+// The spreadsheet-gateway port (SpreadsheetGateway): what the backend needs from Google Sheets (or its local stand-in) besides writing results.
+// Not sheet.ts: that one is the ResultSink, the write-back of finished rows that file targets have too; a gateway makes one with sink().
 import type { Outputs } from './domain.js';
 import type { ResultSink } from './sheet.js';
 

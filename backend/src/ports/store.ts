@@ -181,7 +181,7 @@ export interface Store {
   holdCacheKey(request: CacheHoldRequest): Promise<CacheHoldResult>;
   /** Releases `key` if `holder` holds it (a holder that will not compute after all). Returns whether it did. */
   releaseCacheHold(key: string, holder: string): Promise<boolean>;
+  /** Entries are written by finishRow's `remember.registry`, in the same step as the row's success. */
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>>;
-  putRegistry(entries: readonly RegistryEntry[]): Promise<void>;
   close(): Promise<void>;
 }

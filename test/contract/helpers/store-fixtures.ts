@@ -1,7 +1,7 @@
 // Small builders for contract tests: jobs, rows, outcomes and a running job with rows, all with unique ids.
 import { randomUUID } from 'node:crypto';
 import type { JobConfig, NewRow, Usage } from '../../../backend/src/ports/domain.js';
-import type { ClaimResult, NewJob, RowOutcome, Store } from '../../../backend/src/ports/store.js';
+import type { ClaimResult, NewJob, RegistryEntry, RowOutcome, Store } from '../../../backend/src/ports/store.js';
 
 /** A fixed epoch for tests: times are arguments, never the wall clock. */
 export const T0 = 1_700_000_000_000;
@@ -76,6 +76,16 @@ export async function claimNext(store: Store, jobId: string, options: { now?: nu
   const claim = await store.claimRow({ jobId, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now, leaseMs: LEASE_MS, reserveUsd: options.reserveUsd ?? 0.05 });
   if (!claim.ok) throw new Error(`claimNext: claim refused (${claim.reason})`);
   return claim;
+}
+
+/** Writes registry entries the way the engine does: each rides in a row's successful finishRow (`remember.registry`), in order. */
+export async function rememberRegistry(store: Store, entries: readonly RegistryEntry[]): Promise<void> {
+  const { jobId } = await startJob(store, { rows: entries.length, budgetUsd: null });
+  for (const entry of entries) {
+    const claimed = await claimNext(store, jobId);
+    const recorded = await store.finishRow({ jobId, rowId: claimed.row.rowId, leaseToken: claimed.leaseToken, outcome: done(0), now: T0, remember: { registry: entry } });
+    if (!recorded) throw new Error('rememberRegistry: the finish was refused');
+  }
 }
 
 export function done(costUsd: number, outputs: Record<string, string> = { Industry: 'Retail' }, cached = false): RowOutcome {

@@ -1,13 +1,13 @@
 // addRows: rows created in atomic chunks, each chunk together with its counts, so counters always match the rows.
 import type { ErrorClass, NewRow } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
-import type { CounterDelta } from './counters.js';
+import type { ShardDelta } from './counters.js';
 import { applyDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read } from './mappers.js';
 import type { JobDoc, RowDoc } from './records.js';
 import { withDerived } from './records.js';
-import { assertCount } from './validate.js';
+import { assertCount } from '../../engine/store-arguments.js';
 
 const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);
 /** Rows per commit: well under Firestore's per-commit limits even with large inputs. */
@@ -81,7 +81,7 @@ function removeChunk(ctx: StoreContext, jobId: string, rows: readonly NewRow[], 
   });
 }
 
-function countsOf(docs: readonly RowDoc[], sign: 1 | -1): CounterDelta {
+function countsOf(docs: readonly RowDoc[], sign: 1 | -1): ShardDelta {
   const delta = { total: 0, queued: 0, skipped: 0, failed: 0 };
   const errors: Partial<Record<ErrorClass, number>> = {};
   for (const doc of docs) {

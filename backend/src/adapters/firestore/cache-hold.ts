@@ -5,7 +5,7 @@ import type { StoreContext } from './context.js';
 import type { Attempt } from './occ.js';
 import type { CacheDoc, CacheHoldDoc, RegistryDoc } from './records.js';
 import { SCHEMA } from './records.js';
-import { assertPositive, assertTime } from './validate.js';
+import { assertTime, checkHoldRequest } from '../../engine/store-arguments.js';
 
 /**
  * Reads the answer and the hold at one instant; takes the hold with a commit pinned on the hold document, so of many
@@ -15,9 +15,7 @@ import { assertPositive, assertTime } from './validate.js';
  */
 export async function holdCacheKey(ctx: StoreContext, request: CacheHoldRequest): Promise<CacheHoldResult> {
   const { key, holder, now, holdMs } = request;
-  assertTime('now', now);
-  assertPositive('holdMs', holdMs);
-  if (request.minExpiresAt !== undefined) assertTime('minExpiresAt', request.minExpiresAt);
+  checkHoldRequest(request);
   const { layout } = ctx;
   return ctx.mutex.run(`hold:${key}`, () =>
     ctx.occ('holdCacheKey', async (attempt) => {

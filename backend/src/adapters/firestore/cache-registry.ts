@@ -4,7 +4,7 @@ import type { CacheEntry, RegistryEntry } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
 import type { CacheDoc, RegistryDoc } from './records.js';
 import { SCHEMA } from './records.js';
-import { assertTime } from './validate.js';
+import { assertTime } from '../../engine/store-arguments.js';
 
 /** An expired entry is a miss, deleted on the way (only if unchanged, so a fresh entry put meanwhile survives). */
 export async function getCache(ctx: StoreContext, key: string, now: number): Promise<CacheEntry | undefined> {
@@ -37,20 +37,4 @@ export async function getRegistry(ctx: StoreContext, sheetKey: string, rowIds: r
     }
   }
   return found;
-}
-
-/** Checked whole before anything is written; written in atomic batches of 400. */
-export async function putRegistry(ctx: StoreContext, entries: readonly RegistryEntry[]): Promise<void> {
-  for (const entry of entries) assertTime('updatedAt', entry.updatedAt);
-  for (let i = 0; i < entries.length; i += 400) {
-    // The last entry for a (sheet, row) wins, as with SQLite's upsert; one commit writes each document once.
-    const latest = new Map<string, RegistryEntry>();
-    for (const entry of entries.slice(i, i + 400)) latest.set(ctx.layout.registry(entry.sheetKey, entry.rowId).path, entry);
-    const batch = ctx.db.batch();
-    for (const entry of latest.values()) {
-      const doc: RegistryDoc = { schema: SCHEMA, sheetKey: entry.sheetKey, rowId: entry.rowId, inputHash: entry.inputHash, configHash: entry.configHash, outputs: JSON.stringify(entry.outputs), updatedAt: entry.updatedAt };
-      batch.set(ctx.layout.registry(entry.sheetKey, entry.rowId), doc);
-    }
-    await batch.commit();
-  }
 }

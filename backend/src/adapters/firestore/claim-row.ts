@@ -4,18 +4,16 @@ import type { ClaimRequest, ClaimResult } from '../../ports/store.js';
 import type { Take } from './budget.js';
 import { allowance, freeBudget, gather, topUp, transferFrom } from './budget.js';
 import type { StoreContext } from './context.js';
-import { applyDelta } from './counters.js';
+import { applyDelta, toShardDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read, toRow } from './mappers.js';
-import { usdToNanos } from '../../engine/money.js';
+import type { RowChange } from '../../engine/row-transitions.js';
+import { decideClaim } from '../../engine/row-transitions.js';
+import { checkClaimRequest } from '../../engine/store-arguments.js';
 import type { Attempt } from './occ.js';
 import type { CounterDoc, RowDoc } from './records.js';
-import { withDerived } from './records.js';
-import { assertPositive, assertTime } from './validate.js';
+import { patched } from './records.js';
 
-const NOT_CLAIMABLE: ClaimResult = { ok: false, reason: 'not_claimable' };
-const JOB_NOT_RUNNING: ClaimResult = { ok: false, reason: 'job_not_running' };
-const OVER_BUDGET: ClaimResult = { ok: false, reason: 'budget' };
 /** The shard's allowance is too small: the claim has to look at the whole budget. */
 const DRY = Symbol('dry');
 
@@ -26,18 +24,17 @@ const DRY = Symbol('dry');
  * shard that sits on idle allowance, else a chunk from the pool, else from both.
  */
 export async function claimRow(ctx: StoreContext, request: ClaimRequest): Promise<ClaimResult> {
-  assertTime('now', request.now);
-  assertPositive('leaseMs', request.leaseMs);
-  const reserve = usdToNanos(request.reserveUsd, 'reserveUsd');
+  const reserve = checkClaimRequest(request);
   const guess = shardOf(request.rowId, ctx.counterShards);
   const fast = await ctx.mutex.run(`counter:${request.jobId}:${guess}`, () =>
     ctx.occ('claimRow', async (attempt) => {
       const [rowSnapshot, shardSnapshot] = await readRowAndShard(ctx, attempt, request.jobId, request.rowId, guess);
-      const checked = check(request, read.row(rowSnapshot), read.counter(shardSnapshot));
-      if (checked.result !== undefined) return checked.result;
-      const { row, shard } = checked;
-      if (shard.budgetNanos !== null && allowance(shard) < reserve) return DRY;
-      return claim(attempt, request, rowSnapshot, row, shardSnapshot, shard, reserve, 0);
+      const row = read.row(rowSnapshot);
+      const shard = read.counter(shardSnapshot);
+      // Decided against this shard's allowance only: `budget` here means "look at the whole budget", not a refusal.
+      const decision = decideClaim(row, shard && { status: shard.status, budgetLeftNanos: shard.budgetNanos === null ? null : allowance(shard) }, request, reserve);
+      if (!decision.ok) return decision.refusal.reason === 'budget' ? DRY : decision.refusal;
+      return claim(attempt, request, rowSnapshot, row!, shardSnapshot, shard!, decision, 0);
     }),
   );
   if (fast !== DRY) return fast;
@@ -70,20 +67,21 @@ async function throughBudget(ctx: StoreContext, attempt: Attempt, request: Claim
   const row = read.row(rowSnapshot!);
   const own = row?.shard ?? guess;
   const shardSnapshot = counterSnapshots[own];
-  const checked = check(request, row, shardSnapshot === undefined ? undefined : read.counter(shardSnapshot));
-  if (checked.result !== undefined) return checked.result;
-  const { shard } = checked;
+  const shard = shardSnapshot === undefined ? undefined : read.counter(shardSnapshot);
+  const counters = counterSnapshots.map((snapshot) => read.counter(snapshot)).filter((counter) => counter !== undefined);
+  const granted = (poolSnapshot!.data() as { grantedNanos: number } | undefined)?.grantedNanos ?? 0;
+  const budget = shard?.budgetNanos ?? null;
+  // Decided against the whole job's free budget (the pool's unallocated part and every shard's allowance).
+  const decision = decideClaim(row, shard && { status: shard.status, budgetLeftNanos: budget === null ? null : freeBudget(counters, budget, granted) }, request, reserve);
+  if (!decision.ok && decision.refusal.reason !== 'budget') return decision.refusal;
   attempt.pin(rowSnapshot!.ref);
   attempt.pin(shardSnapshot!.ref);
-  const budget = shard.budgetNanos;
-  // Someone topped this shard up meanwhile (or the budget was lifted): an ordinary claim after all.
-  if (budget === null || allowance(shard) >= reserve) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, 0);
-  const counters = counterSnapshots.map((snapshot) => read.counter(snapshot)!);
-  const granted = (poolSnapshot!.data() as { grantedNanos: number }).grantedNanos;
   // No commit: the refusal rests on one consistent snapshot of the pool and every shard.
-  if (freeBudget(counters, budget, granted) < reserve) return OVER_BUDGET;
+  if (!decision.ok) return decision.refusal;
+  // Someone topped this shard up meanwhile (or the budget was lifted): an ordinary claim after all.
+  if (budget === null || allowance(shard!) >= reserve) return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, 0);
   if (!mayMove) return MOVE;
-  const need = reserve - allowance(shard);
+  const need = reserve - allowance(shard!);
   const take = (takes: readonly Take[]): number => {
     for (const { shard: k, amount } of takes) {
       attempt.pin(counterSnapshots[k]!.ref);
@@ -93,20 +91,20 @@ async function throughBudget(ctx: StoreContext, attempt: Attempt, request: Claim
   };
   // Allowance left idle in another shard (reserved, then not all spent) moves over directly, leaving the pool alone.
   const donor = transferFrom(counters, own, need, Math.random());
-  if (donor !== undefined) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, take([donor]));
-  const extra = topUp(reserve, allowance(shard), budget - granted, shards);
+  if (donor !== undefined) return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, take([donor]));
+  const extra = topUp(reserve, allowance(shard!), budget - granted, shards);
   const gathered = gather(counters, own, need);
-  if (extra === 0 && gathered.covered) return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, take(gathered.takes));
+  if (extra === 0 && gathered.covered) return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, take(gathered.takes));
   attempt.pin(poolSnapshot!.ref);
   if (extra > 0) {
     attempt.update(poolSnapshot!.ref, { grantedNanos: granted + extra });
-    return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, extra);
+    return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, extra);
   }
   // Neither the pool nor the other shards alone cover it, together they do (freeBudget said so): all of both.
   const fromShards = take(gathered.takes);
   const fromPool = need - fromShards;
   attempt.update(poolSnapshot!.ref, { grantedNanos: granted + fromPool });
-  return claim(attempt, request, rowSnapshot!, checked.row, shardSnapshot!, shard, reserve, fromShards + fromPool);
+  return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, fromShards + fromPool);
 }
 
 /** The row and its counter shard in one snapshot; a job made with another shard count costs one more read. */
@@ -123,28 +121,10 @@ async function readRowAndShard(ctx: StoreContext, attempt: Attempt, jobId: strin
   return [rowSnapshot!, own!];
 }
 
-type Checked = { readonly result: ClaimResult; readonly row?: undefined; readonly shard?: undefined } | { readonly result?: undefined; readonly row: RowDoc; readonly shard: CounterDoc };
-
-/** The same checks, in the same order, as the SQLite store: job, then row, then retry time. */
-function check(request: ClaimRequest, row: RowDoc | undefined, shard: CounterDoc | undefined): Checked {
-  if (shard === undefined) return { result: NOT_CLAIMABLE };
-  if (shard.status !== 'running') return { result: JOB_NOT_RUNNING };
-  if (row === undefined || row.status !== 'queued' || !row.dispatched || row.dispatchSeq !== request.dispatchSeq) return { result: NOT_CLAIMABLE };
-  if (row.nextAttemptAt > request.now) return { result: { ok: false, reason: 'not_yet', retryAt: row.nextAttemptAt } };
-  return { row, shard };
-}
-
-function claim(attempt: Attempt, request: ClaimRequest, rowSnapshot: DocumentSnapshot, row: RowDoc, shardSnapshot: DocumentSnapshot, shard: CounterDoc, reserve: number, extraGrant: number): ClaimResult {
-  const next = withDerived({
-    ...row,
-    status: 'running',
-    attempt: row.attempt + 1,
-    leaseUntil: request.now + request.leaseMs,
-    // The lease token is a per-row sequence that only grows, so a token from any earlier claim never matches again.
-    leaseSeq: row.leaseSeq + 1,
-    reservedNanos: reserve,
-  });
+/** Writes the decided claim; `extraGrant` is allowance this claim moved to its shard from the pool or other shards. */
+function claim(attempt: Attempt, request: ClaimRequest, rowSnapshot: DocumentSnapshot, row: RowDoc, shardSnapshot: DocumentSnapshot, shard: CounterDoc, decision: RowChange, extraGrant: number): ClaimResult {
+  const next = patched(row, decision.patch);
   attempt.update(rowSnapshot.ref, next);
-  attempt.update(shardSnapshot.ref, applyDelta(shard, { queued: -1, running: 1, reservedNanos: reserve, grantNanos: extraGrant }, request.now));
+  attempt.update(shardSnapshot.ref, applyDelta(shard, toShardDelta(decision.counters, extraGrant), request.now));
   return { ok: true, row: toRow(request.jobId, next), leaseToken: next.leaseSeq };
 }

@@ -1,45 +1,35 @@
 // Counter-shard arithmetic: the change one row step makes to its shard, and the job-wide sums over all shards.
 import type { ErrorClass } from '../../ports/domain.js';
+import type { CounterDelta } from '../../engine/row-transitions.js';
 import type { CounterDoc, CounterFields } from './records.js';
 import { ZERO_COUNTERS } from './records.js';
 
-/** How much each counter moves; omitted fields move by zero. Money is nano-dollars. */
-export interface CounterDelta {
-  readonly total?: number;
-  readonly queued?: number;
-  readonly running?: number;
-  readonly done?: number;
-  readonly cached?: number;
-  readonly failed?: number;
-  readonly skipped?: number;
-  readonly cancelled?: number;
-  readonly spentNanos?: number;
-  readonly reservedNanos?: number;
+/**
+ * How much a counter shard's fields move: the engine's CounterDelta in the shard's terms. A shard keeps no
+ * queued-dispatched count: rows leaving the window are counted in `released` (in flight = Σ dispatched − Σ released),
+ * and `grantNanos` is the budget lease a dry shard takes (budget.ts).
+ */
+export interface ShardDelta extends Omit<CounterDelta, 'queuedDispatched' | 'finishSeq'> {
   readonly grantNanos?: number;
   readonly released?: number;
-  readonly errors?: Readonly<Partial<Record<ErrorClass, number>>>;
-  readonly retries?: Readonly<Partial<Record<ErrorClass, number>>>;
+}
+
+/** A decided change in shard terms: every row that leaves the window (dispatched or running → neither) is released. */
+export function toShardDelta(delta: CounterDelta, grantNanos = 0): ShardDelta {
+  const { queuedDispatched = 0, finishSeq: _finishSeq, ...rest } = delta;
+  return { ...rest, released: 0 - (queuedDispatched + (delta.running ?? 0)), grantNanos };
 }
 
 const NUMERIC = ['total', 'queued', 'running', 'done', 'cached', 'failed', 'skipped', 'cancelled', 'spentNanos', 'reservedNanos', 'grantNanos', 'released'] as const;
 
 /** The shard after `delta`; `now` (when the step has one) becomes its updatedAt, as in the SQLite store. */
-export function applyDelta(shard: CounterDoc, delta: CounterDelta, now: number | null): CounterDoc {
+export function applyDelta(shard: CounterDoc, delta: ShardDelta, now: number | null): CounterDoc {
   const next: Record<string, unknown> = { ...shard };
   for (const field of NUMERIC) next[field] = shard[field] + (delta[field] ?? 0);
   next.errors = addClasses(shard.errors, delta.errors);
   next.retries = addClasses(shard.retries, delta.retries);
   if (now !== null) next.updatedAt = now;
   return next as unknown as CounterDoc;
-}
-
-/** Adds two deltas field by field (several rows of one batch landing on the same shard). */
-export function addDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
-  const sum: Record<string, unknown> = {};
-  for (const field of NUMERIC) sum[field] = (a[field] ?? 0) + (b[field] ?? 0);
-  sum.errors = addClasses(a.errors ?? {}, b.errors);
-  sum.retries = addClasses(a.retries ?? {}, b.retries);
-  return sum;
 }
 
 export interface CounterSums extends CounterFields {

@@ -4,7 +4,7 @@ import type { StoreContext } from './context.js';
 import { usdToNanosOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, PoolDoc, WindowDoc } from './records.js';
 import { SCHEMA, ZERO_COUNTERS } from './records.js';
-import { assertTime } from './validate.js';
+import { assertTime } from '../../engine/store-arguments.js';
 
 export async function createJob(ctx: StoreContext, job: NewJob, now: number): Promise<void> {
   assertTime('now', now);

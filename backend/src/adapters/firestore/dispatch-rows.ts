@@ -5,7 +5,7 @@ import type { MergedDispatch } from './dispatch-batcher.js';
 import { DispatchBatcher } from './dispatch-batcher.js';
 import { read } from './mappers.js';
 import { withDerived } from './records.js';
-import { assertCount, assertTime } from './validate.js';
+import { assertCount, assertTime } from '../../engine/store-arguments.js';
 
 /**
  * In flight = Σ window.dispatched − Σ counter.released. Both only grow. The window shards are read under the

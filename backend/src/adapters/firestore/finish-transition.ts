@@ -1,10 +1,10 @@
-// Finishes what a transition started: undispatches (and on cancel, cancels) a job's queued rows, in atomic batches.
+// Settling a transition: finishes what it started, undispatching (on cancel, cancelling) a job's queued rows in atomic batches.
 import type { StoreContext } from './context.js';
-import type { CounterDelta } from './counters.js';
-import { addDeltas, applyDelta } from './counters.js';
+import type { CounterDelta } from '../../engine/row-transitions.js';
+import { addDeltas, decideCancel, decideUndispatch } from '../../engine/row-transitions.js';
+import { applyDelta, toShardDelta } from './counters.js';
 import { read } from './mappers.js';
-import type { RowDoc } from './records.js';
-import { withDerived } from './records.js';
+import { patched } from './records.js';
 
 /** Rows per commit. */
 const BATCH = 200;
@@ -12,13 +12,13 @@ const BATCH = 200;
 /**
  * A transition cannot rewrite 100,000 rows in one commit, so it leaves a mark on the job and this loop works it off,
  * each batch moving rows and their counts together. Until the mark is cleared nothing can observe the half-done state:
- * the job is not running (no dispatch, no claim), a resume settles first, and row reads settle before answering.
+ * the job is not running (no dispatch, no claim), a resume finishes it first, and row reads finish it before answering.
  * Any process may run it — after a crash the next reader finishes the job.
  */
-export async function settle(ctx: StoreContext, jobId: string): Promise<void> {
+export async function finishTransition(ctx: StoreContext, jobId: string): Promise<void> {
   const { layout } = ctx;
   for (let finished = false; !finished; ) {
-    finished = await ctx.occ('settle', async (attempt) => {
+    finished = await ctx.occ('finishTransition', async (attempt) => {
       const [jobSnapshot] = await attempt.getAll([layout.job(jobId)]);
       const mark = read.job(jobSnapshot!)?.settle ?? null;
       if (mark === null) return true;
@@ -27,16 +27,14 @@ export async function settle(ctx: StoreContext, jobId: string): Promise<void> {
       const rows = (await attempt.query(query.limit(BATCH))).map((snapshot) => read.row(snapshot)!);
       const deltas = new Map<number, CounterDelta>();
       for (const row of rows) {
-        const next: Omit<RowDoc, 'pendingFlush' | 'schema'> = mark.cancel
-          ? { ...row, status: 'cancelled', dispatched: false, flushed: false, finishedAt: mark.at }
-          : { ...row, dispatched: false };
-        attempt.update(layout.row(jobId, row.rowId), withDerived(next));
-        const delta: CounterDelta = mark.cancel ? { queued: -1, cancelled: 1, released: row.dispatched ? 1 : 0 } : { released: 1 };
-        deltas.set(row.shard, addDeltas(deltas.get(row.shard) ?? {}, delta));
+        const change = mark.cancel ? decideCancel(row, mark.at) : decideUndispatch(row, Infinity);
+        if (change === undefined) continue;
+        attempt.update(layout.row(jobId, row.rowId), patched(row, change.patch));
+        deltas.set(row.shard, addDeltas(deltas.get(row.shard) ?? {}, change.counters));
       }
       const shards = [...deltas.keys()];
       const snapshots = await attempt.getAll(shards.map((k) => layout.counter(jobId, k)));
-      snapshots.forEach((snapshot, i) => attempt.update(snapshot.ref, applyDelta(read.counter(snapshot)!, deltas.get(shards[i]!)!, null)));
+      snapshots.forEach((snapshot, i) => attempt.update(snapshot.ref, applyDelta(read.counter(snapshot)!, toShardDelta(deltas.get(shards[i]!)!), null)));
       const done = rows.length < BATCH;
       if (done) attempt.update(layout.job(jobId), { settle: null });
       return done;

@@ -15,8 +15,8 @@
 //   growing. Only dispatch writes a window shard (one per call); a row leaving the window bumps `released` on the
 //   counter shard it writes anyway (dispatch-rows.ts). Concurrent dispatch calls of one process are merged.
 // - Status and budget are copied into every shard by transitionJob, so claims and dispatches rely on documents they
-//   touch anyway instead of the job document. Rows a transition must undispatch or cancel are settled in batches
-//   behind a mark on the job that every reader finishes first (settle.ts).
+//   touch anyway instead of the job document. Rows a transition must undispatch or cancel are moved in batches
+//   behind a mark on the job that every reader finishes first (finish-transition.ts).
 // - Cache holds (single flight per cache key, cache-hold.ts): a document per key beside the cache entry; a finished row
 //   stores its answer and releases its hold in the commit of its own row step.
 // - Concurrency is optimistic (occ.ts): reads take no locks and each commit pins what its step read, which avoids the
@@ -40,7 +40,7 @@ import type {
 } from '../../ports/store.js';
 import { addRows } from './add-rows.js';
 import { holdCacheKey, releaseCacheHold } from './cache-hold.js';
-import { getCache, getRegistry, putCache, putRegistry } from './cache-registry.js';
+import { getCache, getRegistry, putCache } from './cache-registry.js';
 import { claimRow } from './claim-row.js';
 import { StoreContext } from './context.js';
 import { createJob } from './create-job.js';
@@ -152,9 +152,6 @@ export class FirestoreStore implements Store {
     return this.step(() => getRegistry(this.ctx, sheetKey, rowIds));
   }
 
-  putRegistry(entries: readonly RegistryEntry[]): Promise<void> {
-    return this.step(() => putRegistry(this.ctx, entries));
-  }
 
   /** Idempotent. Terminates the Firestore client only when told it owns it (`closeFirestore`). */
   async close(): Promise<void> {

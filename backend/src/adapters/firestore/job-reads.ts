@@ -6,8 +6,8 @@ import { sumShards } from './counters.js';
 import type { JobSums } from './mappers.js';
 import { read, toCounts, toJob } from './mappers.js';
 import type { JobDoc } from './records.js';
-import { settle } from './settle.js';
-import { assertCount } from './validate.js';
+import { finishTransition } from './finish-transition.js';
+import { assertCount } from '../../engine/store-arguments.js';
 
 /** The engine reads the job once or twice per row: three small reads, not one per shard. */
 export async function getJob(ctx: StoreContext, jobId: string): Promise<Job | undefined> {
@@ -39,11 +39,11 @@ export async function listJobs(ctx: StoreContext, filter: { readonly sheetKey?: 
   return Promise.all(jobs.map(async (doc) => toJob(doc, await jobSums(ctx, doc.id))));
 }
 
-/** A cancel still being settled is finished first, so the counts never show queued rows in a cancelled job. */
+/** A cancel still being worked off is finished first, so the counts never show queued rows in a cancelled job. */
 export async function counts(ctx: StoreContext, jobId: string): Promise<JobCounts> {
   const doc = read.job(await ctx.layout.job(jobId).get());
   if (doc === undefined) throw new Error(`job ${jobId} does not exist`);
-  if (doc.settle !== null) await settle(ctx, jobId);
+  if (doc.settle !== null) await finishTransition(ctx, jobId);
   const counters = await ctx.layout.counters(jobId).get();
   return toCounts(sumShards(counters.docs.map((snapshot) => read.counter(snapshot)!)));
 }

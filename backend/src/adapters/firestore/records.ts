@@ -1,10 +1,14 @@
 // The stored shape of each document kind, exactly as the store writes it; every document carries `schema` (see occ.ts).
-import type { ErrorClass, JobStatus, PauseReason, RowStatus } from '../../ports/domain.js';
+import type { ErrorClass, JobStatus, PauseReason, RowCounts, RowStatus } from '../../ports/domain.js';
+import type { RowPatch } from '../../engine/row-transitions.js';
 
 /** Layout version. Also the one field every document has, which an optimistic commit rewrites unchanged to pin a read. */
 export const SCHEMA = 1;
 
-/** Set on a job while its queued rows still have to be undispatched (leaving running) or cancelled (entering cancelled). */
+/**
+ * Set on a job while its queued rows still have to be undispatched (leaving running) or cancelled (entering cancelled);
+ * finishTransition (finish-transition.ts) works it off. Stored as the job's `settle` field (the layout keeps that name).
+ */
 export interface SettleMark {
   readonly cancel: boolean;
   /** When the transition happened: the cancelled rows' finishedAt. */
@@ -35,15 +39,7 @@ export interface JobDoc {
 }
 
 /** The sums `counts()` and `getJob()` add up over a job's counter shards. */
-export interface CounterFields {
-  readonly total: number;
-  readonly queued: number;
-  readonly running: number;
-  readonly done: number;
-  readonly cached: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly cancelled: number;
+export interface CounterFields extends RowCounts {
   readonly spentNanos: number;
   readonly reservedNanos: number;
   /** Budget handed to this shard; what it may still reserve is grant − spent − reserved. */
@@ -141,6 +137,12 @@ export function isTerminal(status: RowStatus): boolean {
 /** Every row write goes through here, so the derived field can never disagree with the ones it derives from. */
 export function withDerived(row: Omit<RowDoc, 'pendingFlush' | 'schema'>): RowDoc {
   return { ...row, schema: SCHEMA, pendingFlush: isTerminal(row.status) && !row.flushed };
+}
+
+/** The row after a decided change (engine/row-transitions), outputs stored as JSON. */
+export function patched(row: RowDoc, patch: RowPatch): RowDoc {
+  const { outputs, ...fields } = patch;
+  return withDerived({ ...row, ...fields, ...(outputs === undefined ? {} : { outputs: outputs === null ? null : JSON.stringify(outputs) }) });
 }
 
 export const ZERO_COUNTERS: CounterFields = {

@@ -5,14 +5,14 @@ import type { ListRowsRequest } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
 import { read, toRow } from './mappers.js';
 import { isTerminal } from './records.js';
-import { settle } from './settle.js';
-import { assertCount, assertTime } from './validate.js';
+import { finishTransition } from './finish-transition.js';
+import { assertCount, assertTime } from '../../engine/store-arguments.js';
 
-/** Reads settle a pending transition first, so a row is never seen half-way (queued in a cancelled job, say). */
+/** Reads finish a pending transition first, so a row is never seen half-way (queued in a cancelled job, say). */
 export async function getRow(ctx: StoreContext, jobId: string, rowId: string): Promise<Row | undefined> {
   const [jobSnapshot, rowSnapshot] = await ctx.db.getAll(ctx.layout.job(jobId), ctx.layout.row(jobId, rowId));
   if (read.job(jobSnapshot!)?.settle != null) {
-    await settle(ctx, jobId);
+    await finishTransition(ctx, jobId);
     return getRow(ctx, jobId, rowId);
   }
   const row = read.row(rowSnapshot!);
@@ -27,7 +27,7 @@ export async function listRows(ctx: StoreContext, request: ListRowsRequest): Pro
   if (request.limit === 0 || statuses?.length === 0) return [];
   const job = read.job(await ctx.layout.job(request.jobId).get());
   if (job === undefined) return [];
-  if (job.settle !== null) await settle(ctx, request.jobId);
+  if (job.settle !== null) await finishTransition(ctx, request.jobId);
   let query: Query = ctx.layout.rows(request.jobId);
   if (request.unflushedOnly === true) query = query.where('pendingFlush', '==', true);
   if (statuses !== undefined) query = query.where('status', 'in', [...new Set(statuses)]);

@@ -1,4 +1,4 @@
-// transitionJob: moves a job between states, copying status and budget to its shards, then settles its queued rows.
+// transitionJob: moves a job between states, copying status and budget to its shards, then finishes it on its queued rows (finish-transition.ts).
 import type { Job, JobStatus } from '../../ports/domain.js';
 import type { TransitionRequest } from '../../ports/store.js';
 import { normalize } from './budget.js';
@@ -7,8 +7,8 @@ import { sumShards } from './counters.js';
 import { read, toJob } from './mappers.js';
 import { usdToNanosOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, SettleMark } from './records.js';
-import { settle } from './settle.js';
-import { assertTime } from './validate.js';
+import { finishTransition } from './finish-transition.js';
+import { assertTime } from '../../engine/store-arguments.js';
 
 const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
 
@@ -32,8 +32,8 @@ export async function transitionJob(ctx: StoreContext, jobId: string, request: T
 async function transition(ctx: StoreContext, jobId: string, request: TransitionRequest, budget: number | null | undefined): Promise<Job | undefined> {
   const { layout } = ctx;
   for (;;) {
-    // A previous transition's rows must be settled first: a resume must not find rows still holding old slots.
-    await settle(ctx, jobId);
+    // A previous transition's rows must be finished first: a resume must not find rows still holding old slots.
+    await finishTransition(ctx, jobId);
     const outcome = await ctx.occ<Outcome>('transitionJob', async (attempt) => {
       const [jobSnapshot] = await attempt.getAll([layout.job(jobId)]);
       const job = read.job(jobSnapshot!);
@@ -76,7 +76,7 @@ async function transition(ctx: StoreContext, jobId: string, request: TransitionR
     });
     if (outcome.kind === 'busy') continue;
     if (outcome.kind === 'absent') return undefined;
-    if (outcome.settle) await settle(ctx, jobId);
+    if (outcome.settle) await finishTransition(ctx, jobId);
     return outcome.job;
   }
 }

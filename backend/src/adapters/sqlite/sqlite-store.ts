@@ -52,7 +52,6 @@ export class SqliteStore implements Store {
     readonly undispatchStale: (jobId: string, olderThan: number) => number;
     readonly requeueFailed: (jobId: string) => number;
     readonly markFlushed: (jobId: string, rowIds: readonly string[]) => void;
-    readonly putRegistry: (entries: readonly RegistryEntry[]) => void;
     readonly holdCacheKey: (request: CacheHoldRequest) => CacheHoldResult;
     readonly releaseCacheHold: (key: string, holder: string) => boolean;
   };
@@ -111,9 +110,6 @@ export class SqliteStore implements Store {
       markFlushed: immediate((jobId: string, rowIds: readonly string[]) => {
         for (const rowId of rowIds) s.markFlushed.run(jobId, rowId);
       }),
-      putRegistry: immediate((entries: readonly RegistryEntry[]) => {
-        for (const entry of entries) putRegistryRow(entry);
-      }),
       holdCacheKey: immediate((request: CacheHoldRequest) => holdCacheKey(holds, request)),
       releaseCacheHold: immediate((key: string, holder: string) => releaseCacheHold(holds, key, holder)),
     };
@@ -138,22 +134,22 @@ export class SqliteStore implements Store {
   }
 
   createJob(job: NewJob, now: number): Promise<void> {
-    return this.settle(() => this.write.createJob(job, now));
+    return this.asPromise(() => this.write.createJob(job, now));
   }
 
   addRows(jobId: string, rows: readonly NewRow[]): Promise<void> {
-    return this.settle(() => this.write.addRows(jobId, rows));
+    return this.asPromise(() => this.write.addRows(jobId, rows));
   }
 
   getJob(jobId: string): Promise<Job | undefined> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       const record = this.statements.getJob.get(jobId);
       return record === undefined ? undefined : toJob(record);
     });
   }
 
   listJobs(filter: { readonly sheetKey?: string; readonly limit?: number } = {}): Promise<Job[]> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       if (filter.limit !== undefined) assertCount('limit', filter.limit);
       // SQLite reads LIMIT -1 as "no limit".
       const limit = filter.limit ?? -1;
@@ -164,35 +160,35 @@ export class SqliteStore implements Store {
   }
 
   transitionJob(jobId: string, request: TransitionRequest): Promise<Job | undefined> {
-    return this.settle(() => this.write.transitionJob(jobId, request));
+    return this.asPromise(() => this.write.transitionJob(jobId, request));
   }
 
   dispatchRows(request: DispatchRequest): Promise<DispatchedRow[]> {
-    return this.settle(() => this.write.dispatchRows(request));
+    return this.asPromise(() => this.write.dispatchRows(request));
   }
 
   claimRow(request: ClaimRequest): Promise<ClaimResult> {
-    return this.settle(() => this.write.claimRow(request));
+    return this.asPromise(() => this.write.claimRow(request));
   }
 
   finishRow(request: FinishRequest): Promise<boolean> {
-    return this.settle(() => this.write.finishRow(request));
+    return this.asPromise(() => this.write.finishRow(request));
   }
 
   expireLeases(jobId: string, now: number): Promise<number> {
-    return this.settle(() => this.write.expireLeases(jobId, now));
+    return this.asPromise(() => this.write.expireLeases(jobId, now));
   }
 
   undispatchStale(jobId: string, olderThan: number): Promise<number> {
-    return this.settle(() => this.write.undispatchStale(jobId, olderThan));
+    return this.asPromise(() => this.write.undispatchStale(jobId, olderThan));
   }
 
   requeueFailed(jobId: string): Promise<number> {
-    return this.settle(() => this.write.requeueFailed(jobId));
+    return this.asPromise(() => this.write.requeueFailed(jobId));
   }
 
   counts(jobId: string): Promise<JobCounts> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       const record = this.statements.getJob.get(jobId);
       if (record === undefined) throw new Error(`job ${jobId} does not exist`);
       return toCounts(record);
@@ -200,7 +196,7 @@ export class SqliteStore implements Store {
   }
 
   recentOutcomes(jobId: string, n: number, since: number): Promise<Array<'done' | 'failed'>> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       assertCount('n', n);
       assertTime('since', since);
       if (n === 0) return [];
@@ -209,14 +205,14 @@ export class SqliteStore implements Store {
   }
 
   getRow(jobId: string, rowId: string): Promise<Row | undefined> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       const record = this.statements.getRow.get(jobId, rowId);
       return record === undefined ? undefined : toRow(record);
     });
   }
 
   listRows(request: ListRowsRequest): Promise<Row[]> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       assertCount('limit', request.limit);
       if (request.afterRowNumber !== undefined) assertTime('afterRowNumber', request.afterRowNumber);
       const params = { jobId: request.jobId, after: request.afterRowNumber ?? Number.MIN_SAFE_INTEGER, limit: request.limit };
@@ -233,39 +229,36 @@ export class SqliteStore implements Store {
   }
 
   markAllUnflushed(jobId: string): Promise<number> {
-    return this.settle(() => this.statements.markAllUnflushed.run(jobId).changes);
+    return this.asPromise(() => this.statements.markAllUnflushed.run(jobId).changes);
   }
 
   markFlushed(jobId: string, rowIds: readonly string[]): Promise<void> {
-    return this.settle(() => this.write.markFlushed(jobId, rowIds));
+    return this.asPromise(() => this.write.markFlushed(jobId, rowIds));
   }
 
   getCache(key: string, now: number): Promise<CacheEntry | undefined> {
-    return this.settle(() => this.lookupCache(key, now));
+    return this.asPromise(() => this.lookupCache(key, now));
   }
 
   putCache(key: string, entry: CacheEntry): Promise<void> {
-    return this.settle(() => {
+    return this.asPromise(() => {
       assertTime('expiresAt', entry.expiresAt);
       this.statements.putCache.run(key, JSON.stringify(entry.outputs), entry.expiresAt);
     });
   }
 
   holdCacheKey(request: CacheHoldRequest): Promise<CacheHoldResult> {
-    return this.settle(() => this.write.holdCacheKey(request));
+    return this.asPromise(() => this.write.holdCacheKey(request));
   }
 
   releaseCacheHold(key: string, holder: string): Promise<boolean> {
-    return this.settle(() => this.write.releaseCacheHold(key, holder));
+    return this.asPromise(() => this.write.releaseCacheHold(key, holder));
   }
 
   getRegistry(sheetKey: string, rowIds: readonly string[]): Promise<Map<string, RegistryEntry>> {
-    return this.settle(() => this.readRegistry(sheetKey, rowIds));
+    return this.asPromise(() => this.readRegistry(sheetKey, rowIds));
   }
 
-  putRegistry(entries: readonly RegistryEntry[]): Promise<void> {
-    return this.settle(() => this.write.putRegistry(entries));
-  }
 
   /** Idempotent. Closes the connection only when the store was told it owns it (`closeDatabase`). */
   close(): Promise<void> {
@@ -292,7 +285,7 @@ export class SqliteStore implements Store {
   }
 
   /** Runs one synchronous step and hands its result (or its error) back as a settled promise. */
-  private settle<T>(step: () => T): Promise<T> {
+  private asPromise<T>(step: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('SqliteStore is closed'));
     try {
       return Promise.resolve(step());

@@ -1,5 +1,5 @@
 // Every SQL statement the store runs, prepared once per connection: the hot paths never re-parse SQL.
-import type { ErrorClass, JobStatus, RowStatus } from '../../ports/domain.js';
+import type { ErrorClass, JobStatus, RowCounts, RowStatus } from '../../ports/domain.js';
 import type { SqliteDatabase } from './database.js';
 import type { JobRecord } from './job-mapper.js';
 import type { RowRecord } from './row-mapper.js';
@@ -15,17 +15,9 @@ export interface JobState {
   readonly running: number;
 }
 
-export interface CounterParams extends Bind {
+export interface CounterParams extends Bind, RowCounts {
   readonly id: string;
-  readonly total: number;
-  readonly queued: number;
   readonly queuedDispatched: number;
-  readonly running: number;
-  readonly done: number;
-  readonly cached: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly cancelled: number;
   readonly spent: number;
   readonly reserved: number;
   readonly finishSeq: number;

@@ -1,6 +1,6 @@
 // Counter-shard arithmetic: deltas apply field by field, class maps drop zeros, sums add every shard.
 import { describe, expect, it } from 'vitest';
-import { addDeltas, applyDelta, positiveClasses, sumShards } from '../../../../backend/src/adapters/firestore/counters.js';
+import { applyDelta, positiveClasses, sumShards, toShardDelta } from '../../../../backend/src/adapters/firestore/counters.js';
 import type { CounterDoc } from '../../../../backend/src/adapters/firestore/records.js';
 import { SCHEMA, ZERO_COUNTERS } from '../../../../backend/src/adapters/firestore/records.js';
 
@@ -13,8 +13,13 @@ describe('counter shards', () => {
     expect(applyDelta(next, { errors: { server: -1 } }, null)).toMatchObject({ errors: {}, updatedAt: 42 });
   });
 
-  it('adds deltas of several rows landing on one shard', () => {
-    expect(addDeltas({ queued: -1, errors: { timeout: 1 } }, { queued: -2, cancelled: 3, errors: { timeout: 2 } })).toMatchObject({ queued: -3, cancelled: 3, errors: { timeout: 3 } });
+  it('turns a decided change into shard terms: every row leaving the window is released', () => {
+    expect(toShardDelta({ queued: -1, queuedDispatched: -1, running: 1, reservedNanos: 5 }, 7)).toMatchObject({ released: 0, grantNanos: 7, reservedNanos: 5 });
+    expect(toShardDelta({ running: -1, done: 1, finishSeq: 1 })).toMatchObject({ released: 1, done: 1 });
+    expect(toShardDelta({ running: -1, queued: 1, queuedDispatched: 1 })).toMatchObject({ released: 0 });
+    expect(toShardDelta({ queued: -1, cancelled: 1, queuedDispatched: -1 })).toMatchObject({ released: 1 });
+    expect(toShardDelta({ total: 3, queued: 3 })).toMatchObject({ released: 0 });
+    expect(toShardDelta({ running: -1, done: 1, finishSeq: 1 })).not.toHaveProperty('finishSeq');
   });
 
   it('sums shards, including counts a shard holds below zero, and the latest updatedAt', () => {
