@@ -1,8 +1,10 @@
 // Answers a batch's requests with the same logic as /v1/chat/completions and writes its output and error files.
-import { completionBody } from './completion-body.js';
+import { invalidOutputContent, malformedContent, withBodyFault } from './bad-answers.js';
+import { completionBody, type CompletionBodyFacts } from './completion-body.js';
+import { pickFault, type FaultKind } from './faults.js';
 import type { OpenAiErrorFields } from './http-io.js';
 import { parseChatRequest } from './parse-request.js';
-import { simulateCompletion } from './simulate.js';
+import { approximateTokens, simulateCompletion, type SimulatedCompletion } from './simulate.js';
 import type { BatchRequestLine } from './batch-validate.js';
 import type { StandInState } from './state.js';
 
@@ -72,7 +74,7 @@ interface LineAnswer {
 function answerLine(state: StandInState, batchId: string, line: BatchRequestLine): LineAnswer {
   const seq = state.nextCompletionSeq();
   const requestId = state.responseHeaders()['x-request-id'] ?? `req_standin_${seq}`;
-  const base = { seq, at: Date.now(), latencyMs: 0, fault: null, batchId, customId: line.customId } as const;
+  const base = { seq, at: Date.now(), latencyMs: 0, fault: null as FaultKind | null, batchId, customId: line.customId };
   const fail = (status: number, error: OpenAiErrorFields, model: string | null): LineAnswer => {
     state.log.append({ ...base, model, rowKey: null, status, promptTokens: 0, completionTokens: 0, billed: false });
     return { status, requestId, body: { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }, promptTokens: 0, completionTokens: 0 };
@@ -87,8 +89,35 @@ function answerLine(state: StandInState, batchId: string, line: BatchRequestLine
   if (state.random() < state.settings.batchErrorRate) {
     return fail(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: 'server_error' }, model);
   }
+  // A second draw picks an answer fault from `faults`, as fast mode's answers have them, so repairs can be tested in batches.
+  const fault = pickFault(state.settings.faults, state.random());
+  if (fault === 'error500') {
+    return fail(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: 'server_error' }, model);
+  }
   const answer = simulateCompletion(parsed.request);
-  const body = completionBody({ seq, model, content: answer.content, refusal: null, finishReason: answer.finishReason, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens });
-  state.log.append({ ...base, model, rowKey: answer.rowKey, status: 200, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens, billed: true });
-  return { status: 200, requestId, body, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
+  const facts = { seq, model, ...answerWithFault(fault, answer) };
+  const broken = withBodyFault(fault, completionBody(facts), state.settings);
+  const completionTokens = broken.completionTokens ?? facts.completionTokens;
+  state.log.append({ ...base, fault, model, rowKey: answer.rowKey, status: 200, promptTokens: facts.promptTokens, completionTokens, billed: true });
+  return { status: 200, requestId, body: broken.body, promptTokens: facts.promptTokens, completionTokens };
+}
+
+const REFUSAL = "I'm sorry, but I can't help with that request.";
+
+/** The answer an answer fault makes of the right one; faults of the connection or of rate limits do not happen in a batch. */
+function answerWithFault(fault: FaultKind | null, answer: SimulatedCompletion): Omit<CompletionBodyFacts, 'seq' | 'model'> {
+  const base = { promptTokens: answer.promptTokens, refusal: null, finishReason: answer.finishReason };
+  const withContent = (content: string) => ({ ...base, content, completionTokens: approximateTokens(content) });
+  switch (fault) {
+    case 'malformed':
+      return withContent(malformedContent(answer.content));
+    case 'invalidOutput':
+      return withContent(invalidOutputContent(answer.content));
+    case 'refusal':
+      return { ...base, content: null, refusal: REFUSAL, finishReason: 'stop', completionTokens: approximateTokens(REFUSAL) };
+    case 'contentFilter':
+      return { ...base, content: null, finishReason: 'content_filter', completionTokens: 0 };
+    default:
+      return { ...base, content: answer.content, completionTokens: answer.completionTokens };
+  }
 }

@@ -15,7 +15,14 @@ beforeAll(async () => {
 afterAll(() => standIn.close());
 beforeEach(() => {
   standIn.resetLog();
-  standIn.configure({ batchDelayMs: 100, batchErrorRate: 0, batchExpireFraction: null, batchMaxRequests: 50_000, batchMaxFileBytes: 200_000_000 });
+  standIn.configure({
+    batchDelayMs: 100,
+    batchErrorRate: 0,
+    batchExpireFraction: null,
+    batchMaxRequests: 50_000,
+    batchMaxFileBytes: 200_000_000,
+    faults: { invalidOutput: 0, refusal: 0, error500: 0 },
+  });
 });
 
 const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
@@ -214,5 +221,20 @@ describe('batches', () => {
     const batch = await settle((await sdk.batches.create({ input_file_id: (await upload([line])).id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
     const errors = await jsonLines(batch.error_file_id);
     expect(errors).toEqual([expect.objectContaining({ custom_id: 'm', response: expect.objectContaining({ status_code: 404 }) as unknown })]);
+  });
+
+  it('applies answer faults to batch answers too: invalid output is billed and breaks the schema, a refusal has no content', async () => {
+    standIn.configure({ faults: { invalidOutput: 0.5, refusal: 0.5 } });
+    const batch = await settle((await sdk.batches.create({ input_file_id: (await upload(requestLines(10))).id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    const output = await jsonLines(batch.output_file_id);
+    expect(output).toHaveLength(10);
+    const schema = z.fromJSONSchema(ROW_SCHEMA as unknown as Record<string, unknown>);
+    for (const line of output) {
+      const message = line.response?.body.choices[0]?.message;
+      if (message?.refusal) expect(message.content).toBeNull();
+      else expect(schema.safeParse(JSON.parse(message?.content ?? 'null')).success).toBe(false);
+    }
+    const faults = standIn.requestLog.filter((e) => e.batchId === batch.id).map((e) => e.fault);
+    expect(new Set(faults)).toEqual(new Set(['invalidOutput', 'refusal']));
   });
 });
