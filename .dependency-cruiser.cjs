@@ -26,6 +26,13 @@ module.exports = {
       to: { path: ['^backend/src/(http|cli)/', '^backend/src/adapters/(?!$1/)(?!system-clock/)(?!sqlite/database)(?!openai/openai-errors)[^/]+'] },
     },
     {
+      name: 'stores-apply-decisions',
+      comment: 'the Store adapters take the row rules from engine/row-transitions (and the argument checks and money from their modules), never from engine internals: the domain decides, the stores persist.',
+      severity: 'error',
+      from: { path: '^backend/src/adapters/(sqlite|firestore)/' },
+      to: { path: '^backend/src/engine/', pathNot: '^backend/src/engine/(row-transitions|store-arguments|money)\\.ts$' },
+    },
+    {
       name: 'no-local-in-production',
       comment: 'local/ stand-ins are wired in only by the dev wiring (backend/src/cli/dev-wiring*).',
       severity: 'error',
