@@ -1,6 +1,7 @@
 // Single flight per cache key on Firestore: a hold document per key, taken by an optimistic commit that pins it.
 import type { Outputs } from '../../ports/domain.js';
 import type { CacheHoldRequest, CacheHoldResult, FinishRequest } from '../../ports/store.js';
+import { decideCacheHold } from '../../engine/row-transitions-cache-hold.js';
 import type { StoreContext } from './context.js';
 import type { Attempt } from './occ.js';
 import type { CacheDoc, CacheHoldDoc, RegistryDoc } from './records.js';
@@ -14,7 +15,7 @@ import { assertTime, checkHoldRequest } from '../../engine/store-arguments.js';
  * at worst, never a wrong result, and pinning it would add a write to every hold.
  */
 export async function holdCacheKey(ctx: StoreContext, request: CacheHoldRequest): Promise<CacheHoldResult> {
-  const { key, holder, now, holdMs } = request;
+  const { key } = request;
   checkHoldRequest(request);
   const { layout } = ctx;
   return ctx.mutex.run(`hold:${key}`, () =>
@@ -22,17 +23,16 @@ export async function holdCacheKey(ctx: StoreContext, request: CacheHoldRequest)
       // One snapshot of both: read apart, a holder's commit (answer stored, hold released) could fall between them.
       const [entrySnapshot, holdSnapshot] = await attempt.getAll([layout.cache(key), layout.cacheHold(key)], { pin: false });
       attempt.pin(holdSnapshot!.ref);
-      const entry = entrySnapshot!.data() as CacheDoc | undefined;
-      if (entry !== undefined && entry.key === key && entry.expiresAt > now && entry.expiresAt >= (request.minExpiresAt ?? 0)) {
-        return { kind: 'cached', entry: { outputs: JSON.parse(entry.outputs) as Outputs, expiresAt: entry.expiresAt } } as const;
-      }
+      const stored = entrySnapshot!.data() as CacheDoc | undefined;
+      const entry = stored !== undefined && stored.key === key ? stored : undefined;
       const hold = holdSnapshot!.data() as CacheHoldDoc | undefined;
-      const live = hold !== undefined && hold.heldUntil > now;
-      if (live && hold.holder !== holder) return { kind: 'busy', heldSince: hold.heldSince, heldUntil: hold.heldUntil } as const;
-      const doc: CacheHoldDoc = { schema: SCHEMA, key, holder, heldSince: live ? hold.heldSince : now, heldUntil: now + holdMs };
+      const decision = decideCacheHold(entry, hold, request);
+      if (decision.kind === 'cached') return { kind: 'cached', entry: { outputs: JSON.parse(entry!.outputs) as Outputs, expiresAt: entry!.expiresAt } } as const;
+      if (decision.kind === 'busy') return decision;
+      const doc: CacheHoldDoc = { schema: SCHEMA, key, ...decision.hold };
       if (hold === undefined) attempt.create(holdSnapshot!.ref, doc);
       else attempt.update(holdSnapshot!.ref, doc);
-      return { kind: 'held', until: now + holdMs } as const;
+      return { kind: 'held', until: decision.hold.heldUntil } as const;
     }),
   );
 }

@@ -14,7 +14,7 @@ import { patched } from './records.js';
 
 /**
  * Two documents, the row and its counter shard, pinned: the shard carries the job's status, so a retry after a pause
- * loses its slot exactly as SQLite's single transaction would decide. Returns false (changing nothing) for a stale lease.
+ * loses its slot as decideFinish (engine/row-transitions) rules on a consistent read. Returns false (changing nothing) for a stale lease.
  * A success's cache and registry entries and the release of the row's cache hold are written in the same commit.
  */
 export async function finishRow(ctx: StoreContext, request: FinishRequest): Promise<boolean> {

@@ -2,6 +2,7 @@
 import type { Outputs } from '../../ports/domain.js';
 import type { CacheHoldRequest, CacheHoldResult } from '../../ports/store.js';
 import type { SqliteDatabase } from './database.js';
+import { decideCacheHold } from '../../engine/row-transitions-cache-hold.js';
 import { checkHoldRequest } from '../../engine/store-arguments.js';
 
 /** Additive DDL (no schema version bump): a build without holds never reads the table, so old and new builds share a file. */
@@ -33,20 +34,18 @@ export type HoldStatements = ReturnType<typeof prepareHoldStatements>;
 
 /** Runs inside an immediate transaction: the read of the cache and hold and the write of the hold are one step. */
 export function holdCacheKey(s: HoldStatements, request: CacheHoldRequest): CacheHoldResult {
-  const { key, holder, now, holdMs } = request;
   checkHoldRequest(request);
-  const entry = s.getCache.get(key);
-  if (entry !== undefined && entry.expires_at > now && entry.expires_at >= (request.minExpiresAt ?? 0)) {
-    return { kind: 'cached', entry: { outputs: JSON.parse(entry.outputs) as Outputs, expiresAt: entry.expires_at } };
-  }
-  const hold = s.getHold.get(key);
-  if (hold !== undefined && hold.holder !== holder && hold.held_until > now) {
-    return { kind: 'busy', heldSince: hold.held_since, heldUntil: hold.held_until };
-  }
-  // A renewal by the same holder keeps when it first took the key: waiters pace themselves by how long it has been held.
-  const since = hold !== undefined && hold.holder === holder && hold.held_until > now ? hold.held_since : now;
-  s.putHold.run(key, holder, since, now + holdMs);
-  return { kind: 'held', until: now + holdMs };
+  const entry = s.getCache.get(request.key);
+  const hold = s.getHold.get(request.key);
+  const decision = decideCacheHold(
+    entry && { expiresAt: entry.expires_at },
+    hold && { holder: hold.holder, heldSince: hold.held_since, heldUntil: hold.held_until },
+    request,
+  );
+  if (decision.kind === 'cached') return { kind: 'cached', entry: { outputs: JSON.parse(entry!.outputs) as Outputs, expiresAt: entry!.expires_at } };
+  if (decision.kind === 'busy') return decision;
+  s.putHold.run(request.key, decision.hold.holder, decision.hold.heldSince, decision.hold.heldUntil);
+  return { kind: 'held', until: decision.hold.heldUntil };
 }
 
 export function releaseCacheHold(s: HoldStatements, key: string, holder: string): boolean {
