@@ -80,11 +80,8 @@ export function transitionJob(statements: Statements, jobId: string, request: Tr
   if (job === undefined || !request.from.includes(job.status)) return undefined;
 
   // A job that is not running holds no window slots: the tasks of undispatched rows then claim nothing.
-  if (request.to !== 'running') {
-    const queued = statements.rowsByStatus.all(jobId, 'queued');
-    if (request.to === 'cancelled') applyAll(statements, jobId, queued, (row) => decideCancel(row, request.now), null);
-    else applyAll(statements, jobId, queued, (row) => decideUndispatch(row, Infinity), null);
-  }
+  if (request.to === 'cancelled') applyAll(statements, jobId, statements.rowsByStatus.all(jobId, 'queued'), (row) => decideCancel(row, request.now), null);
+  else if (request.to !== 'running') applyAll(statements, jobId, statements.queuedDispatched.all(jobId), (row) => decideUndispatch(row, Infinity), null);
 
   const entering = job.status !== request.to;
   const ends = request.to === 'completed' || request.to === 'cancelled';

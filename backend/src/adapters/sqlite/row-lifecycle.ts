@@ -1,6 +1,6 @@
 // The row-level store steps on SQLite: read what engine/row-transitions needs, let it decide, write the decided change.
 import type { ClaimRequest, ClaimResult, DispatchRequest, DispatchedRow, FinishRequest } from '../../ports/store.js';
-import type { CounterDelta, JobSnapshot, RowChange, RowState } from '../../engine/row-transitions.js';
+import type { CounterDelta, JobSnapshot, RowChange, RowPatch, RowState } from '../../engine/row-transitions.js';
 import { addDeltas, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../engine/row-transitions.js';
 import { assertBound, assertCount, assertTime, checkClaimRequest, checkFinishRequest } from '../../engine/store-arguments.js';
 import { applyCounters } from './counters.js';
@@ -35,7 +35,7 @@ export function claimRow(statements: Statements, request: ClaimRequest): ClaimRe
   const decision = decideClaim(record && toRowState(record), job && snapshot(job), request, reserve);
   if (!decision.ok) return decision.refusal;
   applyCounters(statements, request.jobId, decision.counters, request.now);
-  const claimed = write(statements, request.jobId, record!, decision, null, true);
+  const claimed = write(statements, record!, decision, null, true);
   return { ok: true, row: toRow(claimed), leaseToken: claimed.lease_seq };
 }
 
@@ -46,7 +46,7 @@ export function finishRow(statements: Statements, request: FinishRequest): boole
   const decision = decideFinish(record && toRowState(record), job && snapshot(job), request, usage);
   if (!decision.ok) return false;
   const finishSeq = applyCounters(statements, request.jobId, decision.counters, request.now);
-  write(statements, request.jobId, record!, decision, finishSeq ?? null, false);
+  write(statements, record!, decision, finishSeq ?? null, false);
   return true;
 }
 
@@ -69,62 +69,95 @@ export function requeueFailed(statements: Statements, jobId: string): number {
   return applyAll(statements, jobId, statements.rowsByStatus.all(jobId, 'failed'), decideRequeue, null);
 }
 
-/** Applies one decision per row and their summed counter change; returns how many rows changed. */
+/**
+ * Applies one decision per row and their summed counter change; returns how many rows changed. Rows given the same
+ * patch (a cancel or re-queue gives every row the same one) are written together, a chunk per statement.
+ */
 export function applyAll(statements: Statements, jobId: string, rows: readonly RowStateRecord[], decide: (row: RowState) => RowChange | undefined, now: number | null): number {
   let total: CounterDelta = {};
-  let n = 0;
+  const samePatch = new Map<string, { readonly change: RowChange; readonly rowids: number[] }>();
   for (const record of rows) {
     const change = decide(toRowState(record));
     if (change === undefined) continue;
-    write(statements, jobId, record, change, null, false);
+    const key = JSON.stringify(change.patch);
+    const group = samePatch.get(key);
+    if (group === undefined) samePatch.set(key, { change, rowids: [record.rowid] });
+    else group.rowids.push(record.rowid);
     total = addDeltas(total, change.counters);
-    n++;
+  }
+  let n = 0;
+  for (const { change, rowids } of samePatch.values()) {
+    const { columns, params } = patchParams(change, null);
+    const statement = statements.patchRow(columns, 'many');
+    for (let i = 0; i < rowids.length; i += PATCH_CHUNK) statement.run({ ...params, rowids: JSON.stringify(rowids.slice(i, i + PATCH_CHUNK)) });
+    n += rowids.length;
   }
   if (n > 0) applyCounters(statements, jobId, total, now);
   return n;
 }
 
+/** Rows per multi-row patch statement. */
+const PATCH_CHUNK = 5_000;
+
 function snapshot(job: JobState): JobSnapshot {
   return { status: job.status, budgetLeftNanos: job.budget_nanos === null ? null : job.budget_nanos - job.spent_nanos - job.reserved_nanos };
 }
 
+/** The column each patched field is stored in. */
+const COLUMNS: Readonly<Record<keyof RowPatch, string>> = {
+  status: 'status',
+  dispatched: 'dispatched',
+  dispatchSeq: 'dispatch_seq',
+  attempt: 'attempt',
+  nextAttemptAt: 'next_attempt_at',
+  leaseUntil: 'lease_until',
+  leaseSeq: 'lease_seq',
+  reservedNanos: 'reserved_nanos',
+  outputs: 'outputs',
+  cached: 'cached',
+  errorClass: 'error_class',
+  errorMessage: 'error_message',
+  inputTokens: 'input_tokens',
+  cachedInputTokens: 'cached_input_tokens',
+  outputTokens: 'output_tokens',
+  costNanos: 'cost_nanos',
+  flushed: 'flushed',
+  finishedAt: 'finished_at',
+};
+
 /**
- * Writes the row as `change` decided. finish_seq orders rows that finished done/failed (recentOutcomes): set from the
- * job's counter when the change hands one out, kept while the row stays done/failed, cleared when it leaves them.
+ * The columns `change` patches, with their values. finish_seq orders rows that finished done/failed (recentOutcomes):
+ * set from the job's counter when the change hands one out, cleared when the row's status leaves done/failed.
  */
-function write(statements: Statements, jobId: string, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: true): RowRecord;
-function write(statements: Statements, jobId: string, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: false): void;
-function write(statements: Statements, jobId: string, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: boolean): RowRecord | void {
-  const next = { ...toRowState(record), ...change.patch };
-  const outputs = change.patch.outputs;
-  const params = {
-    jobId,
-    rowId: record.row_id,
-    status: next.status,
-    dispatched: next.dispatched ? 1 : 0,
-    attempt: next.attempt,
-    nextAttemptAt: next.nextAttemptAt,
-    leaseUntil: next.leaseUntil,
-    leaseSeq: next.leaseSeq,
-    reservedNanos: next.reservedNanos,
-    setOutputs: outputs === undefined ? 0 : 1,
-    outputs: outputs === undefined || outputs === null ? null : JSON.stringify(outputs),
-    cached: next.cached ? 1 : 0,
-    errorClass: next.errorClass,
-    errorMessage: next.errorMessage,
-    inputTokens: next.inputTokens,
-    cachedInputTokens: next.cachedInputTokens,
-    outputTokens: next.outputTokens,
-    costNanos: next.costNanos,
-    flushed: next.flushed ? 1 : 0,
-    finishedAt: next.finishedAt,
-    finishSeq: next.status === 'done' || next.status === 'failed' ? (change.counters.finishSeq ? finishSeq : record.finish_seq) : null,
-  };
+function patchParams(change: RowChange, finishSeq: number | null): { readonly columns: string[]; readonly params: Record<string, string | number | null> } {
+  const params: Record<string, string | number | null> = {};
+  const columns: string[] = [];
+  for (const [field, value] of Object.entries(change.patch) as Array<[keyof RowPatch, RowPatch[keyof RowPatch]]>) {
+    const column = COLUMNS[field];
+    columns.push(column);
+    params[column] = typeof value === 'boolean' ? (value ? 1 : 0) : field === 'outputs' ? (value === null ? null : JSON.stringify(value)) : (value as string | number | null);
+  }
+  const status = change.patch.status;
+  if (change.counters.finishSeq) {
+    columns.push('finish_seq');
+    params.finish_seq = finishSeq;
+  } else if (status !== undefined && status !== 'done' && status !== 'failed') {
+    columns.push('finish_seq');
+    params.finish_seq = null;
+  }
+  return { columns, params };
+}
+
+/** Writes one row's patch; a claim gets the row back. */
+function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: true): RowRecord;
+function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: false): void;
+function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: boolean): RowRecord | void {
+  const { columns, params } = patchParams(change, finishSeq);
   if (!returning) {
-    statements.writeRow.run(params);
+    statements.patchRow(columns, 'one').run({ ...params, rowid: record.rowid });
     return;
   }
-  const written = statements.writeRowReturning.get(params);
+  const written = statements.patchRow(columns, 'one returning').get({ ...params, rowid: record.rowid });
   if (written === undefined) throw new Error(`row ${record.row_id} vanished inside its transaction`);
   return written;
 }

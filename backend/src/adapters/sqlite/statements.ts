@@ -1,5 +1,6 @@
 // Every SQL statement the store runs, prepared once per connection: the hot paths never re-parse SQL.
 import type { ErrorClass, JobStatus, RowCounts, RowStatus } from '../../ports/domain.js';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 import type { JobRecord } from './job-mapper.js';
 import type { RowRecord } from './row-mapper.js';
@@ -26,6 +27,7 @@ export interface CounterParams extends Bind, RowCounts {
 
 /** A row's state columns, as the transitions in row-transitions.ts read them. */
 export interface RowStateRecord {
+  readonly rowid: number;
   readonly row_id: string;
   readonly status: RowStatus;
   readonly dispatched: number;
@@ -47,17 +49,29 @@ export interface RowStateRecord {
   readonly finish_seq: number | null;
 }
 
-export type RowWrite = Bind;
-
-const ROW_STATE = `SELECT row_id, status, dispatched, dispatch_seq, attempt, next_attempt_at, lease_until, lease_seq, reserved_nanos,
+const ROW_STATE = `SELECT rowid, row_id, status, dispatched, dispatch_seq, attempt, next_attempt_at, lease_until, lease_seq, reserved_nanos,
   cached, error_class, error_message, input_tokens, cached_input_tokens, output_tokens, cost_nanos, flushed, finished_at, finish_seq
   FROM store_rows`;
-const WRITE_ROW = `UPDATE store_rows SET status = @status, dispatched = @dispatched, attempt = @attempt, next_attempt_at = @nextAttemptAt,
-  lease_until = @leaseUntil, lease_seq = @leaseSeq, reserved_nanos = @reservedNanos,
-  outputs = CASE WHEN @setOutputs = 1 THEN @outputs ELSE outputs END, cached = @cached,
-  error_class = @errorClass, error_message = @errorMessage, input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens,
-  output_tokens = @outputTokens, cost_nanos = @costNanos, flushed = @flushed, finished_at = @finishedAt, finish_seq = @finishSeq
-  WHERE job_id = @jobId AND row_id = @rowId`;
+
+/**
+ * An UPDATE of exactly the given columns of one row (bound by name), prepared once per column set: a decided patch
+ * writes only what it changes, to one row (a claim's RETURNING * hands it back) or to many given the same patch.
+ */
+function rowPatcher(db: SqliteDatabase) {
+  const prepared = new Map<string, Statement<Bind, RowRecord>>();
+  return (columns: readonly string[], target: 'one' | 'one returning' | 'many'): Statement<Bind, RowRecord> => {
+    const key = `${columns.join(',')} ${target}`;
+    let statement = prepared.get(key);
+    if (statement === undefined) {
+      const set = columns.map((column) => `${column} = @${column}`).join(', ');
+      // `many`: @rowids is a JSON array, so rows given the same patch are written by one statement.
+      const where = target === 'many' ? 'rowid IN (SELECT value FROM json_each(@rowids))' : 'rowid = @rowid';
+      statement = db.prepare<Bind, RowRecord>(`UPDATE store_rows SET ${set} WHERE ${where}${target === 'one returning' ? ' RETURNING *' : ''}`);
+      prepared.set(key, statement);
+    }
+    return statement;
+  };
+}
 
 const TERMINAL_SQL = `('done', 'failed', 'skipped', 'cancelled')`;
 const ROWS_PAGE = `SELECT * FROM store_rows WHERE job_id = @jobId AND row_number > @after`;
@@ -112,9 +126,10 @@ export function prepareStatements(db: SqliteDatabase) {
       `${ROW_STATE} WHERE job_id = @jobId AND status = 'queued' AND dispatched = 1 AND next_attempt_at < @olderThan`,
     ),
     rowsByStatus: db.prepare<[string, RowStatus], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND status = ?`),
-    /** Writes a row's state as a transition decided it; outputs only when the decision set them. */
-    writeRow: db.prepare<RowWrite>(WRITE_ROW),
-    writeRowReturning: db.prepare<RowWrite, RowRecord>(`${WRITE_ROW} RETURNING *`),
+    /** Queued rows holding a window slot: at most the window, so leaving `running` reads only these. */
+    queuedDispatched: db.prepare<[string], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND status = 'queued' AND dispatched = 1`),
+    /** Writes the columns a transition's patch changes. */
+    patchRow: rowPatcher(db),
     // Two steps (pick, then update by rowid) because an `UPDATE … WHERE rowid IN (SELECT … LIMIT)` costs ~30x more.
     nextUndispatched: db.prepare<Bind, number>(
       `SELECT rowid FROM store_rows WHERE job_id = @jobId AND status = 'queued' AND dispatched = 0 ORDER BY row_number LIMIT @limit`,
