@@ -99,6 +99,13 @@ async function isInputError(error: unknown): Promise<boolean> {
   return error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError;
 }
 
+/** What a CLI user can do that a sidebar user cannot, appended to an engine refusal worded for the sidebar. */
+async function cliHint(error: Error): Promise<string> {
+  const { UnknownPriceError } = await import('../engine/job-config.js');
+  if (!(error.cause instanceof UnknownPriceError)) return '';
+  return '; on the command line, add its price (USD per 1M input, cachedInput and output tokens) to ROWFILL_PRICES, or run without --budget';
+}
+
 /** Runs the CLI and returns the exit code (never calls process.exit itself, so tests can call it). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.completed;
@@ -110,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
     if (error instanceof Error && (error instanceof UsageError || (await isInputError(error)))) {
       // One line, whatever a parser or validator put in the message (JSON.parse quotes the bad text, zod lists issues per line).
-      io.stderr.write(`rowfill: ${error.message.trim().split(/\s*[\r\n]+\s*/).join('; ')}\n`);
+      io.stderr.write(`rowfill: ${error.message.trim().split(/\s*[\r\n]+\s*/).join('; ')}${await cliHint(error)}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`rowfill: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

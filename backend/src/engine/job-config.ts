@@ -103,9 +103,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** The refusal of a budget for a model with no price: on the model field, saying what a user can do about it. */
-export function unknownPriceError(model: string): ConfigError {
-  return new ConfigError(`model: no price is known for "${model}"; pick a listed model or enter its price per 1M tokens`);
+/** The refusal of a budget for a model with no price: on the model field, saying what a sidebar user can do about it. */
+export class UnknownPriceError extends ConfigError {
+  constructor(readonly model: string) {
+    super(`model: no price is known for "${model}"; pick a listed model or enter its price per 1M tokens`);
+    this.name = 'UnknownPriceError';
+  }
+}
+
+export function unknownPriceError(model: string): UnknownPriceError {
+  return new UnknownPriceError(model);
 }
 
 /** Validate and fill defaults; throws ConfigError with one line per problem (`workers: must be between 1 and 50`). */

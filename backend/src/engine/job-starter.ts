@@ -66,7 +66,11 @@ export class JobStarter {
     }
     if (config.budgetUsd === null && this.ctx.options.requireBudget) throw new JobError('invalid_config', 'budgetUsd: a budget is required');
     const plan = buildJobPlan(config, this.ctx.options.prices);
-    if (config.budgetUsd !== null && !plan.price) throw new JobError('invalid_config', unknownPriceError(config.model).message);
+    if (config.budgetUsd !== null && !plan.price) {
+      const refusal = unknownPriceError(config.model);
+      // The cause lets a front end add its own way out (the CLI: ROWFILL_PRICES) to the sidebar's wording.
+      throw new JobError('invalid_config', refusal.message, { cause: refusal });
+    }
     return config;
   }
 

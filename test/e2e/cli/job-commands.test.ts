@@ -184,6 +184,8 @@ describe.concurrent('refusals at start exit 2 with one line and no output file',
     expect(linesOf(result.stderr)).toHaveLength(1);
     // The wording belongs to the job config (shared with the sidebar); the CLI shows it on one line.
     expect(result.stderr).toMatch(/^rowfill: .*no price is known for (model )?"my-private-model"/i);
+    // …and the way out that exists on the command line, which the sidebar's wording cannot name.
+    expect(result.stderr).toMatch(/ROWFILL_PRICES, or run without --budget/);
     expect(existsSync(ws.path('brands.enriched.csv'))).toBe(false);
   });
 });
