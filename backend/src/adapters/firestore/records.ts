@@ -1,6 +1,6 @@
 // The stored shape of each document kind, exactly as the store writes it; every document carries `schema` (see occ.ts).
-import type { ErrorClass, JobStatus, PauseReason, RowCounts, RowStatus } from '../../ports/domain.js';
-import type { RowPatch } from '../../engine/row-transitions.js';
+import type { JobStatus, PauseReason, RowCounts, RowStatus } from '../../ports/domain.js';
+import type { RowPatch, RowState } from '../../engine/row-transitions.js';
 
 /** Layout version. Also the one field every document has, which an optimistic commit rewrites unchanged to pin a read. */
 export const SCHEMA = 1;
@@ -72,33 +72,16 @@ export interface PoolDoc {
   readonly grantedNanos: number;
 }
 
-export interface RowDoc {
+/** A row as stored: the fields the engine's transitions decide (RowState), plus what only the store keeps. */
+export interface RowDoc extends RowState {
   readonly schema: number;
   readonly rowId: string;
   readonly rowNumber: number;
   readonly inputs: string;
   readonly inputHash: string;
-  readonly status: RowStatus;
-  readonly dispatched: boolean;
-  readonly dispatchSeq: number;
-  readonly attempt: number;
-  readonly nextAttemptAt: number;
-  readonly leaseUntil: number | null;
-  /** Grows on every claim; the lease token. */
-  readonly leaseSeq: number;
-  readonly reservedNanos: number;
   readonly outputs: string | null;
-  readonly cached: boolean;
-  readonly errorClass: ErrorClass | null;
-  readonly errorMessage: string | null;
-  readonly inputTokens: number;
-  readonly cachedInputTokens: number;
-  readonly outputTokens: number;
-  readonly costNanos: number;
-  readonly flushed: boolean;
   /** Derived: terminal and not flushed. Its own field so "what to write to the sheet next" is one indexed query. */
   readonly pendingFlush: boolean;
-  readonly finishedAt: number | null;
   /** The counter shard this row's steps update. */
   readonly shard: number;
 }
