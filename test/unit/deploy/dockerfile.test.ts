@@ -62,7 +62,8 @@ describe('backend/Dockerfile', () => {
     // A stage built FROM another stage inherits that stage's release.
     const releases = new Set(all.filter((s) => !all.some((o) => o.name === s.image)).map((s) => /-(bookworm|bullseye|trixie)/.exec(s.image)?.[1]));
     expect([...releases]).toEqual(['bookworm']);
-    expect(runtime.image).toMatch(/^node:20-\w+-slim$/);
+    // Production runs the current LTS.
+    expect(runtime.image).toMatch(/^node:24-\w+-slim$/);
   });
 
   it('starts the HTTP server compiled to JavaScript, with no TypeScript loader in the image, and exposes 8080', () => {
