@@ -1,6 +1,6 @@
 // Starting a job and estimating one: validate config and price, check the model once, store the rows, open the window.
 import { randomBytes } from 'node:crypto';
-import type { Job, JobConfig } from '../ports/domain.js';
+import type { Job, JobConfig, NewRow } from '../ports/domain.js';
 import type { EngineContext } from './context.js';
 import { RowfillError } from './errors.js';
 import { ConfigError, configHash, parseJobConfig, unknownPriceError } from './job-config.js';
@@ -49,6 +49,13 @@ async function* passOver(rows: RowsSource, count: number): AsyncGenerator<Source
   }
 }
 
+/** The batches again, with the one already read put back in front. */
+async function* withFirst(first: IteratorResult<NewRow[]>, rest: AsyncGenerator<NewRow[]>): AsyncGenerator<NewRow[]> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
+}
+
 export function newJobId(): string {
   return `job_${randomBytes(6).toString('hex')}`;
 }
@@ -87,14 +94,31 @@ export class JobStarter {
   async start(request: StartJobRequest): Promise<Job> {
     const { store, clock } = this.ctx;
     const config = this.config(request.config);
-    await this.validateModel(config.model);
     const jobId = request.jobId ?? newJobId();
     const hash = configHash(config);
+    // The key check is a round trip: it is sent first and the first batch of rows is read and prepared while it is in
+    // flight, but nothing is stored until it has passed, so a refused key or model still leaves no job behind.
+    const validation = this.validateModel(config.model);
+    validation.catch(() => undefined);
+    const batches = this.intake(request.rows, request.sheetKey, config, hash, 0);
+    let first: IteratorResult<NewRow[]>;
+    try {
+      first = await batches.next();
+    } catch (error) {
+      await validation;
+      throw error;
+    }
+    try {
+      await validation;
+    } catch (error) {
+      await batches.return(undefined);
+      throw error;
+    }
     await store.createJob(
       { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated, meta: request.meta ?? {} },
       clock.now(),
     );
-    return this.storeRowsAndOpen(jobId, request.sheetKey, config, hash, request.rows, 0);
+    return this.storeRowsAndOpen(jobId, config, withFirst(first, batches), 0);
   }
 
   /**
@@ -107,13 +131,17 @@ export class JobStarter {
     if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
     if (job.status !== 'preparing') throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a job still preparing has rows left to read.`);
     const stored = (await this.ctx.store.counts(jobId)).total;
-    return this.storeRowsAndOpen(jobId, job.sheetKey, job.config, job.configHash, rows, stored);
+    return this.storeRowsAndOpen(jobId, job.config, this.intake(rows, job.sheetKey, job.config, job.configHash, stored), stored);
   }
 
-  private async storeRowsAndOpen(jobId: string, sheetKey: string, config: JobConfig, hash: string, rows: RowsSource, alreadyStored: number): Promise<Job> {
+  private intake(rows: RowsSource, sheetKey: string, config: JobConfig, hash: string, alreadyStored: number): AsyncGenerator<NewRow[]> {
+    return intakeRows(passOver(rows, alreadyStored), { store: this.ctx.store, sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars });
+  }
+
+  private async storeRowsAndOpen(jobId: string, config: JobConfig, batches: AsyncIterable<NewRow[]>, alreadyStored: number): Promise<Job> {
     const { store, clock } = this.ctx;
     let total = alreadyStored;
-    for await (const batch of intakeRows(passOver(rows, alreadyStored), { store, sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
+    for await (const batch of batches) {
       total += batch.length;
       if (total > this.ctx.options.maxRowsPerJob) {
         await store.transitionJob(jobId, { to: 'cancelled', from: ['preparing'], message: 'too many rows', now: clock.now() });
