@@ -69,6 +69,38 @@ export async function openFileSource(path: string, inputs: readonly string[], ou
   };
 }
 
+/** The selected rows, read once: the first is read now, the rest stream on after it when `rows` is iterated. */
+export interface PeekedRows {
+  /** Undefined when the selection holds no data row. */
+  readonly first: SourceRow | undefined;
+  /** Every selected row, the first included, from the same pass over the file (iterate it once). */
+  readonly rows: AsyncIterable<SourceRow>;
+  /** Closes the file when the rows will not be iterated after all (a refusal before the job starts). */
+  close(): Promise<void>;
+}
+
+/**
+ * An empty selection is refused before a job is created, and the job then reads the rows: one pass over the file
+ * serves both, instead of a pass for the first row and another for the job.
+ */
+export async function peekRows(source: AsyncIterable<SourceRow>): Promise<PeekedRows> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  const first = head.done ? undefined : head.value;
+  async function* rows(): AsyncGenerator<SourceRow> {
+    if (first === undefined) return;
+    yield first;
+    yield* { [Symbol.asyncIterator]: () => iterator };
+  }
+  return {
+    first,
+    rows: rows(),
+    async close() {
+      await iterator.return?.();
+    },
+  };
+}
+
 export function outPathFor(source: string, out: string | undefined): string {
   return resolve(out ?? defaultOutPath(source));
 }

@@ -1,6 +1,6 @@
 // `rowfill enrich <file>`: start a job over a CSV/XLSX file and follow it to the end.
 import { userInfo } from 'node:os';
-import { assertOutFormat, openFileSource, outPathFor } from '../file-job.js';
+import { assertOutFormat, openFileSource, outPathFor, peekRows } from '../file-job.js';
 import { configFor, openRuntime, progressMode, searchSimulatedNotice, simulatedNotice, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { ALL_ROWS } from '../row-selection.js';
@@ -19,19 +19,19 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
   assertStateFile(config.dbPath);
   const source = await openFileSource(file, args.config.inputs, args.config.outputs.map((o) => o.name));
   assertOutFormat(source, out);
-  // A selection past the end of the file is bad input too: say so before a job (and a state file) is created.
-  let anyRow = false;
-  for await (const _row of source.rows(args.selection, args.limit)) {
-    anyRow = true;
-    break;
-  }
-  if (!anyRow) {
+  // A selection past the end of the file is bad input too: say so before a job (and a state file) is created. The
+  // first row read for this is the job's first row too, so the file is read once (peekRows).
+  const selected = await peekRows(source.rows(args.selection, args.limit));
+  if (!selected.first) {
     const where = args.selection === ALL_ROWS ? '' : flags.rows ? ` in --rows ${flags.rows}` : ' in the selected rows';
     throw new UsageError(`No rows to enrich: ${file} has no data rows${where}.`);
   }
   // An output named like a column the user filled would replace their data: only when they say so.
   const overwrites = await existingOutputCells(source, args.selection, args.limit);
-  if (overwrites.length > 0 && !args.overwrite) throw new UsageError(overwriteRefusal(overwrites, args.selection, args.limit));
+  if (overwrites.length > 0 && !args.overwrite) {
+    await selected.close();
+    throw new UsageError(overwriteRefusal(overwrites, args.selection, args.limit));
+  }
   const state = freshStateFile(config.dbPath);
   const research = args.config.research?.enabled === true;
   const runtime = await openRuntime(config, args.searchRpm !== undefined ? { searchRpm: args.searchRpm } : {});
@@ -46,7 +46,7 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
         owner: userInfo().username,
         sheetKey: source.sheetKey,
         config: args.config,
-        rows: source.rows(args.selection, args.limit),
+        rows: selected.rows,
         meta: {
           source: source.path,
           out,
@@ -68,6 +68,7 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
     runtime.start();
     return await followJob(runtime, job.id, { mode: progressMode(io, args.json), stdout: io.stdout, stderr: io.stderr });
   } finally {
+    await selected.close();
     await runtime.close();
     // A run refused on a first use (a model with no price, …) leaves no state file behind.
     if (refused) state.discard();
