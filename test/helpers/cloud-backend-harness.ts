@@ -1,4 +1,4 @@
-// The production backend composition in a test: Cloud Tasks (gRPC stand-in, real client), Google Sheets (stand-in,
+// The production backend composition (compose/cloud.ts) in a test: Cloud Tasks (gRPC stand-in, real client), Google Sheets (stand-in,
 // real client), OpenAI (stand-in, real SDK), Google ID tokens (loopback signer, real verifier) and a pluggable Store.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,8 @@ import { systemClock } from '../../backend/src/adapters/system-clock/system-cloc
 import { TavilySearch } from '../../backend/src/adapters/tavily/tavily-search.js';
 import { WebPages } from '../../backend/src/adapters/web-pages/web-pages.js';
 import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
-import { createBackend, type Backend } from '../../backend/src/http/backend.js';
-import { cloudTaskCodec } from '../../backend/src/http/cloud-task-codec.js';
+import { composeCloudBackend } from '../../backend/src/compose/cloud.js';
+import type { Backend } from '../../backend/src/http/backend.js';
 import { silentLogger } from '../../backend/src/ports/logger.js';
 import type { Search } from '../../backend/src/ports/search.js';
 import type { Store } from '../../backend/src/ports/store.js';
@@ -73,22 +73,23 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
   const searches: { query: string; urls: string[] }[] = [];
   const research = web ? { search: loggedSearch(new TavilySearch({ apiKey: 'tvly-test', baseURL: web.url, simulated: true, requestsPerMinute: 60_000 }), searches), pages: new WebPages({ allowLoopback: true, resolve: web.resolve }) } : {};
   const verifier = new GoogleIdTokenVerifier({ certificateUrls: { pem: auth.certsUrl, jwk: auth.jwksUrl } });
-  const backend = createBackend({
+  // The adapters aimed at the stand-ins; everything from here on is the production composition.
+  const adapters = {
     store: options.store,
     queue,
     model: new OpenAiModelClient({ apiKey: 'sk-test', baseURL: openai.url, simulated: true }),
     gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: sheets.url, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, minWriteIntervalMs: options.minWriteIntervalMs ?? 1000 }),
     clock: systemClock,
-    log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f, m) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
+    log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f: object, m?: string) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
+    ...research,
+  };
+  const backend = composeCloudBackend(adapters, {
     authenticate: verifyAddonCaller({ clientIds: [ADDON_CLIENT_ID], allowlist: ['example.com'], verifier }),
     authenticateTask: verifyTaskCaller({ serviceAccount: TASKS_SA, audience: url, verifier }),
-    tasks: cloudTaskCodec(queue),
     engine: { pumpIntervalMs: 500, backoff: { baseMs: 100, capMs: 2000 } },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-    ...research,
   });
-  queue.start(backend.engine.handleTask);
   server.on('request', backend.app);
   return {
     url,

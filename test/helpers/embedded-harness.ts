@@ -7,7 +7,8 @@ import { OpenAiModelClient } from '../../backend/src/adapters/openai/openai-mode
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
-import { Engine, type EngineOptions, type Progress, type SourceRow } from '../../backend/src/engine/engine.js';
+import { composeEngine } from '../../backend/src/compose/engine.js';
+import type { Engine, EngineOptions, Progress, SourceRow } from '../../backend/src/engine/engine.js';
 import { buildOutputSchema } from '../../backend/src/engine/output-schema.js';
 import type { JobConfig, Outputs } from '../../backend/src/ports/domain.js';
 import { simulateAnswer } from '../../local/openai/schema-answer.js';
@@ -39,7 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const queue = new LocalQueue({ db, clock: systemClock, pollIntervalMs: 20, maxDispatchesPerSecond: 5000, minBackoffMs: 20, maxBackoffMs: 2000 });
   const standIn = await startOpenAiStandIn(options.standIn ?? {});
   const model = new OpenAiModelClient({ apiKey: options.apiKey ?? 'sk-test', baseURL: standIn.url, simulated: true });
-  const engine = new Engine(
+  const engine = composeEngine(
     { store, queue, model, clock: systemClock },
     { pumpIntervalMs: 100, backoff: { baseMs: 50, capMs: 500 }, ...options.engine },
   );

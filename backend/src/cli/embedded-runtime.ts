@@ -1,4 +1,4 @@
-// The embedded default, wired: SQLite store and local durable queue in one file, the OpenAI client (or the stand-in).
+// The embedded default, wired: compose/embedded.ts's adapters (or the OpenAI stand-in) and compose/engine.ts's Engine.
 // The queue, the engine, the OpenAI client and the stand-in are imported when a runtime opens, not when this module
 // loads: `rowfill status` and `rowfill jobs` open only the store (openEmbeddedStore) and skip their load time.
 import type { LocalQueue } from '../adapters/local-queue/index.js';
@@ -52,33 +52,24 @@ export interface EmbeddedRuntime {
 
 export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   const { config } = options;
-  const [{ LocalQueue }, { OpenAiModelClient }, { Engine }, { startStandIn }] = await Promise.all([
-    import('../adapters/local-queue/index.js'),
-    import('../adapters/openai/openai-model-client.js'),
-    import('../engine/engine.js'),
+  const [{ embeddedAdapters }, { composeEngine }, { startStandIn }] = await Promise.all([
+    import('../compose/embedded.js'),
+    import('../compose/engine.js'),
     import('./dev-wiring.js'),
   ]);
   const release = options.lock === false ? () => undefined : acquireProcessLock(config.dbPath);
   let standIn: OpenAiStandIn | undefined;
   try {
     const db = openDatabase({ path: config.dbPath });
-    const store = new SqliteStore(db);
     const log = options.log ?? silentLogger;
-    const queue = new LocalQueue({
+    if (!config.openaiApiKey) standIn = await startStandIn(options.standIn);
+    const { store, queue, model } = embeddedAdapters({
       db,
-      clock: systemClock,
+      log,
+      model: standIn ? { apiKey: 'sk-local-stand-in', baseURL: standIn.url, simulated: true } : { apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl },
       recoverInFlight: options.lock !== false,
       maxDispatchesPerSecond: options.maxDispatchesPerSecond ?? 5000,
-      maxConcurrentDispatches: 1000,
-      // Row tasks are guarded by their dispatch generation and pump names by their time slot, so a name need not
-      // dedup for Cloud Tasks' full hour; a short tombstone keeps the table small on million-row jobs.
-      tombstoneMs: 120_000,
-      logger: log,
     });
-    if (!config.openaiApiKey) standIn = await startStandIn(options.standIn);
-    const model = new OpenAiModelClient(
-      standIn ? { apiKey: 'sk-local-stand-in', baseURL: standIn.url, simulated: true } : { apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl },
-    );
     const research = new LazyResearch({
       tavilyApiKey: config.tavilyApiKey,
       tavilyBaseUrl: config.tavilyBaseUrl,
@@ -86,7 +77,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       ...(options.searchRpm !== undefined ? { searchRpm: options.searchRpm } : {}),
       ...(options.searchStandIn ? { standIn: options.searchStandIn } : {}),
     });
-    const engine = new Engine(
+    const engine = composeEngine(
       { store, queue, model, clock: systemClock, log, search: research, pages: research, ...(options.sinks ? { sinks: options.sinks } : {}) },
       { ...(config.prices ? { prices: config.prices } : {}), ...options.engine },
     );

@@ -6,8 +6,8 @@ import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { ServerConfig } from '../config.js';
 import { ensureLocalToken, verifyLocalCaller } from '../http/auth/index.js';
+import { serverEngineOptions, sheetSinks } from '../compose/engine.js';
 import { createBackend, type Backend } from '../http/backend.js';
-import { localTaskCodec } from '../http/local-task-codec.js';
 import type { Logger } from '../ports/logger.js';
 import type { SearchStandInOptions } from './dev-wiring-search.js';
 import { LOCAL_SERVICE_ACCOUNT, startLocalSheets, type SheetsStandIn } from './dev-wiring-sheets.js';
@@ -46,20 +46,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const token = await ensureLocalToken(tokenPath);
   const sheetsFile = options.sheetsStateFile ?? join(stateDir, 'sheets.json');
   const { standIn: sheets, client } = await startLocalSheets(existsSync(sheetsFile) ? { stateFile: sheetsFile } : {});
+  const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
+  const limits = { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd };
+  // The runtime's Engine is the one Engine of this process: it writes sheet jobs' results through the gateway and
+  // holds the server's caps, so the HTTP backend runs on it rather than on a second Engine over the same store.
   const runtime = await openEmbeddedRuntime({
     config,
     log,
     maxDispatchesPerSecond: 500,
     searchRpm: config.server.research.searchRpm,
+    sinks: sheetSinks(gateway),
+    engine: serverEngineOptions(limits),
     ...(options.searchStandIn ? { searchStandIn: options.searchStandIn } : {}),
   });
   const { research } = runtime;
-  const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
   const localCaller = verifyLocalCaller({ token });
+  // No /tasks routes: the queue is in-process and delivers to the engine directly.
   const backend = createBackend({
+    engine: runtime.engine,
     store: runtime.store,
-    queue: runtime.queue,
-    model: runtime.model,
     gateway,
     clock: systemClock,
     log,
@@ -67,13 +72,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     authenticateTask: async (req) => {
       await localCaller(req);
     },
-    tasks: localTaskCodec,
-    limits: { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd },
+    limits,
     bodyLimit: config.server.bodyLimit,
-    search: research,
-    pages: research,
+    research: true,
+    ...(config.prices ? { prices: config.prices } : {}),
   });
-  runtime.queue.start(backend.engine.handleTask);
+  runtime.start();
   const server: Server = await new Promise((resolve, reject) => {
     const s = backend.app.listen(options.port ?? config.server.port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);

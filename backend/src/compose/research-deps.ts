@@ -11,7 +11,7 @@ export interface ResearchDeps {
 }
 
 /**
- * Undefined without TAVILY_API_KEY: the backend then refuses research jobs at estimate and start (createBackend's
+ * Undefined without TAVILY_API_KEY: the backend then refuses research jobs at estimate and start (the backend's
  * `researchUnavailable`), so a missing key is one clear config error, not every row failing.
  */
 export function researchDeps(settings: ServerResearchSettings): ResearchDeps | undefined {

@@ -7,7 +7,7 @@ import type { Logger } from '../ports/logger.js';
 import { errorMiddleware } from './error-middleware.js';
 import { JobViews } from './job-view.js';
 import { jobRoutes } from './routes/job-routes.js';
-import { taskRoutes, type TaskCodec } from './routes/task-routes.js';
+import { taskRoutes, type TaskReceiver } from './routes/task-routes.js';
 
 export interface AppDeps {
   readonly engine: Engine;
@@ -18,7 +18,8 @@ export interface AppDeps {
   readonly authenticate: (req: Request) => Promise<Caller>;
   /** Verifies that a /tasks request comes from the queue; throws an error with `status` and `code` otherwise. */
   readonly authenticateTask: (req: Request) => Promise<void>;
-  readonly tasks: TaskCodec;
+  /** The queue that takes /tasks deliveries; without it (an in-process queue) /tasks is not mounted. */
+  readonly tasks?: TaskReceiver;
   /** Largest JSON body accepted. Default '1mb'. */
   readonly bodyLimit?: string;
 }
@@ -52,8 +53,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/v1', requireCaller);
   app.use(jobRoutes({ engine: deps.engine, sheetJobs: deps.sheetJobs, views: new JobViews(), clock: deps.clock, caller }));
-  app.use('/tasks', requireTaskCaller);
-  app.use(taskRoutes(deps.engine.handleTask, deps.tasks));
+  if (deps.tasks) {
+    app.use('/tasks', requireTaskCaller);
+    app.use(taskRoutes(deps.tasks));
+  }
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such route.' } });

@@ -1,39 +1,37 @@
-// The backend, composed from its ports: engine + sheet jobs + the Express app. Wiring (local, cloud, tests) picks adapters.
+// The HTTP backend over an Engine built by a composition root (compose/): sheet jobs + the Express app.
 import type { Express, Request } from 'express';
-import { Engine, type EngineOptions } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { Caller } from '../engine/sheet-jobs.js';
-import { SheetJobs, sheetRefOf, sinkColumns } from '../engine/sheet-jobs.js';
+import { SheetJobs } from '../engine/sheet-jobs.js';
+import type { EngineOptions } from '../engine/options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { ModelClient } from '../ports/model.js';
-import type { Pages } from '../ports/pages.js';
-import type { Search } from '../ports/search.js';
-import type { Queue } from '../ports/queue.js';
 import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
 import { createApp } from './app.js';
-import type { TaskCodec } from './routes/task-routes.js';
+import type { TaskReceiver } from './routes/task-routes.js';
 
 export interface BackendDeps {
+  /** The one Engine of this process, from compose/engine.ts's composeEngine. */
+  readonly engine: Engine;
   readonly store: Store;
-  readonly queue: Queue;
-  readonly model: ModelClient;
   readonly gateway: SpreadsheetGateway;
   readonly clock: Clock;
   readonly log: Logger;
   readonly authenticate: (req: Request) => Promise<Caller>;
   readonly authenticateTask: (req: Request) => Promise<void>;
-  readonly tasks: TaskCodec;
-  readonly engine?: EngineOptions;
-  /** Server-side caps a client cannot raise. */
+  /** Where /tasks/* deliveries go (the Cloud Tasks queue). Without it there are no /tasks routes: the queue is in-process. */
+  readonly tasks?: TaskReceiver;
+  /** Server-side caps a client cannot raise; the engine got the same ones from serverEngineOptions. */
   readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
+  /** The engine's price overrides (ROWFILL_PRICES), for the research part of an estimate. */
+  readonly prices?: EngineOptions['prices'];
   readonly bodyLimit?: string;
   /**
-   * Research mode's web search and page reader. Without both, research jobs are refused at estimate and start with
-   * `researchUnavailable` (or a default naming TAVILY_API_KEY).
+   * Whether the engine has research mode's web search and page reader. Without them research jobs are refused at
+   * estimate and start with `researchUnavailable` (or a default naming TAVILY_API_KEY).
    */
-  readonly search?: Search;
-  readonly pages?: Pages;
+  readonly research: boolean;
   readonly researchUnavailable?: string;
 }
 
@@ -46,44 +44,28 @@ export interface Backend {
 }
 
 export function createBackend(deps: BackendDeps): Backend {
-  const research = deps.search && deps.pages ? { search: deps.search, pages: deps.pages } : undefined;
-  const researchUnavailable = research ? undefined : (deps.researchUnavailable ?? RESEARCH_UNAVAILABLE);
+  const researchUnavailable = deps.research ? undefined : (deps.researchUnavailable ?? RESEARCH_UNAVAILABLE);
   const limits = {
     ...(deps.limits?.maxWorkers !== undefined ? { maxWorkers: deps.limits.maxWorkers } : {}),
     ...(deps.limits?.maxBudgetUsd !== undefined ? { maxBudgetUsd: deps.limits.maxBudgetUsd } : {}),
   };
-  const engine = new Engine(
-    {
-      store: deps.store,
-      queue: deps.queue,
-      model: deps.model,
-      clock: deps.clock,
-      log: deps.log,
-      sinks: (job) => {
-        const ref = sheetRefOf(job);
-        return ref ? deps.gateway.sink(ref, sinkColumns(job.config)) : undefined;
-      },
-      ...research,
-    },
-    { requireBudget: true, limits, ...(deps.limits?.maxRowsPerJob !== undefined ? { maxRowsPerJob: deps.limits.maxRowsPerJob } : {}), ...deps.engine },
-  );
   const sheetJobs = new SheetJobs({
-    engine,
+    engine: deps.engine,
     store: deps.store,
     gateway: deps.gateway,
     limits,
-    ...(deps.engine?.prices ? { prices: deps.engine.prices } : {}),
+    ...(deps.prices ? { prices: deps.prices } : {}),
     ...(researchUnavailable !== undefined ? { researchUnavailable } : {}),
     ...(deps.limits?.maxRowsPerJob !== undefined ? { maxRowsPerJob: deps.limits.maxRowsPerJob } : {}) });
   const app = createApp({
-    engine,
+    engine: deps.engine,
     sheetJobs,
     clock: deps.clock,
     log: deps.log,
     authenticate: deps.authenticate,
     authenticateTask: deps.authenticateTask,
-    tasks: deps.tasks,
+    ...(deps.tasks ? { tasks: deps.tasks } : {}),
     ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
   });
-  return { app, engine };
+  return { app, engine: deps.engine };
 }

@@ -6,7 +6,6 @@ import { ForbiddenError, OverwriteError } from '../engine/sheet-jobs.js';
 import type { Logger } from '../ports/logger.js';
 import { SheetAccessError, type SheetAccessCode } from '../ports/spreadsheet.js';
 import { RowfillError } from '../engine/errors.js';
-import { TaskRequestError } from '../adapters/cloud-tasks/index.js';
 
 const JOB_STATUS: Record<JobErrorCode, number> = {
   job_not_found: 404,
@@ -51,8 +50,6 @@ export function toHttp(error: unknown): { status: number; code: string; message:
   if (error instanceof JobError) return { status: JOB_STATUS[error.code], code: error.code, message: error.message };
   if (error instanceof SheetAccessError) return { status: SHEET_STATUS[error.code], code: error.code, message: error.message };
   if (error instanceof ForbiddenError) return { status: 403, code: 'forbidden', message: error.message };
-  // A body that is not one of our tasks: 400 tells Cloud Tasks to stop retrying it only after its retry budget, which is right.
-  if (error instanceof TaskRequestError) return { status: 400, code: 'invalid_task', message: error.message };
   if (error instanceof RowfillError) return { status: error.retryable ? 503 : 502, code: error.errorClass, message: error.message };
   // The router's own refusal of a path it cannot decode (`/v1/jobs/%ff`): a URIError with status 400 and no code.
   if (error instanceof URIError && (error as { status?: unknown }).status === 400) {

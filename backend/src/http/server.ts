@@ -1,19 +1,8 @@
-// The backend's entry point on Cloud Run: validated config → Firestore, Cloud Tasks, Google Sheets, OpenAI → listen.
-import { Firestore } from '@google-cloud/firestore';
-import { CloudTasksClient } from '@google-cloud/tasks';
-import { auth as googleAuth, sheets } from '@googleapis/sheets';
+// The backend's entry point on Cloud Run: validated config → the cloud composition (compose/cloud.ts) → listen.
 import pino from 'pino';
-import { CloudTasksQueue } from '../adapters/cloud-tasks/index.js';
-import { FirestoreStore } from '../adapters/firestore/index.js';
-import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
-import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
-import { systemClock } from '../adapters/system-clock/system-clock.js';
+import { cloudAdapters, cloudBackendSettings, composeCloudBackend } from '../compose/cloud.js';
 import { loadServerConfig, type CloudServerSettings, type ServerConfig } from '../config.js';
 import type { Logger } from '../ports/logger.js';
-import { verifyAddonCaller, verifyTaskCaller } from './auth/index.js';
-import { createBackend } from './backend.js';
-import { cloudTaskCodec } from './cloud-task-codec.js';
-import { researchDeps } from './research-deps.js';
 
 /** Cloud Logging reads `severity`; pino's numeric level alone would show every line as DEFAULT. */
 export function cloudLogger(level: ServerConfig['logLevel']): Logger {
@@ -26,46 +15,16 @@ export function cloudLogger(level: ServerConfig['logLevel']): Logger {
   });
 }
 
-/**
- * Sheets quotas are per user per minute, and every job writes as the one service account: flushing a spreadsheet at
- * most every 2.5 s keeps a busy job under the default read quota (two reads per flush plus one to verify).
- */
-const SHEETS_WRITE_INTERVAL_MS = 2500;
-
 export function startCloudServer(config: ServerConfig & { readonly server: CloudServerSettings }): void {
   const log = cloudLogger(config.logLevel);
   const s = config.server;
-  const firestore = new Firestore({ projectId: s.projectId });
-  const tasksClient = new CloudTasksClient();
-  const queue = new CloudTasksQueue({
-    client: tasksClient,
-    queuePath: tasksClient.queuePath(s.projectId, s.tasksLocation, s.tasksQueue),
-    targetBaseUrl: s.serviceUrl,
-    serviceAccountEmail: s.tasksServiceAccount,
-  });
-  const sheetsClient = sheets({ version: 'v4', auth: new googleAuth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets'] }) });
-  const backend = createBackend({
-    store: new FirestoreStore({ firestore, rootPath: 'rowfill/default' }),
-    queue,
-    model: new OpenAiModelClient({ apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl }),
-    gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS }),
-    clock: systemClock,
-    log,
-    authenticate: verifyAddonCaller({ clientIds: s.addonClientIds, allowlist: s.allowlist }),
-    authenticateTask: verifyTaskCaller({ serviceAccount: s.tasksServiceAccount, audience: s.serviceUrl }),
-    tasks: cloudTaskCodec(queue),
-    limits: { maxRowsPerJob: s.maxRowsPerJob, maxWorkers: s.maxWorkers, maxBudgetUsd: s.maxBudgetUsd },
-    bodyLimit: s.bodyLimit,
-    ...researchDeps(s.research),
-    ...(config.prices ? { engine: { prices: config.prices } } : {}),
-  });
-  queue.start(backend.engine.handleTask);
+  const adapters = cloudAdapters(config, log);
+  const backend = composeCloudBackend(adapters, cloudBackendSettings(config));
   const server = backend.app.listen(s.port, s.host, () => log.info({ port: s.port }, 'rowfill backend listening'));
-  // Cloud Run sends SIGTERM before stopping an instance: finish in-flight requests, then exit.
+  // Cloud Run sends SIGTERM before stopping an instance: new task deliveries get 503, those in flight finish and are
+  // answered (the queue counts them), then in-flight requests finish and the process exits.
   process.once('SIGTERM', () => {
-    server.close(() => {
-      void queue.stop().finally(() => process.exit(0));
-    });
+    void adapters.queue.stop().finally(() => server.close(() => process.exit(0)));
   });
 }
 

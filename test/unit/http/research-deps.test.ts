@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TavilySearch } from '../../../backend/src/adapters/tavily/tavily-search.js';
 import { PageRefusedError } from '../../../backend/src/engine/errors.js';
-import { researchDeps } from '../../../backend/src/http/research-deps.js';
+import { researchDeps } from '../../../backend/src/compose/research-deps.js';
 
 describe('researchDeps', () => {
   it('is undefined without TAVILY_API_KEY, so the backend refuses research jobs instead of failing their rows', () => {

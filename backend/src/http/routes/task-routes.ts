@@ -1,20 +1,38 @@
-// /tasks routes: the queue delivers row and pump tasks here; the transport's own codec reads and answers them.
+// /tasks routes: Cloud Tasks delivers row and pump tasks here; the queue adapter reads, runs and answers each one.
+import type { IncomingHttpHeaders } from 'node:http';
 import { Router, type Request, type Response } from 'express';
-import type { DeliveredTask, TaskHandler, TaskOutcome } from '../../ports/queue.js';
+import type { TaskKind } from '../../ports/queue.js';
 
-/** How one queue transport turns an HTTP delivery into a task and an outcome into an HTTP answer. */
-export interface TaskCodec {
-  read(req: Request): DeliveredTask;
-  answer(res: Response, outcome: TaskOutcome, task: DeliveredTask): Promise<void>;
+/** One delivery as the route hands it to the queue. */
+export interface TaskDelivery {
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+  /** The kind the route is mounted for: a body of another kind is refused. */
+  readonly kind: TaskKind;
 }
 
-export function taskRoutes(handler: TaskHandler, codec: TaskCodec): Router {
+export interface TaskAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The queue's side of a delivery: parse it, run the handler the queue was started with, answer through `respond`.
+ * Resolves 'abandoned' when the queue dropped the delivery unanswered (a halted instance): the route then drops the
+ * connection, so Cloud Tasks retries it as it would after a crash.
+ */
+export type TaskReceiver = (delivery: TaskDelivery, respond: (answer: TaskAnswer) => void) => Promise<'answered' | 'abandoned'>;
+
+export function taskRoutes(receive: TaskReceiver): Router {
   const router = Router();
-  const deliver = async (req: Request, res: Response) => {
-    const task = codec.read(req);
-    await codec.answer(res, await handler(task), task);
+  const deliver = (kind: TaskKind) => async (req: Request, res: Response) => {
+    const result = await receive({ body: req.body, headers: req.headers, kind }, (answer) => {
+      res.status(answer.status).set(answer.headers).send(answer.body);
+    });
+    if (result === 'abandoned') req.socket.destroy();
   };
-  router.post('/tasks/row', deliver);
-  router.post('/tasks/pump', deliver);
+  router.post('/tasks/row', deliver('row'));
+  router.post('/tasks/pump', deliver('pump'));
   return router;
 }

@@ -1,0 +1,123 @@
+// The Cloud Run composition: Firestore, Cloud Tasks, Google Sheets, OpenAI (and Tavily) → one Engine → the HTTP backend.
+import { Firestore } from '@google-cloud/firestore';
+import { CloudTasksClient } from '@google-cloud/tasks';
+import { auth as googleAuth, sheets } from '@googleapis/sheets';
+import type { Request } from 'express';
+import { CloudTasksQueue, DeliveryAbandonedError } from '../adapters/cloud-tasks/index.js';
+import { FirestoreStore } from '../adapters/firestore/index.js';
+import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
+import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
+import { systemClock } from '../adapters/system-clock/system-clock.js';
+import type { CloudServerSettings, ServerConfig } from '../config.js';
+import type { EngineOptions } from '../engine/options.js';
+import type { Caller } from '../engine/sheet-jobs.js';
+import { verifyAddonCaller, verifyTaskCaller } from '../http/auth/index.js';
+import { createBackend, type Backend } from '../http/backend.js';
+import type { TaskReceiver } from '../http/routes/task-routes.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { ModelClient } from '../ports/model.js';
+import type { Pages } from '../ports/pages.js';
+import type { Search } from '../ports/search.js';
+import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
+import type { Store } from '../ports/store.js';
+import { composeEngine, serverEngineOptions, sheetSinks, type ServerLimits } from './engine.js';
+import { researchDeps } from './research-deps.js';
+
+/** What a cloud backend runs on: the production adapters, or (in tests) the same adapters aimed at local stand-ins. */
+export interface CloudAdapters {
+  readonly store: Store;
+  readonly queue: CloudTasksQueue;
+  readonly model: ModelClient;
+  readonly gateway: SpreadsheetGateway;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly search?: Search | undefined;
+  readonly pages?: Pages | undefined;
+}
+
+export interface CloudBackendSettings {
+  readonly authenticate: (req: Request) => Promise<Caller>;
+  readonly authenticateTask: (req: Request) => Promise<void>;
+  readonly limits?: ServerLimits;
+  readonly bodyLimit?: string;
+  readonly engine?: EngineOptions;
+}
+
+/**
+ * Sheets quotas are per user per minute, and every job writes as the one service account: flushing a spreadsheet at
+ * most every 2.5 s keeps a busy job under the default read quota (two reads per flush plus one to verify).
+ */
+const SHEETS_WRITE_INTERVAL_MS = 2500;
+
+/** The production adapters from validated config. */
+export function cloudAdapters(config: ServerConfig & { readonly server: CloudServerSettings }, log: Logger): CloudAdapters {
+  const s = config.server;
+  const tasksClient = new CloudTasksClient();
+  const sheetsClient = sheets({ version: 'v4', auth: new googleAuth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets'] }) });
+  return {
+    store: new FirestoreStore({ firestore: new Firestore({ projectId: s.projectId }), rootPath: 'rowfill/default' }),
+    queue: new CloudTasksQueue({
+      client: tasksClient,
+      queuePath: tasksClient.queuePath(s.projectId, s.tasksLocation, s.tasksQueue),
+      targetBaseUrl: s.serviceUrl,
+      serviceAccountEmail: s.tasksServiceAccount,
+    }),
+    model: new OpenAiModelClient({ apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl }),
+    gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS }),
+    clock: systemClock,
+    log,
+    ...researchDeps(s.research),
+  };
+}
+
+/** The production callers: the add-on's Google ID tokens (allowlisted) and the tasks service account's OIDC tokens. */
+export function cloudBackendSettings(config: ServerConfig & { readonly server: CloudServerSettings }): CloudBackendSettings {
+  const s = config.server;
+  return {
+    authenticate: verifyAddonCaller({ clientIds: s.addonClientIds, allowlist: s.allowlist }),
+    authenticateTask: verifyTaskCaller({ serviceAccount: s.tasksServiceAccount, audience: s.serviceUrl }),
+    limits: { maxRowsPerJob: s.maxRowsPerJob, maxWorkers: s.maxWorkers, maxBudgetUsd: s.maxBudgetUsd },
+    bodyLimit: s.bodyLimit,
+    ...(config.prices ? { engine: { prices: config.prices } } : {}),
+  };
+}
+
+/**
+ * One Engine over the adapters, the HTTP backend over it, and the queue started with the engine's handler: /tasks/*
+ * deliveries go through the queue's receive(), so stop() drains exactly the deliveries in flight.
+ */
+export function composeCloudBackend(adapters: CloudAdapters, settings: CloudBackendSettings): Backend {
+  const { store, queue, model, gateway, clock, log, search, pages } = adapters;
+  const research = search && pages ? { search, pages } : undefined;
+  const engine = composeEngine({ store, queue, model, clock, log, sinks: sheetSinks(gateway), ...research }, serverEngineOptions(settings.limits, settings.engine));
+  const backend = createBackend({
+    engine,
+    store,
+    gateway,
+    clock,
+    log,
+    authenticate: settings.authenticate,
+    authenticateTask: settings.authenticateTask,
+    tasks: cloudTaskReceiver(queue),
+    research: research !== undefined,
+    ...(settings.limits ? { limits: settings.limits } : {}),
+    ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+    ...(settings.engine?.prices ? { prices: settings.engine.prices } : {}),
+  });
+  queue.start(engine.handleTask);
+  return backend;
+}
+
+/** The /tasks routes' receiver: the Cloud Tasks queue's own delivery code (the code the Queue contract suite tests). */
+export function cloudTaskReceiver(queue: CloudTasksQueue): TaskReceiver {
+  return async (delivery, respond) => {
+    try {
+      await queue.receive(delivery, respond);
+      return 'answered';
+    } catch (error) {
+      if (error instanceof DeliveryAbandonedError) return 'abandoned';
+      throw error;
+    }
+  };
+}
