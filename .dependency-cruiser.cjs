@@ -33,6 +33,13 @@ module.exports = {
       to: { path: '^backend/src/engine/', pathNot: '^backend/src/engine/(row-transitions[^/]*|store-arguments|money)\\.ts$' },
     },
     {
+      name: 'adapters-are-built-in-compose',
+      comment: 'adapters are constructed only by the composition roots (backend/src/compose) and the entry points (http/server.ts, cli/): routes and the Express app see ports and the engine, never an adapter module.',
+      severity: 'error',
+      from: { path: '^backend/src/http/', pathNot: '^backend/src/http/server\\.ts$' },
+      to: { path: '^backend/src/adapters/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-local-in-production',
       comment: 'local/ stand-ins are wired in only by the dev wiring (backend/src/cli/dev-wiring*).',
       severity: 'error',

@@ -32,6 +32,8 @@ export interface CloudBackend {
   readonly url: string;
   readonly backend: Backend;
   readonly store: Store;
+  /** The Cloud Tasks queue the /tasks routes deliver through: what SIGTERM stops. */
+  readonly queue: CloudTasksQueue;
   readonly auth: GoogleAuthStandIn;
   readonly tasks: CloudTasksStandIn;
   readonly sheets: SheetsStandIn;
@@ -95,6 +97,7 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     url,
     backend,
     store: options.store,
+    queue,
     auth,
     tasks,
     sheets,

@@ -284,6 +284,18 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(expectResultsOnOwnRows(workbook, 4)).toBe(3);
     });
 
+    it('answers every row delivery in flight before the queue stops (SIGTERM), so no row is left running', async () => {
+      const be = await start({ openai: { latencyMs: 1500, jitterMs: 0 } });
+      const workbook = sheetWith(be, 5);
+      const api = be.as(USER);
+      const id = (await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:C6'], { workers: 5 }))).body.job.id;
+      const running = async () => (await be.store.listRows({ jobId: id, limit: 10 })).filter((r) => r.status === 'running');
+      await vi.waitFor(async () => expect((await running()).length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+      await be.queue.stop();
+      expect(await running()).toEqual([]);
+      expect((await be.store.listRows({ jobId: id, limit: 10 })).filter((r) => r.status === 'done').length).toBeGreaterThan(0);
+    });
+
     it('stops calling the model once cancel returns, with the cancelled status visible at once', async () => {
       const be = await start({ openai: { latencyMs: 100 } });
       const workbook = sheetWith(be, 300);
