@@ -60,7 +60,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     ...(options.searchStandIn ? { searchStandIn: options.searchStandIn } : {}),
   });
   const { research } = runtime;
-  const localCaller = verifyLocalCaller({ token });
   // No /tasks routes: the queue is in-process and delivers to the engine directly.
   const backend = createBackend({
     engine: runtime.engine,
@@ -68,10 +67,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     gateway,
     clock: systemClock,
     log,
-    authenticate: localCaller,
-    authenticateTask: async (req) => {
-      await localCaller(req);
-    },
+    authenticate: verifyLocalCaller({ token }),
     limits,
     bodyLimit: config.server.bodyLimit,
     research: true,

@@ -7,7 +7,7 @@ import type { Logger } from '../ports/logger.js';
 import { errorMiddleware } from './error-middleware.js';
 import { JobViews } from './job-view.js';
 import { jobRoutes } from './routes/job-routes.js';
-import { taskRoutes, type TaskReceiver } from './routes/task-routes.js';
+import { taskRoutes, type TaskIntake } from './routes/task-routes.js';
 
 export interface AppDeps {
   readonly engine: Engine;
@@ -16,10 +16,8 @@ export interface AppDeps {
   readonly log: Logger;
   /** Verifies the add-on's caller and returns who it is; throws an error with `status` and `code` otherwise. */
   readonly authenticate: (req: Request) => Promise<Caller>;
-  /** Verifies that a /tasks request comes from the queue; throws an error with `status` and `code` otherwise. */
-  readonly authenticateTask: (req: Request) => Promise<void>;
   /** The queue that takes /tasks deliveries; without it (an in-process queue) /tasks is not mounted. */
-  readonly tasks?: TaskReceiver;
+  readonly tasks?: TaskIntake;
   /** Largest JSON body accepted. Default '1mb'. */
   readonly bodyLimit?: string;
 }
@@ -41,10 +39,6 @@ export function createApp(deps: AppDeps): express.Express {
     (req as WithCaller)[CALLER] = await deps.authenticate(req);
     next();
   };
-  const requireTaskCaller: RequestHandler = async (req, _res, next) => {
-    await deps.authenticateTask(req);
-    next();
-  };
   const caller = (req: Request): Caller => {
     const c = (req as WithCaller)[CALLER];
     if (!c) throw new Error('caller not authenticated');
@@ -53,9 +47,14 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/v1', requireCaller);
   app.use(jobRoutes({ engine: deps.engine, sheetJobs: deps.sheetJobs, views: new JobViews(), clock: deps.clock, caller }));
-  if (deps.tasks) {
+  const tasks = deps.tasks;
+  if (tasks) {
+    const requireTaskCaller: RequestHandler = async (req, _res, next) => {
+      await tasks.authenticate(req);
+      next();
+    };
     app.use('/tasks', requireTaskCaller);
-    app.use(taskRoutes(deps.tasks));
+    app.use(taskRoutes(tasks.receive));
   }
 
   app.use((_req, res) => {

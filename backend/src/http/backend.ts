@@ -9,7 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
 import { createApp } from './app.js';
-import type { TaskReceiver } from './routes/task-routes.js';
+import type { TaskIntake } from './routes/task-routes.js';
 
 export interface BackendDeps {
   /** The one Engine of this process, from compose/engine.ts's composeEngine. */
@@ -19,9 +19,8 @@ export interface BackendDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly authenticate: (req: Request) => Promise<Caller>;
-  readonly authenticateTask: (req: Request) => Promise<void>;
   /** Where /tasks/* deliveries go (the Cloud Tasks queue). Without it there are no /tasks routes: the queue is in-process. */
-  readonly tasks?: TaskReceiver;
+  readonly tasks?: TaskIntake;
   /** Server-side caps a client cannot raise; the engine got the same ones from serverEngineOptions. */
   readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
   /** The engine's price overrides (ROWFILL_PRICES), for the research part of an estimate. */
@@ -63,7 +62,6 @@ export function createBackend(deps: BackendDeps): Backend {
     clock: deps.clock,
     log: deps.log,
     authenticate: deps.authenticate,
-    authenticateTask: deps.authenticateTask,
     ...(deps.tasks ? { tasks: deps.tasks } : {}),
     ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
   });

@@ -24,6 +24,13 @@ export interface TaskAnswer {
  */
 export type TaskReceiver = (delivery: TaskDelivery, respond: (answer: TaskAnswer) => void) => Promise<'answered' | 'abandoned'>;
 
+/** Where /tasks deliveries go, and who may send them. */
+export interface TaskIntake {
+  readonly receive: TaskReceiver;
+  /** Verifies that a /tasks request comes from the queue; throws an error with `status` and `code` otherwise. */
+  readonly authenticate: (req: Request) => Promise<void>;
+}
+
 export function taskRoutes(receive: TaskReceiver): Router {
   const router = Router();
   const deliver = (kind: TaskKind) => async (req: Request, res: Response) => {
