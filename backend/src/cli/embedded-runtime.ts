@@ -52,17 +52,14 @@ export interface EmbeddedRuntime {
 
 export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   const { config } = options;
-  const [{ embeddedAdapters }, { composeEngine }, { startStandIn }] = await Promise.all([
-    import('../compose/embedded.js'),
-    import('../compose/engine.js'),
-    import('./dev-wiring.js'),
-  ]);
+  const [{ embeddedAdapters }, { composeEngine }] = await Promise.all([import('../compose/embedded.js'), import('../compose/engine.js')]);
   const release = options.lock === false ? () => undefined : acquireProcessLock(config.dbPath);
   let standIn: OpenAiStandIn | undefined;
   try {
     const db = openDatabase({ path: config.dbPath });
     const log = options.log ?? silentLogger;
-    if (!config.openaiApiKey) standIn = await startStandIn(options.standIn);
+    // The stand-in's code is loaded only when it answers: with a key, a job's start-up does not pay for it.
+    if (!config.openaiApiKey) standIn = await (await import('./dev-wiring.js')).startStandIn(options.standIn);
     const { store, queue, model } = embeddedAdapters({
       db,
       log,
