@@ -10,6 +10,7 @@ import { toRowfillError } from '../openai/openai-errors.js';
 import { BATCH_ENDPOINT, MAX_BYTES_PER_FILE, MAX_REQUESTS_PER_FILE } from './batch-limits.js';
 import { parseResultLine } from './batch-results.js';
 import { LocalPackedFile, packBatchFiles } from './jsonl-packer.js';
+import { isHttpUrl } from '../shared/http-url.js';
 
 export interface OpenAiBatchClientOptions {
   /** Required, non-empty. */
@@ -182,15 +183,5 @@ function checkMetadata(metadata: Readonly<Record<string, string>>): void {
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > 64) throw new Error(`OpenAiBatchClient.create: metadata key ${JSON.stringify(key)} must be 1 to 64 characters`);
     if (typeof value !== 'string' || value.length > 512) throw new Error(`OpenAiBatchClient.create: metadata.${key} must be a string of at most 512 characters`);
-  }
-}
-
-function isHttpUrl(text: unknown): boolean {
-  if (typeof text !== 'string') return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
   }
 }

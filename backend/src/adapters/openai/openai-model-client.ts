@@ -5,6 +5,7 @@ import { cappedFetch } from './capped-fetch.js';
 import { refusedAnswerError, toRowfillError } from './openai-errors.js';
 import { toMessageParam, toolCallsOf, toolParams } from './openai-tools.js';
 import { rateLimitFromHeaders } from './rate-limit-headers.js';
+import { isHttpUrl } from '../shared/http-url.js';
 
 export interface OpenAiModelClientOptions {
   /** Required, non-empty. */
@@ -109,15 +110,5 @@ export class OpenAiModelClient implements ModelClient {
     } catch (error) {
       throw toRowfillError(error, { baseURL: this.baseURL, model, operation: 'complete', signal });
     }
-  }
-}
-
-function isHttpUrl(text: unknown): boolean {
-  if (typeof text !== 'string') return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
   }
 }

@@ -6,6 +6,7 @@ import type { Search, SearchHit, SearchRequest, SearchResult } from '../../ports
 import { systemClock } from '../system-clock/system-clock.js';
 import { SearchRate } from './search-rate.js';
 import { tavilyErrorDetail, tavilyHttpError, tavilyNetworkError } from './tavily-errors.js';
+import { isHttpUrl } from '../shared/http-url.js';
 
 export interface TavilySearchOptions {
   /** Required, non-empty (TAVILY_API_KEY). Sent as `Authorization: Bearer …`. */
@@ -178,14 +179,4 @@ function creditsOf(body: unknown, depth: 'basic' | 'advanced'): number {
   const usage: unknown = typeof body === 'object' && body !== null && 'usage' in body ? body.usage : undefined;
   if (typeof usage === 'object' && usage !== null && 'credits' in usage && typeof usage.credits === 'number' && usage.credits >= 0) return usage.credits;
   return depth === 'advanced' ? 2 : 1;
-}
-
-function isHttpUrl(text: unknown): boolean {
-  if (typeof text !== 'string') return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
