@@ -7,7 +7,7 @@ import { boxesForFilter, metadataForFilter } from './data-filter.js';
 import type { DeveloperMetadataEntry } from './developer-metadata.js';
 import type { Operation } from './routes.js';
 import { applyWrite, inputOptionOf, majorDimensionOf, planWrite, readBox, renderOptionOf, type PlannedWrite } from './values.js';
-import type { Workbook } from './workbook.js';
+import type { GridBox, Workbook } from './workbook.js';
 
 export interface HandlerInput {
   readonly workbook: Workbook;
@@ -38,6 +38,13 @@ function writeValues(input: HandlerInput, data: readonly sheets_v4.Schema$ValueR
   const plans = data.map((d, i) => planWrite(input.workbook, input.workbook.id, d, inputOption, `data[${i}]`));
   for (const plan of plans) applyWrite(plan);
   return plans;
+}
+
+/** The requested range, or for a one-cell anchor the area its values grew to. */
+function updatedBox(workbook: Workbook, data: sheets_v4.Schema$ValueRange, plan: PlannedWrite): GridBox {
+  const requested = workbook.resolve(data.range ?? '');
+  const anchorOnly = requested.endRow - requested.startRow === 1 && requested.endColumn - requested.startColumn === 1;
+  return anchorOnly && plan.response.updatedRange ? workbook.resolve(plan.response.updatedRange) : requested;
 }
 
 const HANDLERS: Readonly<Record<Operation, Handler>> = {
@@ -77,7 +84,11 @@ const HANDLERS: Readonly<Record<Operation, Handler>> = {
     const data = input.body.data;
     if (!Array.isArray(data)) throw invalidArgument('Invalid data: expected a list of value ranges');
     const plans = writeValues(input, data as sheets_v4.Schema$ValueRange[], input.body.valueInputOption);
-    const responses = plans.map((p) => p.response);
+    const render = renderOptionOf(input.body.responseValueRenderOption);
+    // As Google does: the values of each requested range after the write (cells left null included), trailing blanks cut.
+    const responses = plans.map((p, i) =>
+      input.body.includeValuesInResponse === true ? { ...p.response, updatedData: readBox(updatedBox(input.workbook, data[i] as sheets_v4.Schema$ValueRange, p), render, 'ROWS') } : p.response,
+    );
     const sum = (f: (r: sheets_v4.Schema$UpdateValuesResponse) => number | null | undefined): number => responses.reduce((n, r) => n + (f(r) ?? 0), 0);
     const touched = plans.filter((p) => p.cells.length > 0);
     return {

@@ -8,6 +8,7 @@ export type * from './model.js';
 export type * from './sheet.js';
 export type * from './logger.js';
 export type * from './spreadsheet.js';
+export type * from './sheets-quota.js';
 export type * from './search.js';
 export type * from './pages.js';
 export type * from './batch.js';

@@ -14,6 +14,11 @@ export interface FlushResult {
    * have landed on other rows, so every finished row of the job must be written again.
    */
   readonly resync?: boolean;
+  /**
+   * Nothing was sent: the deployment's Sheets request budget (SheetsQuota) has no token for this flush now. Every row
+   * stays unflushed and rides in a later flush, so flushes stretch as load grows and nothing is dropped.
+   */
+  readonly deferred?: { readonly retryAfterMs: number };
 }
 
 export interface ResultSink {

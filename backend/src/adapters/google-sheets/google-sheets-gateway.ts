@@ -5,6 +5,8 @@ import { accessError } from './api-errors.js';
 import { resolveOptions, type GoogleSheetsGatewayOptions, type ResolvedGatewayOptions } from './options.js';
 import { prepareSheet, readPreparedSheet, type PrepareDeps } from './prepare-rows.js';
 import { deleteProofRequests, findProof } from './proof.js';
+import { LayoutCache } from './layout-cache.js';
+import { QuotaGate } from './quota-gate.js';
 import { GoogleSheetsResultSink } from './result-sink.js';
 import { WriteSpacer } from './write-spacer.js';
 
@@ -12,10 +14,16 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
   private readonly options: ResolvedGatewayOptions;
   /** Shared by every sink and preparation of this gateway, so one spreadsheet sees at most one write per interval from it. */
   private readonly spacer: WriteSpacer;
+  /** Every request of this gateway draws from the deployment's Sheets quota through it. */
+  private readonly gate: QuotaGate;
+  /** Shared by every sink, so a flush reads only the id column while Rowfill's columns stay put. */
+  private readonly layouts: LayoutCache;
 
   constructor(options: GoogleSheetsGatewayOptions) {
     this.options = resolveOptions(options);
     this.spacer = new WriteSpacer(this.options.clock, this.options.minWriteIntervalMs);
+    this.gate = new QuotaGate(this.options.quota, this.options.clock, this.options.maxQuotaWaitMs);
+    this.layouts = new LayoutCache(this.options.clock, this.options.layoutRefreshMs);
   }
 
   get serviceAccount(): string {
@@ -33,11 +41,12 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
 
   private get prepareDeps(): PrepareDeps {
     const { sheets, clock, idFactory } = this.options;
-    return { sheets, clock, idFactory, spacer: this.spacer };
+    return { sheets, clock, idFactory, spacer: this.spacer, gate: this.gate };
   }
 
   checkAccess(spreadsheetId: string): Promise<{ readonly title: string }> {
     return this.forPerson(spreadsheetId, async () => {
+      await this.gate.interactive(spreadsheetId, { reads: 1, writes: 0 });
       const { data } = await this.options.sheets.spreadsheets.get({ spreadsheetId, fields: 'properties.title' });
       return { title: data.properties?.title ?? '' };
     });
@@ -47,10 +56,12 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
     if (typeof nonce !== 'string' || nonce === '') return Promise.resolve(false);
     return this.forPerson(spreadsheetId, async () => {
       const { sheets } = this.options;
+      await this.gate.interactive(spreadsheetId, { reads: 1, writes: 0 });
       const proof = await findProof(sheets, spreadsheetId, nonce);
       if (proof.metadataIds.length > 0) {
         // The proof must be gone before it counts: were the delete lost, the same nonce could be replayed.
         await this.spacer.acquire(spreadsheetId);
+        await this.gate.interactive(spreadsheetId, { reads: 0, writes: 1 });
         await sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: deleteProofRequests(proof.metadataIds) } });
         this.spacer.succeeded(spreadsheetId);
       }
@@ -59,6 +70,8 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
   }
 
   prepareRows(request: PrepareRowsRequest): Promise<PreparedSheet> {
+    // The preparation may insert and tag columns: the sinks search the tab's columns again.
+    this.layouts.forget(request.ref);
     return this.forPerson(request.ref.spreadsheetId, () => prepareSheet(this.prepareDeps, request));
   }
 
@@ -68,6 +81,6 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
 
   sink(ref: SheetRef, outputs: readonly string[]): ResultSink {
     const { sheets, clock } = this.options;
-    return new GoogleSheetsResultSink({ sheets, clock, spacer: this.spacer }, ref, [...outputs]);
+    return new GoogleSheetsResultSink({ sheets, clock, spacer: this.spacer, gate: this.gate, layouts: this.layouts }, ref, [...outputs]);
   }
 }

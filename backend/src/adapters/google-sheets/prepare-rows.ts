@@ -10,6 +10,7 @@ import { planColumns, type ColumnPlan } from './column-plan.js';
 import { readLayout, type SheetLayout } from './sheet-layout.js';
 import { selectedRows, type RowInterval } from './row-selection.js';
 import { valueBlocks, type CellWrite } from './value-blocks.js';
+import type { QuotaGate } from './quota-gate.js';
 import type { WriteSpacer } from './write-spacer.js';
 
 export interface PrepareDeps {
@@ -17,6 +18,7 @@ export interface PrepareDeps {
   readonly spacer: WriteSpacer;
   readonly clock: Clock;
   readonly idFactory: () => string;
+  readonly gate: QuotaGate;
 }
 
 export const QUEUED_STATUS = 'queued';
@@ -34,6 +36,8 @@ interface ReadResult {
 
 async function readSelection(deps: PrepareDeps, request: PrepareRowsRequest, withIdColumn: boolean): Promise<ReadResult> {
   const { ref, headerRow } = request;
+  // A person waits for this (estimate, job start): the layout's two reads, then the selection's one.
+  await deps.gate.interactive(ref.spreadsheetId, { reads: 3, writes: 0 });
   const layout = await readLayout(deps.sheets, ref);
   const intervals = selectedRows(request.ranges, layout.sheetTitle, headerRow, layout.rowCount);
   const title = layout.sheetTitle;
@@ -169,6 +173,7 @@ export async function readPreparedSheet(deps: PrepareDeps, request: PrepareRowsR
 
 async function write(deps: PrepareDeps, spreadsheetId: string, call: () => Promise<unknown>): Promise<void> {
   await deps.spacer.acquire(spreadsheetId);
+  await deps.gate.interactive(spreadsheetId, { reads: 0, writes: 1 });
   try {
     await call();
     deps.spacer.succeeded(spreadsheetId);

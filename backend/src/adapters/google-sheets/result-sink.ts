@@ -1,6 +1,7 @@
-// Writes finished rows back by their ids: one read of the id column finds each row where it is now, one write carries all.
+// Writes finished rows back by their ids: one read of the id column finds each row where it is now, one write carries all
+// and answers the id column as it stands right after, so a row that moved under the write is caught without another read.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { RateLimitError, type RowfillError } from '../../engine/errors.js';
+import { RateLimitError, type RowfillError } from '../../kernel/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Job, Row } from '../../ports/domain.js';
 import type { FlushResult, ResultSink } from '../../ports/sheet.js';
@@ -8,9 +9,11 @@ import type { SheetRef } from '../../ports/spreadsheet.js';
 import { rangeStart } from './a1.js';
 import { apiFailure, engineError } from './api-errors.js';
 import { capCell, cellText, outputCell, type SheetCell } from './cell-text.js';
-import { COLUMN_TAG_FILTER, COST_TAG, ERROR_TAG, ID_TAG, outputTag, STATUS_TAG, taggedColumns, type TaggedColumns } from './column-tags.js';
-import { rowStatusText } from '../../engine/row-status-text.js';
-import { valueBlocks, type CellWrite } from './value-blocks.js';
+import { COLUMN_KEY, COLUMN_TAG_FILTER, COST_TAG, ERROR_TAG, ID_TAG, outputTag, STATUS_TAG, taggedColumns, type TaggedColumns } from './column-tags.js';
+import { rowStatusText } from '../../kernel/row-status-text.js';
+import type { LayoutCache } from './layout-cache.js';
+import type { QuotaGate } from './quota-gate.js';
+import { rowBlocks, type CellWrite } from './value-blocks.js';
 import type { WriteSpacer } from './write-spacer.js';
 
 /** Google advises request bodies under ~2 MB and refuses far larger ones; one write stays under this many characters of values. */
@@ -22,14 +25,27 @@ export interface SinkDeps {
   readonly sheets: sheets_v4.Sheets;
   readonly spacer: WriteSpacer;
   readonly clock: Clock;
+  readonly gate: QuotaGate;
+  readonly layouts: LayoutCache;
 }
 
 interface Placement {
   /** The tab's current title (it may have been renamed since the job started). */
   readonly title: string;
   readonly tagged: TaggedColumns;
+  readonly idColumn: number;
   /** Every row number each id sits on now. */
   readonly rowsById: ReadonlyMap<string, readonly number[]>;
+  /** Rowfill's own columns were found elsewhere than where the last writes put cells: rewrite every finished row. */
+  readonly columnsMoved: boolean;
+}
+
+type Placed = { readonly placement: Placement | undefined } | { readonly deferred: { readonly retryAfterMs: number } };
+
+interface IdColumn {
+  readonly title: string;
+  readonly column: number;
+  readonly rowsById: Map<string, number[]>;
 }
 
 /** The error column: what went wrong with a failed row, in the provider's or validator's words; empty otherwise. */
@@ -52,7 +68,9 @@ export class GoogleSheetsResultSink implements ResultSink {
 
   async flush(job: Job, rows: readonly Row[]): Promise<FlushResult> {
     if (rows.length === 0) return { written: [], missing: [], duplicated: [] };
-    const placement = await this.place();
+    const placed = await this.place();
+    if ('deferred' in placed) return { written: [], missing: [], duplicated: [], deferred: placed.deferred };
+    const { placement } = placed;
     const written: string[] = [];
     const missing: string[] = [];
     const duplicated: string[] = [];
@@ -90,29 +108,32 @@ export class GoogleSheetsResultSink implements ResultSink {
       placedAt.set(row.rowId, rowNumber);
       cells.push(...rowCells);
     }
-    if (!placement || cells.length === 0) return { written, missing, duplicated };
-    await this.write(placement.title, cells);
-    return { written, missing, duplicated, resync: await this.movedSince(placedAt) };
+    if (!placement || cells.length === 0) return { written, missing, duplicated, ...(placement?.columnsMoved ? { resync: true } : {}) };
+    const after = await this.write(placement.title, cells, placement.idColumn);
+    return { written, missing, duplicated, resync: placement.columnsMoved || this.movedUnder(placedAt, after) };
   }
 
   /**
    * The Sheets API has no conditional write, so a sort or insert landing between the id read and the write would put
-   * cells on other rows. One more read of the id column tells: if any written row is no longer where it was written,
-   * the engine rewrites every finished row at its current place, so the sheet converges to every result on its row.
+   * cells on other rows. The write answers the id column's cells on every written row as they are just after it (one
+   * request, applied at once): if any holds another id, the engine rewrites every finished row at its current place,
+   * so the sheet converges to every result on its own row.
    */
-  private async movedSince(placedAt: ReadonlyMap<string, number>): Promise<boolean> {
-    const now = await this.read();
-    if (!now) return true;
-    for (const [id, rowNumber] of placedAt) {
-      const at = now.rowsById.get(id) ?? [];
-      if (at.length !== 1 || at[0] !== rowNumber) return true;
-    }
+  private movedUnder(placedAt: ReadonlyMap<string, number>, after: ReadonlyMap<number, string>): boolean {
+    for (const [id, rowNumber] of placedAt) if (after.get(rowNumber) !== id) return true;
     return false;
   }
 
   async markStatus(_job: Job, rowIds: readonly string[], status: string): Promise<void> {
     if (rowIds.length === 0) return;
-    const placement = await this.place();
+    const placed = await this.place();
+    if ('deferred' in placed) {
+      throw new RateLimitError('Google Sheets: no request left in the deployment\'s Sheets budget for now; the statuses are written later', {
+        retryAfterMs: placed.deferred.retryAfterMs,
+        status: 429,
+      });
+    }
+    const { placement } = placed;
     const column = placement?.tagged.get(STATUS_TAG);
     if (!placement || column === undefined) return;
     const cells: CellWrite[] = [];
@@ -121,52 +142,112 @@ export class GoogleSheetsResultSink implements ResultSink {
       const [rowNumber] = at;
       if (rowNumber !== undefined && at.length === 1) cells.push({ row: rowNumber, column, value: status });
     }
-    if (cells.length > 0) await this.write(placement.title, cells);
+    if (cells.length > 0) await this.write(placement.title, cells, placement.idColumn);
   }
 
   /**
-   * Takes this spreadsheet's write slot first, then finds the tagged columns and reads the id column, so the read is as
-   * fresh as possible when the write goes out. Undefined when the id column is gone (every row is then missing).
+   * Takes this spreadsheet's write slot and the quota's tokens (one read and one write; one more read when the tagged
+   * columns are not known or due a refresh), then reads the id column, so the read is as fresh as possible when the
+   * write goes out. Deferred when the quota has no tokens now; placement undefined when the id column is gone.
    */
-  private async place(): Promise<Placement | undefined> {
-    await this.deps.spacer.acquire(this.ref.spreadsheetId);
-    return this.read();
+  private async place(): Promise<Placed> {
+    const { spreadsheetId } = this.ref;
+    await this.deps.spacer.acquire(spreadsheetId);
+    const cached = this.deps.layouts.get(this.ref);
+    const answer = await this.deps.gate.tryBackground(spreadsheetId, { reads: cached ? 1 : 2, writes: 1 });
+    if (!answer.granted) return { deferred: { retryAfterMs: answer.retryAfterMs } };
+    let tagged = cached ?? (await this.readTags());
+    let fresh = cached === undefined;
+    let ids = await this.readIds(tagged.get(ID_TAG));
+    if (cached && ids?.column !== cached.get(ID_TAG)) {
+      // The id column is not where it was: columns were inserted, deleted or moved. Find every tagged column again.
+      const extra = await this.deps.gate.tryBackground(spreadsheetId, { reads: 2, writes: 0 });
+      if (!extra.granted) return { deferred: { retryAfterMs: extra.retryAfterMs } };
+      tagged = await this.readTags();
+      fresh = true;
+      ids = await this.readIds(tagged.get(ID_TAG));
+    }
+    const idColumn = tagged.get(ID_TAG);
+    if (!ids || idColumn === undefined) {
+      this.deps.layouts.forget(this.ref);
+      return { placement: undefined };
+    }
+    if (ids.column !== idColumn) {
+      // Columns moved between the two reads: nothing is written now; the next flush searches again.
+      this.deps.layouts.forget(this.ref);
+      return { deferred: { retryAfterMs: 0 } };
+    }
+    const columnsMoved = fresh && this.deps.layouts.remember(this.ref, tagged);
+    return { placement: { title: ids.title, tagged, idColumn, rowsById: ids.rowsById, columnsMoved } };
   }
 
-  private async read(): Promise<Placement | undefined> {
+  private async readTags(): Promise<TaggedColumns> {
+    const { sheets } = this.deps;
+    const search = await this.call(() => sheets.spreadsheets.developerMetadata.search({ spreadsheetId: this.ref.spreadsheetId, requestBody: { dataFilters: [COLUMN_TAG_FILTER] } }));
+    return taggedColumns(search.data, this.ref.sheetId);
+  }
+
+  /**
+   * The id column found by its tag, wherever it is now: a metadata lookup selects the whole column, and the answer's
+   * A1 range tells its index and the tab's current title. When the tag was copied, the column at `expected` is taken.
+   */
+  private async readIds(expected: number | undefined): Promise<IdColumn | undefined> {
     const { sheets } = this.deps;
     const { spreadsheetId, sheetId } = this.ref;
-    const search = await this.call(() => sheets.spreadsheets.developerMetadata.search({ spreadsheetId, requestBody: { dataFilters: [COLUMN_TAG_FILTER] } }));
-    const tagged = taggedColumns(search.data, sheetId);
-    const idColumn = tagged.get(ID_TAG);
-    if (idColumn === undefined) return undefined;
-    // A grid range names the tab by id, so a renamed tab is still found; the answer's A1 range tells its current title.
     const read = await this.call(() =>
       sheets.spreadsheets.values.batchGetByDataFilter({
         spreadsheetId,
-        requestBody: { dataFilters: [{ gridRange: { sheetId, startColumnIndex: idColumn, endColumnIndex: idColumn + 1 } }], majorDimension: 'COLUMNS' },
+        requestBody: {
+          dataFilters: [
+            {
+              developerMetadataLookup: {
+                metadataKey: COLUMN_KEY,
+                metadataValue: ID_TAG,
+                locationType: 'COLUMN',
+                metadataLocation: { sheetId },
+                locationMatchingStrategy: 'INTERSECTING_LOCATION',
+              },
+            },
+          ],
+          majorDimension: 'COLUMNS',
+        },
       }),
     );
-    const valueRange = read.data.valueRanges?.[0]?.valueRange;
-    if (!valueRange?.range) throw engineError({ status: 500, reason: 'INTERNAL', message: 'the id column read returned no range', retryAfterMs: undefined }, undefined);
-    const start = rangeStart(valueRange.range);
+    const found = (read.data.valueRanges ?? [])
+      .map((m) => m.valueRange)
+      .filter((v): v is sheets_v4.Schema$ValueRange & { range: string } => typeof v?.range === 'string')
+      .map((v) => ({ start: rangeStart(v.range), values: v.values?.[0] ?? [] }));
+    const chosen = found.find((f) => f.start.column === expected) ?? found[0];
+    if (!chosen) return undefined;
     const rowsById = new Map<string, number[]>();
-    (valueRange.values?.[0] ?? []).forEach((value, offset) => {
+    chosen.values.forEach((value, offset) => {
       const id = cellText(value).trim();
       if (id === '') return;
       const list = rowsById.get(id) ?? [];
-      list.push(start.row + offset);
+      list.push(chosen.start.row + offset);
       rowsById.set(id, list);
     });
-    return { title: start.title, tagged, rowsById };
+    return { title: chosen.start.title, column: chosen.start.column, rowsById };
   }
 
-  private async write(title: string, cells: readonly CellWrite[]): Promise<void> {
+  /** One batched write; answers the id column's text on each written row as it is right after the write. */
+  private async write(title: string, cells: readonly CellWrite[], idColumn: number): Promise<Map<number, string>> {
     const { spreadsheetId } = this.ref;
-    await this.call(() =>
-      this.deps.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data: valueBlocks(title, cells) } }),
+    const response = await this.call(() =>
+      this.deps.sheets.spreadsheets.values.batchUpdate({
+        spreadsheetId,
+        requestBody: { valueInputOption: 'RAW', data: rowBlocks(title, cells, idColumn), includeValuesInResponse: true, responseValueRenderOption: 'FORMATTED_VALUE' },
+      }),
     );
     this.deps.spacer.succeeded(spreadsheetId);
+    const after = new Map<number, string>();
+    for (const answer of response.data.responses ?? []) {
+      const data = answer.updatedData;
+      if (!data?.range) continue;
+      const start = rangeStart(data.range);
+      (data.values ?? []).forEach((line, offset) => after.set(start.row + offset, cellText(line[idColumn - start.column]).trim()));
+    }
+    return after;
   }
 
   /** Runs one API call; a 429 backs this spreadsheet off and becomes a RateLimitError the pump retries on a later tick. */

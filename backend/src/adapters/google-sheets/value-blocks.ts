@@ -43,3 +43,22 @@ export function valueBlocks(title: string, writes: readonly CellWrite[]): sheets
   }
   return blocks;
 }
+
+/**
+ * One ValueRange per run of adjacent rows, spanning every written column and `readBack` (nulls where nothing is
+ * written, which Sheets skips). Asked with `includeValuesInResponse`, the write then answers what `readBack` holds on
+ * each written row right after the write, in the same request: the id column, to check that no row moved under it.
+ */
+export function rowBlocks(title: string, writes: readonly CellWrite[], readBack: number): sheets_v4.Schema$ValueRange[] {
+  const byCell = new Map<string, SheetCell>();
+  for (const w of writes) byCell.set(`${w.row}:${w.column}`, w.value);
+  const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
+  const columns = [...writes.map((w) => w.column), readBack];
+  const first = Math.min(...columns);
+  const last = Math.max(...columns);
+  return runs(rows).map((rowRun) => {
+    const firstRow = rowRun[0] ?? 1;
+    const values = rowRun.map((r) => Array.from({ length: last - first + 1 }, (_, k) => byCell.get(`${r}:${first + k}`) ?? null));
+    return { range: rangeA1(title, firstRow, firstRow + rowRun.length - 1, first, last), majorDimension: 'ROWS', values };
+  });
+}

@@ -1,6 +1,6 @@
 // Flushing results by row id through the real client: rows that moved, vanished or were copied, 429s, RAW text, spacing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimitError } from '../../../../backend/src/engine/errors.js';
+import { RateLimitError } from '../../../../backend/src/kernel/errors.js';
 import type { Row } from '../../../../backend/src/ports/domain.js';
 import type { ResultSink } from '../../../../backend/src/ports/sheet.js';
 import type { Workbook } from '../../../../local/sheets/workbook.js';
@@ -62,8 +62,48 @@ describe('GoogleSheetsResultSink.flush', () => {
       Acme: ['category of Acme', 4, 'done'],
     });
     expect(h.standIn.writeLog).toHaveLength(1);
-    // One read of positions, one write, then one read that confirms nothing moved under the write.
-    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate', 'search', 'batchGetByDataFilter']);
+    // The first flush finds the tagged columns, reads the id column, and writes; the write answers the id column as it
+    // is after the write, which confirms nothing moved under it.
+    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate']);
+  });
+
+  it('costs one read and one write per flush once the columns are known, and still finds rows sorted in between', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    h.standIn.resetLog();
+    workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending: true }]);
+    h.time.advance(3000);
+    const result = await sink.flush(job(), [doneRow(idOf.get('Globex')!, 'Globex'), doneRow(idOf.get('Stark')!, 'Stark')]);
+    expect(result).toMatchObject({ resync: false });
+    expect(h.standIn.requestLog.map((e) => `${e.kind} ${e.path.split(':').pop()}`)).toEqual(['read batchGetByDataFilter', 'write batchUpdate']);
+    expect(resultsByBrand(workbook)).toMatchObject({ Globex: ['category of Globex', 6, 'done'], Stark: ['category of Stark', 5, 'done'], Acme: ['category of Acme', 4, 'done'] });
+  });
+
+  it('asks for a rewrite when a sort lands between reading positions and the write, seen in the write\'s own answer', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    // The user sorts the tab while the write is on its way: the positions the sink read are stale when it lands.
+    const values = h.sheets.spreadsheets.values;
+    const batchUpdate = values.batchUpdate.bind(values) as (...args: unknown[]) => Promise<unknown>;
+    (values as unknown as { batchUpdate: unknown }).batchUpdate = (...args: unknown[]) => {
+      workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending: true }]);
+      return batchUpdate(...args);
+    };
+    const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    expect(result).toMatchObject({ written: [idOf.get('Acme')], resync: true });
+    expect(h.standIn.requestLog).toHaveLength(3);
+  });
+
+  it('searches the columns again when the id column moved (a column inserted at the left), before writing', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    // A column inserted at the left moves every column, the id column too: caught before the write.
+    workbook.insertDimension(0, 'COLUMNS', 0, 1);
+    h.standIn.resetLog();
+    h.time.advance(3000);
+    const moved = await sink.flush(job(), [doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(moved).toMatchObject({ written: [idOf.get('Globex')], resync: false });
+    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['batchGetByDataFilter', 'search', 'batchGetByDataFilter', 'batchUpdate']);
+    expect(workbook.values('E3:G3')).toEqual([['category of Globex', 6, 'done']]);
   });
 
   it('finds its columns by their tags after columns are inserted before them and the tab is renamed', async () => {

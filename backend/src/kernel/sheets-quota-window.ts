@@ -1,0 +1,126 @@
+// The Sheets quota governor's rule, pure: a sliding minute counted in slots, a reserve for people, and fairness between spreadsheets.
+import type { SheetsCost, SheetsQuotaAnswer, SheetsQuotaRequest } from '../ports/sheets-quota.js';
+
+const MINUTE_MS = 60_000;
+
+export interface QuotaWindowSettings {
+  /** The deployment's budget per minute (Google's per-user quota, or what the project's quota was raised to). */
+  readonly readsPerMinute: number;
+  readonly writesPerMinute: number;
+  /** Grants are counted per slot of this many ms. Shorter slots waste less of the budget; longer ones mean fewer counters. */
+  readonly slotMs: number;
+  /** How much longer than a minute the counted window is: network delay and clock skew between us and Google. */
+  readonly marginMs: number;
+  /** Share of each budget that background requests (flushes) leave to interactive ones (job starts), from 0 to 0.5. */
+  readonly interactiveReserve: number;
+  /** A spreadsheet that has not asked for this long stops counting as waiting (its job ended or moved on). */
+  readonly waiterTtlMs: number;
+}
+
+export const QUOTA_WINDOW_DEFAULTS = { slotMs: 5000, marginMs: 2000, interactiveReserve: 0.2, waiterTtlMs: 10_000 } as const;
+
+export type QuotaWindowOptions = Pick<QuotaWindowSettings, 'readsPerMinute' | 'writesPerMinute'> & Partial<Omit<QuotaWindowSettings, 'readsPerMinute' | 'writesPerMinute'>>;
+
+function check(owner: string, name: string, value: unknown, valid: (n: number) => boolean, expected: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+    throw new RangeError(`${owner}: ${name} must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function resolveQuotaWindow(owner: string, options: QuotaWindowOptions): QuotaWindowSettings {
+  const whole = (n: number) => Number.isInteger(n) && n >= 1;
+  return {
+    readsPerMinute: check(owner, 'readsPerMinute', options.readsPerMinute, whole, 'a whole number >= 1'),
+    writesPerMinute: check(owner, 'writesPerMinute', options.writesPerMinute, whole, 'a whole number >= 1'),
+    slotMs: check(owner, 'slotMs', options.slotMs ?? QUOTA_WINDOW_DEFAULTS.slotMs, (n) => Number.isInteger(n) && n >= 100 && n <= MINUTE_MS, 'a whole number of ms from 100 to 60000'),
+    marginMs: check(owner, 'marginMs', options.marginMs ?? QUOTA_WINDOW_DEFAULTS.marginMs, (n) => n >= 0 && n <= MINUTE_MS, 'a number of ms from 0 to 60000'),
+    interactiveReserve: check(owner, 'interactiveReserve', options.interactiveReserve ?? QUOTA_WINDOW_DEFAULTS.interactiveReserve, (n) => n >= 0 && n <= 0.5, 'a number from 0 to 0.5'),
+    waiterTtlMs: check(owner, 'waiterTtlMs', options.waiterTtlMs ?? QUOTA_WINDOW_DEFAULTS.waiterTtlMs, (n) => n > 0, 'a number of ms > 0'),
+  };
+}
+
+export function slotOf(now: number, settings: QuotaWindowSettings): number {
+  return Math.floor(now / settings.slotMs);
+}
+
+/**
+ * The oldest slot still counted when granting in `slot`. Any minute-long window ending at a grant lies inside the
+ * slots [first, slot] (the window plus margin spans at most that many slot lengths), so keeping their sum within the
+ * budget at every grant keeps every 60-second window within it — a sliding window, not a fixed minute that would
+ * let two budgets meet at its edge.
+ */
+export function firstCountedSlot(slot: number, settings: QuotaWindowSettings): number {
+  return slot - Math.ceil((MINUTE_MS + settings.marginMs) / settings.slotMs);
+}
+
+/** Grants counted for the window ending in `slot`, from per-slot counts (keys are slot numbers). */
+export function usedInWindow(counts: Readonly<Record<string, number>> | ReadonlyMap<number, number>, slot: number, settings: QuotaWindowSettings): number {
+  const first = firstCountedSlot(slot, settings);
+  const entries: Iterable<[string | number, number]> = counts instanceof Map ? counts.entries() : Object.entries(counts);
+  let used = 0;
+  for (const [key, count] of entries) {
+    const n = Number(key);
+    if (n >= first && n <= slot) used += count;
+  }
+  return used;
+}
+
+/** Per-slot counts with the slots that no longer count dropped, so a stored counter stays small. */
+export function prunedCounts(counts: Readonly<Record<string, number>>, slot: number, settings: QuotaWindowSettings): Record<string, number> {
+  const first = firstCountedSlot(slot, settings);
+  return Object.fromEntries(Object.entries(counts).filter(([key]) => Number(key) >= first));
+}
+
+/** A spreadsheet whose background request was refused: since when it waits, and when it last asked. */
+export interface QuotaWaiter {
+  readonly spreadsheetId: string;
+  readonly since: number;
+  readonly seenAt: number;
+}
+
+export interface GrantQuestion {
+  readonly now: number;
+  readonly settings: QuotaWindowSettings;
+  /** The budget this decision may use (the whole deployment's, or one shard's part of it), per minute. */
+  readonly limits: SheetsCost;
+  /** Already granted within the counted window. */
+  readonly used: SheetsCost;
+  readonly request: SheetsQuotaRequest;
+  readonly waiters: readonly QuotaWaiter[];
+}
+
+/** What background requests may use of a budget: all but the reserve, and never nothing. */
+export function backgroundLimit(limit: number, settings: QuotaWindowSettings): number {
+  return Math.max(1, limit - Math.ceil(limit * settings.interactiveReserve));
+}
+
+function fits(question: GrantQuestion, times: number): boolean {
+  const { limits, used, request, settings } = question;
+  const cap = (limit: number) => (request.priority === 'background' ? backgroundLimit(limit, settings) : limit);
+  const kind = (cost: number, usedOf: number, limit: number) => cost === 0 || usedOf + cost * times <= cap(limit);
+  return kind(request.cost.reads, used.reads, limits.reads) && kind(request.cost.writes, used.writes, limits.writes);
+}
+
+/**
+ * Grant or refuse, without side effects. A background request from a spreadsheet is granted only if it fits the
+ * budget and, when other spreadsheets have waited longer than it has, only if there is room for them too (each
+ * assumed to need as much): the one that flushed most recently yields to the one waiting longest.
+ */
+export function decideGrant(question: GrantQuestion): SheetsQuotaAnswer {
+  const { now, settings, request, waiters } = question;
+  const retryAfterMs = Math.max(1, (slotOf(now, settings) + 1) * settings.slotMs - now);
+  if (!fits(question, 1)) return { granted: false, retryAfterMs, reason: 'quota' };
+  if (request.priority === 'interactive') return { granted: true };
+  const own = waiters.find((w) => w.spreadsheetId === request.spreadsheetId);
+  const since = own?.since ?? now;
+  const older = waiters.filter((w) => w.spreadsheetId !== request.spreadsheetId && now - w.seenAt <= settings.waiterTtlMs && w.since < since).length;
+  if (older > 0 && !fits(question, older + 1)) return { granted: false, retryAfterMs, reason: 'fairness' };
+  return { granted: true };
+}
+
+/** Splits a per-minute budget over `shards` counters as evenly as whole numbers allow (the sum is the budget). */
+export function shardLimits(perMinute: number, shards: number): number[] {
+  const base = Math.floor(perMinute / shards);
+  return Array.from({ length: shards }, (_, i) => base + (i < perMinute % shards ? 1 : 0));
+}
