@@ -1,4 +1,7 @@
 // The one job every contender runs: three input columns, two output columns, gpt-4.1-mini.
+import { parseJobConfig } from '../../backend/src/engine/job-config.js';
+import type { JobConfig } from '../../backend/src/ports/domain.js';
+
 export const INPUTS = ['Brand', 'Website', 'Country'] as const;
 
 export const OUTPUTS = [
@@ -8,6 +11,7 @@ export const OUTPUTS = [
 
 export const MODEL = 'gpt-4.1-mini';
 
-export function benchJobConfig(patch: { workers: number; budgetUsd: number; rpm?: number; tpm?: number }): Record<string, unknown> {
-  return { inputs: [...INPUTS], outputs: OUTPUTS.map((o) => ({ ...o })), model: MODEL, ...patch };
+/** Parsed as the CLI parses a job's flags: the engine takes a parsed config. */
+export function benchJobConfig(patch: { workers: number; budgetUsd: number; rpm?: number; tpm?: number }): JobConfig {
+  return parseJobConfig({ inputs: [...INPUTS], outputs: OUTPUTS.map((o) => ({ ...o })), model: MODEL, ...patch });
 }

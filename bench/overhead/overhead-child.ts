@@ -4,7 +4,7 @@ import { LocalQueue } from '../../backend/src/adapters/local-queue/index.js';
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
-import { openFileSource, writeFileResults } from '../../backend/src/cli/file-job.js';
+import { fileTarget, openFileSource, writeFileResults } from '../../backend/src/cli/file-job.js';
 import { ALL_ROWS } from '../../backend/src/cli/row-selection.js';
 import { Engine } from '../../backend/src/engine/engine.js';
 import { childMain } from '../lib/child-main.js';
@@ -31,11 +31,10 @@ await childMain<OverheadInput, OverheadResult>(async (input) => {
     const source = await openFileSource(input.csvPath, INPUTS, OUTPUTS.map((o) => o.name));
     const job = await engine.startJob({
       owner: 'bench',
-      sheetKey: source.sheetKey,
+      target: fileTarget(source, join(input.workDir, 'out.csv')),
       // No rpm/tpm: nothing but the engine itself limits the pace. The budget is the largest a job may have.
       config: benchJobConfig({ workers: 50, budgetUsd: 10_000 }),
       rows: source.rows(ALL_ROWS, undefined),
-      meta: { source: source.path, out: join(input.workDir, 'out.csv') },
     });
     const intakeDone = performance.now();
     queue.start(engine.handleTask);

@@ -1,7 +1,7 @@
 // Contender "Rowfill": the CLI's embedded wiring (SQLite store + local queue in one file, OpenAI client) against the stand-in.
 import { join } from 'node:path';
 import { openEmbeddedRuntime } from '../../backend/src/cli/embedded-runtime.js';
-import { openFileSource, writeFileResults } from '../../backend/src/cli/file-job.js';
+import { fileTarget, openFileSource, writeFileResults } from '../../backend/src/cli/file-job.js';
 import { ALL_ROWS } from '../../backend/src/cli/row-selection.js';
 import { benchJobConfig, INPUTS, OUTPUTS } from '../lib/job-config.js';
 import { settleJob } from '../lib/settle.js';
@@ -18,10 +18,9 @@ export async function runRowfill(input: ContenderInput): Promise<Omit<ContenderR
     const started = performance.now();
     const job = await runtime.engine.startJob({
       owner: 'bench',
-      sheetKey: source.sheetKey,
+      target: fileTarget(source, join(input.workDir, 'rowfill-out.csv')),
       config: benchJobConfig({ workers: WORKERS, budgetUsd: 100, rpm: RPM, tpm: TPM }),
       rows: source.rows(ALL_ROWS, input.rows),
-      meta: { source: source.path, out: join(input.workDir, 'rowfill-out.csv') },
     });
     runtime.start();
     const last = await settleJob(runtime.engine, job.id, input.giveUpAfterMs);

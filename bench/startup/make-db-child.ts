@@ -3,7 +3,7 @@ import { LocalQueue } from '../../backend/src/adapters/local-queue/index.js';
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
-import { openFileSource } from '../../backend/src/cli/file-job.js';
+import { fileTarget, openFileSource } from '../../backend/src/cli/file-job.js';
 import { ALL_ROWS } from '../../backend/src/cli/row-selection.js';
 import { Engine } from '../../backend/src/engine/engine.js';
 import { childMain } from '../lib/child-main.js';
@@ -27,10 +27,9 @@ await childMain<MakeDbInput, { rows: number }>(async (input) => {
     const source = await openFileSource(input.csvPath, INPUTS, OUTPUTS.map((o) => o.name));
     const job = await engine.startJob({
       owner: 'bench',
-      sheetKey: source.sheetKey,
+      target: fileTarget(source, input.outPath),
       config: benchJobConfig({ workers: 50, budgetUsd: 10_000 }),
       rows: source.rows(ALL_ROWS, undefined),
-      meta: { source: source.path, out: input.outPath },
     });
     queue.start(engine.handleTask);
     const last = await settleJob(engine, job.id, input.timeoutMs);

@@ -6,7 +6,7 @@ import { Engine } from '../../backend/src/engine/engine.js';
 import type { Queue } from '../../backend/src/ports/queue.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../local/openai/server.js';
-import { brandRows, jobConfig } from '../helpers/embedded-harness.js';
+import { brandRows, jobConfig, testTarget } from '../helpers/embedded-harness.js';
 
 export interface EngineAdapters {
   readonly store: Store;
@@ -36,7 +36,7 @@ export function describeEngineContract(name: string, factory: () => Promise<Engi
     const billed = () => standIn.requestLog.filter((e) => e.billed).length;
 
     it('makes one model call and one charge for a row task delivered three times at once', async () => {
-      const job = await engine.startJob({ owner: 'c', sheetKey: 'contract:dup', config: jobConfig({ workers: 6 }), rows: brandRows(6) });
+      const job = await engine.startJob({ owner: 'c', target: testTarget('contract:dup'), config: jobConfig({ workers: 6 }), rows: brandRows(6) });
       const rows = (await adapters.store.listRows({ jobId: job.id, limit: 100 })).filter((r) => r.dispatched);
       expect(rows).toHaveLength(6);
       await Promise.all(
@@ -51,7 +51,7 @@ export function describeEngineContract(name: string, factory: () => Promise<Engi
 
     it('runs a job to the end through the queue, each row billed once, spend within budget', async () => {
       adapters.queue.start(engine.handleTask);
-      const job = await engine.startJob({ owner: 'c', sheetKey: 'contract:run', config: jobConfig({ workers: 10, budgetUsd: 1 }), rows: brandRows(120) });
+      const job = await engine.startJob({ owner: 'c', target: testTarget('contract:run'), config: jobConfig({ workers: 10, budgetUsd: 1 }), rows: brandRows(120) });
       const deadline = Date.now() + 60_000;
       let status = await engine.status(job.id);
       while (status.job.status === 'running' && Date.now() < deadline) {
@@ -81,7 +81,7 @@ export function describeEngineContract(name: string, factory: () => Promise<Engi
 
     it.each([false, true])('buys identical rows in flight once (force %s): one call per distinct input, the rest done (cached)', async (force) => {
       adapters.queue.start(engine.handleTask);
-      const job = await engine.startJob({ owner: 'c', sheetKey: `contract:same:${force}`, config: jobConfig({ workers: 50, budgetUsd: 1, force }), rows: repeatedRows() });
+      const job = await engine.startJob({ owner: 'c', target: testTarget(`contract:same:${force}`), config: jobConfig({ workers: 50, budgetUsd: 1, force }), rows: repeatedRows() });
       const status = await runToEnd(job.id);
       expect(status.job.status).toBe('completed');
       expect(billed()).toBe(5);
@@ -93,7 +93,7 @@ export function describeEngineContract(name: string, factory: () => Promise<Engi
 
     it('never lets spend plus reservations pass the budget with many rows racing for it', async () => {
       adapters.queue.start(engine.handleTask);
-      const job = await engine.startJob({ owner: 'c', sheetKey: 'contract:budget', config: jobConfig({ workers: 50, budgetUsd: 0.02 }), rows: brandRows(300) });
+      const job = await engine.startJob({ owner: 'c', target: testTarget('contract:budget'), config: jobConfig({ workers: 50, budgetUsd: 0.02 }), rows: brandRows(300) });
       const deadline = Date.now() + 60_000;
       let status = await engine.status(job.id);
       while (!(status.job.status === 'paused' && status.counts.running === 0) && status.job.status !== 'completed' && Date.now() < deadline) {

@@ -10,7 +10,7 @@ import { STORE_SCHEMA_VERSION } from '../../backend/src/adapters/sqlite/schema.j
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import type { RaceOptions, RaceReport } from './helpers/race-claims.js';
-import { T0, newJob, newRows, startJob } from './helpers/store-fixtures.js';
+import { CONFIG, T0, newJob, newRows, startJob } from './helpers/store-fixtures.js';
 import { expectCountersMatchRows } from './helpers/store-invariants.js';
 import type { StoreHarness } from './helpers/store-harness.js';
 import { describeStoreContract } from './store.contract.js';
@@ -204,6 +204,29 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore(undefined as unknown as SqliteDatabase)).toThrow('SqliteStore: db must be a SqliteDatabase from openDatabase()');
     db.close();
     expect(() => new SqliteStore(db)).toThrow('SqliteStore: the database connection is closed');
+  });
+
+  it('lists the jobs a file written before targets were typed holds, each with its typed target', async () => {
+    // Rows exactly as the previous version's insert wrote them: the key in sheet_key, the rest as a string map in meta.
+    const db = openDatabase({ path: harness.path });
+    const insert = db.prepare(
+      `INSERT INTO store_jobs (id, owner, sheet_key, config, config_hash, status, budget_nanos, created_at, updated_at, running_since, simulated, meta)
+       VALUES (?, 'me', ?, ?, 'h', 'completed', NULL, ?, ?, ?, 0, ?)`,
+    );
+    const fileMeta = { source: '/data/brands.xlsx', out: '/data/brands.enriched.xlsx', sheet: 'Q3', rows: '2-50', limit: '10', search: 'tavily', replace: '["Website"]' };
+    insert.run('old-file', 'file:/data/brands.xlsx#Q3', JSON.stringify(CONFIG), T0, T0, T0, JSON.stringify(fileMeta));
+    const sheetMeta = { spreadsheetId: 'abc', sheetId: '0', spreadsheetTitle: 'Leads', sheetTitle: 'Sheet1' };
+    insert.run('old-sheet', 'sheets:abc/0', JSON.stringify(CONFIG), T0 + 1, T0 + 1, T0 + 1, JSON.stringify(sheetMeta));
+    db.close();
+
+    const store = await harness.reopen();
+    expect((await store.listJobs()).map((j) => [j.id, j.target])).toEqual([
+      ['old-sheet', { kind: 'sheet', spreadsheetId: 'abc', sheetId: 0, spreadsheetTitle: 'Leads', sheetTitle: 'Sheet1' }],
+      ['old-file', { kind: 'file', source: '/data/brands.xlsx', out: '/data/brands.enriched.xlsx', sheet: 'Q3', rows: '2-50', limit: 10, search: 'tavily', replace: ['Website'] }],
+    ]);
+    expect((await store.listJobs({ target: { kind: 'sheet', spreadsheetId: 'abc', sheetId: 0 } })).map((j) => j.id)).toEqual(['old-sheet']);
+    const file = { kind: 'file', source: '/data/brands.xlsx', out: '/elsewhere.xlsx', sheet: 'Q3' } as const;
+    expect((await store.listJobs({ target: file })).map((j) => j.id)).toEqual(['old-file']);
   });
 
   it('refuses a file written by a newer store schema', () => {

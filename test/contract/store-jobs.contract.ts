@@ -1,18 +1,19 @@
 // Store contract, jobs: creating, listing, adding rows, and moving a job between states.
 import { describe, expect, it } from 'vitest';
 import type { HarnessContext } from './helpers/store-harness.js';
-import { CONFIG, LEASE_MS, T0, claimNext, done, newJob, newRows, release, retry, startJob } from './helpers/store-fixtures.js';
+import { CONFIG, LEASE_MS, T0, claimNext, done, newJob, newRows, release, retry, startJob, uniqueId } from './helpers/store-fixtures.js';
 
 export function describeJobContract(ctx: HarnessContext): void {
   describe('jobs', () => {
     it('createJob stores a preparing job with every given field and nothing spent', async () => {
-      const job = newJob({ budgetUsd: 2.5, simulated: true, meta: { source: 'in.csv', output: 'out.csv' } });
+      const target = { kind: 'file', source: '/data/in.xlsx', out: '/data/out.xlsx', sheet: 'Brands', rows: '2-9', limit: 5, search: 'simulated', replace: ['Website'] } as const;
+      const job = newJob({ budgetUsd: 2.5, simulated: true, target });
       await ctx.store.createJob(job, T0 + 5);
       const stored = await ctx.store.getJob(job.id);
       expect(stored).toMatchObject({
         id: job.id,
         owner: job.owner,
-        sheetKey: job.sheetKey,
+        target,
         config: CONFIG,
         configHash: job.configHash,
         status: 'preparing',
@@ -26,7 +27,6 @@ export function describeJobContract(ctx: HarnessContext): void {
         updatedAt: T0 + 5,
         finishedAt: null,
         simulated: true,
-        meta: { source: 'in.csv', output: 'out.csv' },
       });
       const counts = await ctx.store.counts(job.id);
       expect(counts).toEqual({
@@ -53,16 +53,27 @@ export function describeJobContract(ctx: HarnessContext): void {
       await expect(ctx.store.counts('no-such-job')).rejects.toThrow('no-such-job');
     });
 
-    it("listJobs returns one sheet's jobs newest first and honours the limit", async () => {
-      const sheetKey = newJob().sheetKey;
-      const older = newJob({ sheetKey, createdAt: T0 });
-      const newest = newJob({ sheetKey, createdAt: T0 + 2_000 });
-      const middle = newJob({ sheetKey, createdAt: T0 + 1_000 });
-      const elsewhere = newJob({ createdAt: T0 + 5_000 });
-      for (const job of [older, newest, middle, elsewhere]) await ctx.store.createJob(job, job.createdAt);
+    it('createJob keeps a sheet target, titles included', async () => {
+      const target = { kind: 'sheet', spreadsheetId: uniqueId('ss'), sheetId: 7, spreadsheetTitle: 'Leads', sheetTitle: 'Q3' } as const;
+      const job = newJob({ target });
+      await ctx.store.createJob(job, T0);
+      expect((await ctx.store.getJob(job.id))?.target).toEqual(target);
+    });
 
-      expect((await ctx.store.listJobs({ sheetKey })).map((j) => j.id)).toEqual([newest.id, middle.id, older.id]);
-      expect((await ctx.store.listJobs({ sheetKey, limit: 2 })).map((j) => j.id)).toEqual([newest.id, middle.id]);
+    it("listJobs returns one sheet's jobs newest first and honours the limit", async () => {
+      const spreadsheetId = uniqueId('ss');
+      const target = { kind: 'sheet', spreadsheetId, sheetId: 3, spreadsheetTitle: 'Leads', sheetTitle: 'Q3' } as const;
+      const older = newJob({ target, createdAt: T0 });
+      const newest = newJob({ target, createdAt: T0 + 2_000 });
+      const middle = newJob({ target, createdAt: T0 + 1_000 });
+      const elsewhere = newJob({ createdAt: T0 + 5_000 });
+      const otherTab = newJob({ target: { ...target, sheetId: 4 }, createdAt: T0 + 6_000 });
+      for (const job of [older, newest, middle, elsewhere, otherTab]) await ctx.store.createJob(job, job.createdAt);
+
+      // A tab is found by its ids alone: the titles are not part of the key.
+      const tab = { kind: 'sheet', spreadsheetId, sheetId: 3 } as const;
+      expect((await ctx.store.listJobs({ target: tab })).map((j) => j.id)).toEqual([newest.id, middle.id, older.id]);
+      expect((await ctx.store.listJobs({ target: tab, limit: 2 })).map((j) => j.id)).toEqual([newest.id, middle.id]);
       const all = (await ctx.store.listJobs()).map((j) => j.id);
       expect(all).toEqual(expect.arrayContaining([older.id, newest.id, middle.id, elsewhere.id]));
       expect(all.indexOf(elsewhere.id)).toBeLessThan(all.indexOf(newest.id));

@@ -10,7 +10,8 @@ import { systemClock } from '../../backend/src/adapters/system-clock/system-cloc
 import { composeEngine } from '../../backend/src/compose/engine.js';
 import type { Engine, EngineOptions, Progress, SourceRow } from '../../backend/src/engine/engine.js';
 import { buildOutputSchema } from '../../backend/src/engine/output-schema.js';
-import type { JobConfig, Outputs } from '../../backend/src/ports/domain.js';
+import { parseJobConfig } from '../../backend/src/engine/job-config.js';
+import type { FileTarget, JobConfig, Outputs } from '../../backend/src/ports/domain.js';
 import { simulateAnswer } from '../../local/openai/schema-answer.js';
 import { startOpenAiStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from '../../local/openai/server.js';
 
@@ -78,8 +79,9 @@ export function brandRows(n: number, offset = 0): SourceRow[] {
   });
 }
 
-export function jobConfig(patch: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+/** A job config parsed as the edge parses one (the engine takes it parsed), with `patch` over the defaults below. */
+export function jobConfig(patch: Record<string, unknown> = {}): JobConfig {
+  return parseJobConfig({
     inputs: ['Brand', 'Country'],
     outputs: [
       { name: 'Category', instruction: 'Main product category' },
@@ -91,7 +93,12 @@ export function jobConfig(patch: Record<string, unknown> = {}): Record<string, u
     budgetUsd: 5,
     attemptTimeoutMs: 2000,
     ...patch,
-  };
+  });
+}
+
+/** A file target named `name`: tests that start jobs straight on the engine need a target, and distinct names keep registries apart. */
+export function testTarget(name: string): FileTarget {
+  return { kind: 'file', source: `/rowfill-test/${name}.csv`, out: `/rowfill-test/${name}-out.csv` };
 }
 
 /** What the stand-in answers for a row, mapped to column names exactly as the engine stores it. */

@@ -4,8 +4,8 @@ import { openTable, resolveColumns, writeEnrichedTable, type AppendedValue, type
 import { detectFormat } from '../adapters/file-sheet/file-format.js';
 import { defaultOutPath } from '../adapters/file-sheet/out-path.js';
 import type { SourceRow } from '../engine/engine.js';
-import { rowStatusText } from '../engine/row-status-text.js';
-import type { Job, Row } from '../ports/domain.js';
+import { rowStatusText } from '../kernel/row-status-text.js';
+import type { FileTarget, Job, Row } from '../ports/domain.js';
 import type { Store } from '../ports/store.js';
 import type { RowSelection } from './row-selection.js';
 import { UsageError } from './usage-error.js';
@@ -16,8 +16,8 @@ export const SOURCES_COLUMN = 'rowfill_sources';
 
 export interface FileSource {
   readonly table: Table;
+  /** Absolute. */
   readonly path: string;
-  readonly sheetKey: string;
   /** Outputs named like an existing column of the file (never an input: the job config refuses that). */
   readonly existingOutputs: readonly string[];
   rows(selection: RowSelection, limit: number | undefined): AsyncIterable<SourceRow>;
@@ -47,7 +47,6 @@ export async function openFileSource(path: string, inputs: readonly string[], ou
   return {
     table,
     path: absolute,
-    sheetKey: `file:${absolute}${table.sheetName ? `#${table.sheetName}` : ''}`,
     existingOutputs: outputs.filter((name) => table.headers.includes(name)),
     async filledCells(names, selection, limit) {
       const counts = new Map(names.map((name) => [name, 0]));
@@ -101,6 +100,11 @@ export async function peekRows(source: AsyncIterable<SourceRow>): Promise<Peeked
   };
 }
 
+/** A job's target on this file: the enriched copy goes to `out`; `more` is what `resume` and the summary need later. */
+export function fileTarget(source: FileSource, out: string, more: Pick<FileTarget, 'rows' | 'limit' | 'search' | 'replace'> = {}): FileTarget {
+  return { kind: 'file', source: source.path, out, ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}), ...more };
+}
+
 export function outPathFor(source: string, out: string | undefined): string {
   return resolve(out ?? defaultOutPath(source));
 }
@@ -130,8 +134,7 @@ export function neutralizeFormula(value: AppendedValue): AppendedValue {
 
 /** Outputs written into existing columns (the job was started with --overwrite), then the appended ones. */
 function outputOrder(job: Job): { replaced: string[]; appended: string[] } {
-  const replaced: unknown = job.meta.replace ? JSON.parse(job.meta.replace) : [];
-  const names = Array.isArray(replaced) ? replaced.filter((n): n is string => typeof n === 'string') : [];
+  const names: readonly string[] = (job.target.kind === 'file' ? job.target.replace : undefined) ?? [];
   const outputs = job.config.outputs.map((o) => o.name);
   return { replaced: outputs.filter((n) => names.includes(n)), appended: outputs.filter((n) => !names.includes(n)) };
 }
@@ -151,16 +154,15 @@ function isResearch(job: Job): boolean {
 
 /** Write the file with every row's current result; rows not in the job keep empty appended cells. */
 export async function writeFileResults(store: Store, job: Job): Promise<{ out: string; rows: number; filled: number }> {
-  const source = job.meta.source;
-  const out = job.meta.out;
-  if (!source || !out) throw new UsageError(`Job ${job.id} was not started from a file.`);
+  if (job.target.kind !== 'file' || !job.target.out) throw new UsageError(`Job ${job.id} was not started from a file.`);
+  const { source, out, sheet } = job.target;
   const csv = !/\.xlsx$/i.test(out);
   const { replaced, appended } = outputOrder(job);
   const order = [...replaced, ...appended];
   return writeEnrichedTable({
     source,
     out,
-    ...(job.meta.sheet ? { sheetName: job.meta.sheet } : {}),
+    ...(sheet ? { sheetName: sheet } : {}),
     replaceHeaders: replaced,
     appendHeaders: [...appended, ...(isResearch(job) ? [SOURCES_COLUMN] : []), ...STATUS_COLUMNS],
     lookup: async (rowNumbers) => {

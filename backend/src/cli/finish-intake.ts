@@ -11,14 +11,13 @@ import { UsageError } from './usage-error.js';
  * job's own selection and limit, and the engine stores only the rows after those already stored.
  */
 export async function finishFileIntake(runtime: EmbeddedRuntime, job: Job, io: CliIo, json: boolean): Promise<Job> {
-  const source = job.meta.source;
-  if (!source) {
+  const target = job.target.kind === 'file' ? job.target : undefined;
+  if (!target) {
     throw new UsageError(`Job ${job.id} was interrupted before all its rows were stored, and was not started from a file; cancel it (rowfill cancel ${job.id}) and start it again.`);
   }
   const stored = (await runtime.store.counts(job.id)).total;
-  if (!json) io.stderr.write(`Job ${job.id} was interrupted while its rows were being read (${stored} stored); reading the rest from ${source}.\n`);
-  const file = await openFileSource(source, job.config.inputs, []);
-  const selection = job.meta.rows ? parseRowSelection(job.meta.rows) : ALL_ROWS;
-  const limit = job.meta.limit ? Number(job.meta.limit) : undefined;
-  return runtime.engine.finishIntake(job.id, file.rows(selection, limit));
+  if (!json) io.stderr.write(`Job ${job.id} was interrupted while its rows were being read (${stored} stored); reading the rest from ${target.source}.\n`);
+  const file = await openFileSource(target.source, job.config.inputs, []);
+  const selection = target.rows ? parseRowSelection(target.rows) : ALL_ROWS;
+  return runtime.engine.finishIntake(job.id, file.rows(selection, target.limit));
 }

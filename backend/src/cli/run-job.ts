@@ -44,7 +44,7 @@ export async function followJob(runtime: EmbeddedRuntime, jobId: string, options
     let written: Awaited<ReturnType<typeof writeFileResults>> | undefined;
     let writeFailure: string | undefined;
     try {
-      written = job.meta.source ? await writeFileResults(runtime.store, job) : undefined;
+      written = job.target.kind === 'file' ? await writeFileResults(runtime.store, job) : undefined;
     } catch (error) {
       // Checked before the run, the destination can still go away during it: the results are safe, so say where.
       writeFailure = (error instanceof Error ? error.message : String(error)).split('\n')[0];
@@ -54,7 +54,7 @@ export async function followJob(runtime: EmbeddedRuntime, jobId: string, options
     if (options.mode === 'json') options.stdout.write(`${summaryJson(summary)}\n`);
     else options.stderr.write(`${summaryText(summary)}\n`);
     if (writeFailure !== undefined) {
-      options.stderr.write(`rowfill: could not write the enriched copy ${job.meta.out ?? ''}: ${writeFailure}; every result is kept in ${runtime.db.name} (job ${job.id})\n`);
+      options.stderr.write(`rowfill: could not write the enriched copy ${job.target.kind === 'file' ? job.target.out : ''}: ${writeFailure}; every result is kept in ${runtime.db.name} (job ${job.id})\n`);
       return EXIT.internal;
     }
     return exitCodeFor(job, interrupted);

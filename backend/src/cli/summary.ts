@@ -34,7 +34,7 @@ export function nextStep(job: Job): string | undefined {
 
 /** A research job started without TAVILY_API_KEY: its searches and pages came from the local stand-in. */
 function searchSimulated(job: Job): boolean {
-  return job.config.research?.enabled === true && job.meta.search === 'simulated';
+  return job.config.research?.enabled === true && job.target.kind === 'file' && job.target.search === 'simulated';
 }
 
 export function summaryText(s: RunSummary): string {

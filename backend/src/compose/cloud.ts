@@ -10,7 +10,7 @@ import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { CloudServerSettings, ServerConfig } from '../config.js';
 import type { EngineOptions } from '../engine/options.js';
-import type { Caller } from '../engine/sheet-jobs.js';
+import type { Caller } from '../application/caller.js';
 import { verifyAddonCaller, verifyTaskCaller } from '../http/auth/index.js';
 import { createBackend, type Backend } from '../http/backend.js';
 import type { TaskReceiver } from '../http/routes/task-routes.js';

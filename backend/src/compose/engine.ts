@@ -2,7 +2,7 @@
 import type { EngineDeps } from '../engine/context.js';
 import { Engine } from '../engine/engine.js';
 import type { EngineOptions } from '../engine/options.js';
-import { sheetRefOf, sinkColumns } from '../engine/sheet-jobs.js';
+import { sinkColumns } from '../application/sheet-columns.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
 
@@ -39,8 +39,5 @@ export function serverEngineOptions(limits: ServerLimits | undefined, options: E
 
 /** A sheet job's results go back to its spreadsheet through the gateway; other jobs have no sink here. */
 export function sheetSinks(gateway: SpreadsheetGateway): SinkResolver {
-  return (job) => {
-    const ref = sheetRefOf(job);
-    return ref ? gateway.sink(ref, sinkColumns(job.config)) : undefined;
-  };
+  return (job) => (job.target.kind === 'sheet' ? gateway.sink({ spreadsheetId: job.target.spreadsheetId, sheetId: job.target.sheetId }, sinkColumns(job.config)) : undefined);
 }

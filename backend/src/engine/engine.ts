@@ -6,7 +6,7 @@ import { EngineContext, type EngineDeps } from './context.js';
 import { JobControl } from './job-control.js';
 import { JobError } from './job-errors.js';
 import { JobPump } from './job-pump.js';
-import { JobStarter, type Estimate, type StartJobRequest } from './job-starter.js';
+import { JobStarter, type Estimate, type EstimateRequest, type StartJobRequest } from './job-starter.js';
 import { resolveEngineOptions, type EngineOptions } from './options.js';
 import { progressStream, type Progress, type ProgressOptions } from './progress.js';
 import type { RowsSource } from './row-intake.js';
@@ -32,6 +32,7 @@ export class Engine {
   readonly handleTask = (task: DeliveredTask): Promise<TaskOutcome> =>
     task.kind === 'row' ? this.rows.run(task.payload) : this.pump.run(task.payload.jobId, pumpCause(task.name));
 
+  /** Starts a job from a config already parsed at the edge (the application layer, the CLI's arguments). */
   startJob(request: StartJobRequest): Promise<Job> {
     return this.starter.start(request);
   }
@@ -41,7 +42,7 @@ export class Engine {
     return this.starter.finishIntake(jobId, rows);
   }
 
-  estimate(request: Omit<StartJobRequest, 'jobId' | 'owner' | 'meta'>): Promise<Estimate> {
+  estimate(request: EstimateRequest): Promise<Estimate> {
     return this.starter.estimate(request);
   }
 
@@ -81,7 +82,7 @@ export class Engine {
 }
 
 export type { EngineDeps } from './context.js';
-export type { Estimate, StartJobRequest } from './job-starter.js';
+export type { Estimate, EstimateRequest, StartJobRequest } from './job-starter.js';
 export type { Progress, ProgressOptions } from './progress.js';
 export type { EngineOptions } from './options.js';
 export type { SourceRow } from './row-intake.js';

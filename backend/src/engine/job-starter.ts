@@ -1,10 +1,10 @@
-// Starting a job and estimating one: validate config and price, check the model once, store the rows, open the window.
+// Starting a job and estimating one: check the parsed config's budget and price, check the model once, store the rows, open the window.
 import { randomBytes } from 'node:crypto';
-import type { Job, JobConfig, NewRow } from '../ports/domain.js';
+import { targetKey, type Job, type JobConfig, type JobTarget, type NewRow } from '../ports/domain.js';
 import type { EngineContext } from './context.js';
-import { RowfillError } from './errors.js';
-import { ConfigError, configHash, parseJobConfig, unknownPriceError } from './job-config.js';
-import { JobError } from './job-errors.js';
+import { RowfillError } from '../kernel/errors.js';
+import { configHash, unknownPriceError } from './job-config.js';
+import { JobError } from '../kernel/job-errors.js';
 import { buildJobPlan } from './job-plan.js';
 import { costOf } from './pricing.js';
 import { intakeRows, type RowsSource, type SourceRow } from './row-intake.js';
@@ -13,14 +13,15 @@ export interface StartJobRequest {
   /** Defaults to a fresh random id. */
   readonly jobId?: string;
   readonly owner: string;
-  /** Where results go (opaque to the engine): `file:<path>`, `sheets:<spreadsheetId>/<sheetId>`. */
-  readonly sheetKey: string;
-  /** A JobConfigInput; validated here. */
-  readonly config: unknown;
+  /** Where the rows come from and the results go; its `targetKey` is the skip-unchanged registry's key. */
+  readonly target: JobTarget;
+  /** Already parsed at the edge (engine/job-config.ts's parseJobConfig, with the caller's caps). */
+  readonly config: JobConfig;
   readonly rows: RowsSource;
-  /** Stored with the job for the front end (see Job.meta). */
-  readonly meta?: Readonly<Record<string, string>>;
 }
+
+/** What an estimate needs: no owner or id, since nothing is stored. */
+export type EstimateRequest = Pick<StartJobRequest, 'target' | 'config' | 'rows'>;
 
 export interface Estimate {
   readonly model: string;
@@ -63,14 +64,8 @@ export function newJobId(): string {
 export class JobStarter {
   constructor(private readonly ctx: EngineContext) {}
 
-  private config(input: unknown): JobConfig {
-    let config: JobConfig;
-    try {
-      config = parseJobConfig(input, this.ctx.options.limits);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new JobError('invalid_config', error.message);
-      throw error;
-    }
+  /** What this engine refuses of a well-formed config: no budget where one is required, a budget with no price. */
+  private checkConfig(config: JobConfig): JobConfig {
     if (config.budgetUsd === null && this.ctx.options.requireBudget) throw new JobError('invalid_config', 'budgetUsd: a budget is required');
     const plan = buildJobPlan(config, this.ctx.options.prices);
     if (config.budgetUsd !== null && !plan.price) {
@@ -93,14 +88,14 @@ export class JobStarter {
 
   async start(request: StartJobRequest): Promise<Job> {
     const { store, clock } = this.ctx;
-    const config = this.config(request.config);
+    const config = this.checkConfig(request.config);
     const jobId = request.jobId ?? newJobId();
     const hash = configHash(config);
     // The key check is a round trip: it is sent first and the first batch of rows is read and prepared while it is in
     // flight, but nothing is stored until it has passed, so a refused key or model still leaves no job behind.
     const validation = this.validateModel(config.model);
     validation.catch(() => undefined);
-    const batches = this.intake(request.rows, request.sheetKey, config, hash, 0);
+    const batches = this.intake(request.rows, request.target, config, hash, 0);
     let first: IteratorResult<NewRow[]>;
     try {
       first = await batches.next();
@@ -115,7 +110,7 @@ export class JobStarter {
       throw error;
     }
     await store.createJob(
-      { id: jobId, owner: request.owner, sheetKey: request.sheetKey, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated, meta: request.meta ?? {} },
+      { id: jobId, owner: request.owner, target: request.target, config, configHash: hash, budgetUsd: config.budgetUsd, createdAt: clock.now(), simulated: this.ctx.deps.model.simulated },
       clock.now(),
     );
     return this.storeRowsAndOpen(jobId, config, withFirst(first, batches), 0);
@@ -131,11 +126,11 @@ export class JobStarter {
     if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
     if (job.status !== 'preparing') throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a job still preparing has rows left to read.`);
     const stored = (await this.ctx.store.counts(jobId)).total;
-    return this.storeRowsAndOpen(jobId, job.config, this.intake(rows, job.sheetKey, job.config, job.configHash, stored), stored);
+    return this.storeRowsAndOpen(jobId, job.config, this.intake(rows, job.target, job.config, job.configHash, stored), stored);
   }
 
-  private intake(rows: RowsSource, sheetKey: string, config: JobConfig, hash: string, alreadyStored: number): AsyncGenerator<NewRow[]> {
-    return intakeRows(passOver(rows, alreadyStored), { store: this.ctx.store, sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars });
+  private intake(rows: RowsSource, target: JobTarget, config: JobConfig, hash: string, alreadyStored: number): AsyncGenerator<NewRow[]> {
+    return intakeRows(passOver(rows, alreadyStored), { store: this.ctx.store, registryKey: targetKey(target), config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars });
   }
 
   private async storeRowsAndOpen(jobId: string, config: JobConfig, batches: AsyncIterable<NewRow[]>, alreadyStored: number): Promise<Job> {
@@ -163,14 +158,14 @@ export class JobStarter {
   }
 
   /** Everything `start` would decide, without storing or spending anything. */
-  async estimate(request: Omit<StartJobRequest, 'jobId' | 'owner' | 'meta'>): Promise<Estimate> {
+  async estimate(request: EstimateRequest): Promise<Estimate> {
     const { store, clock } = this.ctx;
-    const config = this.config(request.config);
+    const config = this.checkConfig(request.config);
     const plan = buildJobPlan(config, this.ctx.options.prices);
     const hash = configHash(config);
     const seen = new Set<string>();
     let rows = 0, toRun = 0, skipped = 0, invalid = 0, reused = 0, low = 0, high = 0, worst = 0;
-    for await (const batch of intakeRows(request.rows, { store, sheetKey: request.sheetKey, config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
+    for await (const batch of intakeRows(request.rows, { store, registryKey: targetKey(request.target), config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
       for (const row of batch) {
         rows++;
         if (row.status === 'skipped') { skipped++; continue; }

@@ -16,7 +16,8 @@ export interface SourceRow {
 
 export interface IntakeOptions {
   readonly store: Store;
-  readonly sheetKey: string;
+  /** `targetKey` of the job's target: the registry remembers rows per target. */
+  readonly registryKey: string;
   readonly config: JobConfig;
   readonly configHash: string;
   readonly maxCellChars: number;
@@ -46,7 +47,7 @@ export async function* intakeRows(source: RowsSource, options: IntakeOptions): A
   const batchSize = options.batchSize ?? 2000;
   let pending: SourceRow[] = [];
   const flush = async (): Promise<NewRow[]> => {
-    const registry = options.config.force ? new Map<string, RegistryEntry>() : await options.store.getRegistry(options.sheetKey, pending.map((r) => r.rowId));
+    const registry = options.config.force ? new Map<string, RegistryEntry>() : await options.store.getRegistry(options.registryKey, pending.map((r) => r.rowId));
     const rows = pending.map((src): NewRow => {
       const inputs: Record<string, string> = {};
       for (const name of options.config.inputs) inputs[name] = src.inputs[name] ?? '';

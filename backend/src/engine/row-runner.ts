@@ -1,6 +1,6 @@
 // The row task: claim one row, call the model within budget and rate limits, record the outcome, pass the slot on.
 import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
-import { ZERO_USAGE } from '../ports/domain.js';
+import { targetKey, ZERO_USAGE } from '../ports/domain.js';
 import type { ChatMessage, CompletionResult } from '../ports/model.js';
 import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
 import type { FinishRequest, RowOutcome } from '../ports/store.js';
@@ -384,7 +384,7 @@ export class RowRunner {
   private rememberFor(job: Job, row: Row, cacheKey: string | undefined, outputs: Outputs): NonNullable<FinishRequest['remember']> {
     const now = this.ctx.clock.now();
     const cache = cacheKey && this.ctx.options.cacheTtlMs > 0 ? { key: cacheKey, entry: { outputs, expiresAt: now + this.ctx.options.cacheTtlMs } } : undefined;
-    return { ...(cache ? { cache } : {}), registry: { sheetKey: job.sheetKey, rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now } };
+    return { ...(cache ? { cache } : {}), registry: { sheetKey: targetKey(job.target), rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now } };
   }
 
   async checkFailureRate(job: Job): Promise<void> {

@@ -1,7 +1,8 @@
 // The Express app: body limits, caller authentication, the /v1 and /tasks routes, health, and the error middleware.
 import express, { type Request, type RequestHandler } from 'express';
 import type { Engine } from '../engine/engine.js';
-import type { Caller, SheetJobs } from '../engine/sheet-jobs.js';
+import type { Caller } from '../application/caller.js';
+import type { SheetJobs } from '../application/sheet-jobs.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { errorMiddleware } from './error-middleware.js';

@@ -1,8 +1,8 @@
 // The HTTP backend over an Engine built by a composition root (compose/): sheet jobs + the Express app.
 import type { Express, Request } from 'express';
 import type { Engine } from '../engine/engine.js';
-import type { Caller } from '../engine/sheet-jobs.js';
-import { SheetJobs } from '../engine/sheet-jobs.js';
+import type { Caller } from '../application/caller.js';
+import { SheetJobs } from '../application/sheet-jobs.js';
 import type { EngineOptions } from '../engine/options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';

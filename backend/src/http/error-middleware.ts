@@ -1,8 +1,9 @@
 // The one place errors become HTTP answers: typed errors map to a status and a code; nothing else leaks (no stacks).
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { JobError, type JobErrorCode } from '../engine/job-errors.js';
-import { ForbiddenError, OverwriteError } from '../engine/sheet-jobs.js';
+import { JobError, type JobErrorCode } from '../kernel/job-errors.js';
+import { ForbiddenError } from '../application/caller.js';
+import { OverwriteError } from '../application/overwrite.js';
 import type { Logger } from '../ports/logger.js';
 import { SheetAccessError, type SheetAccessCode } from '../ports/spreadsheet.js';
 import { RowfillError } from '../engine/errors.js';

@@ -16,7 +16,7 @@ export class JobViews {
     const { rowsPerMinute, etaMs } = speedOf(job, counts, meter, now);
     // A resumed job measures afresh rather than averaging in the time it stood still.
     if (job.status !== 'running') this.meters.delete(job.id);
-    const sheetId = Number(job.meta.sheetId);
+    const sheet = job.target.kind === 'sheet' ? job.target : undefined;
     return {
       id: job.id,
       status: job.status,
@@ -41,8 +41,8 @@ export class JobViews {
       errorsByClass: counts.errorsByClass,
       rowsPerMinute: Math.round(rowsPerMinute * 10) / 10,
       etaMs: etaMs === null ? null : Math.round(etaMs),
-      spreadsheetId: job.meta.spreadsheetId ?? null,
-      sheetId: Number.isInteger(sheetId) ? sheetId : null,
+      spreadsheetId: sheet?.spreadsheetId ?? null,
+      sheetId: sheet?.sheetId ?? null,
       createdAt: new Date(job.createdAt).toISOString(),
       updatedAt: new Date(job.updatedAt).toISOString(),
       finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),

@@ -31,5 +31,5 @@ export interface ResultSink {
   markStatus?(job: Job, rowIds: readonly string[], status: string): Promise<void>;
 }
 
-/** Finds the sink for a job's sheetKey, or undefined when the job writes its results elsewhere (e.g. at the end). */
+/** Finds the sink for a job's target, or undefined when the job writes its results elsewhere (e.g. a file, at the end). */
 export type SinkResolver = (job: Job) => ResultSink | undefined;

@@ -1,5 +1,6 @@
 // The Store port: durable job and row state. Every method is one atomic step, so a crash between any two loses nothing.
-import type { ErrorClass, Job, JobCounts, JobStatus, NewRow, Outputs, PauseReason, Row, Usage } from './domain.js';
+import type { ErrorClass } from '../kernel/error-classes.js';
+import type { Job, JobCounts, JobStatus, JobTarget, NewRow, Outputs, PauseReason, Row, Usage } from './domain.js';
 
 export type NewJob = Omit<Job, 'spentUsd' | 'reservedUsd' | 'updatedAt' | 'finishedAt' | 'runningSince' | 'totalRows' | 'status' | 'pauseReason' | 'message'>;
 
@@ -105,6 +106,7 @@ export type CacheHoldResult =
 
 /** What the skip-unchanged registry remembers of a row's last success. */
 export interface RegistryEntry {
+  /** `targetKey(job.target)` of the job that computed the row. */
   readonly sheetKey: string;
   readonly rowId: string;
   readonly inputHash: string;
@@ -129,8 +131,8 @@ export interface Store {
   /** Add rows to a `preparing` job, in batches; row ids are unique per job (a duplicate id is an error). */
   addRows(jobId: string, rows: readonly NewRow[]): Promise<void>;
   getJob(jobId: string): Promise<Job | undefined>;
-  /** Jobs newest first, optionally only those for one sheet. */
-  listJobs(filter?: { readonly sheetKey?: string; readonly limit?: number }): Promise<Job[]>;
+  /** Jobs newest first, optionally only those for one target (compared by `targetKey`). */
+  listJobs(filter?: { readonly target?: JobTarget; readonly limit?: number }): Promise<Job[]>;
   /**
    * Move a job between states if it is in one of `from`. Leaving `running` makes every queued row undispatched
    * (their tasks then claim nothing); entering `cancelled` also makes every queued row `cancelled`; entering

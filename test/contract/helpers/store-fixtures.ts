@@ -1,6 +1,6 @@
 // Small builders for contract tests: jobs, rows, outcomes and a running job with rows, all with unique ids.
 import { randomUUID } from 'node:crypto';
-import type { JobConfig, NewRow, Usage } from '../../../backend/src/ports/domain.js';
+import { targetKey, type JobConfig, type NewRow, type Usage } from '../../../backend/src/ports/domain.js';
 import type { ClaimResult, NewJob, RegistryEntry, RowOutcome, Store } from '../../../backend/src/ports/store.js';
 
 /** A fixed epoch for tests: times are arguments, never the wall clock. */
@@ -32,13 +32,12 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
     id: uniqueId('job'),
     owner: 'owner@example.com',
-    sheetKey: uniqueId('sheet'),
+    target: { kind: 'file', source: `/data/${uniqueId('sheet')}.csv`, out: '/data/out.csv' },
     config: CONFIG,
     configHash: 'config-hash-1',
     budgetUsd: 10,
     createdAt: T0,
     simulated: false,
-    meta: { source: 'brands.csv' },
     ...overrides,
   };
 }
@@ -53,6 +52,7 @@ export function newRows(n: number, first = 1): NewRow[] {
 
 export interface RunningJob {
   readonly jobId: string;
+  /** `targetKey` of the job's target: the registry's key for its rows. */
   readonly sheetKey: string;
 }
 
@@ -63,7 +63,7 @@ export async function startJob(store: Store, options: { rows?: number; budgetUsd
   await store.addRows(job.id, newRows(options.rows ?? 5));
   const moved = await store.transitionJob(job.id, { to: 'running', from: ['preparing'], now: T0 });
   if (moved === undefined) throw new Error('startJob: the job did not start');
-  return { jobId: job.id, sheetKey: job.sheetKey };
+  return { jobId: job.id, sheetKey: targetKey(job.target) };
 }
 
 export type Claimed = Extract<ClaimResult, { ok: true }>;

@@ -1,13 +1,14 @@
 // The end-of-run summary of research jobs: simulated search is labelled, and a pause the search service caused names its key.
 import { describe, expect, it } from 'vitest';
 import { nextStep, summaryJson, summaryText } from '../../../backend/src/cli/summary.js';
-import type { Job, JobCounts } from '../../../backend/src/ports/domain.js';
+import type { FileTarget, Job, JobCounts } from '../../../backend/src/ports/domain.js';
 
 const counts = { total: 3, done: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0, queued: 3, running: 0, spentUsd: 0.0004, reservedUsd: 0, errorsByClass: {}, retriesByClass: {} } as unknown as JobCounts;
+const FILE: FileTarget = { kind: 'file', source: '/data/brands.csv', out: '/data/brands.enriched.csv' };
 const research = { inputs: ['Brand'], outputs: [], model: 'gpt-4.1-mini', research: { enabled: true, maxSearches: 3, maxPages: 2 } };
 
 function job(patch: Partial<Record<keyof Job, unknown>>): Job {
-  return { id: 'job_0123456789ab', status: 'completed', pauseReason: null, budgetUsd: 1, simulated: false, message: null, meta: {}, config: research, ...patch } as unknown as Job;
+  return { id: 'job_0123456789ab', status: 'completed', pauseReason: null, budgetUsd: 1, simulated: false, message: null, target: FILE, config: research, ...patch } as unknown as Job;
 }
 
 describe('summary of a research job', () => {
@@ -23,10 +24,10 @@ describe('summary of a research job', () => {
   });
 
   it('labels searches simulated when the local stand-in answered, in text and JSON', () => {
-    const simulated = job({ meta: { search: 'simulated' } });
+    const simulated = job({ target: { ...FILE, search: 'simulated' } });
     expect(summaryText({ job: simulated, counts, elapsedMs: 1000, out: undefined, interrupted: false }).split('\n')[0]).toBe('Completed — job job_0123456789ab [simulated search: local stand-in]');
     expect(JSON.parse(summaryJson({ job: simulated, counts, elapsedMs: 1000, out: undefined, interrupted: false }))).toMatchObject({ simulated: false, searchSimulated: true });
-    const real = job({ meta: { search: 'tavily' } });
+    const real = job({ target: { ...FILE, search: 'tavily' } });
     expect(summaryText({ job: real, counts, elapsedMs: 1000, out: undefined, interrupted: false })).not.toContain('simulated');
   });
 });

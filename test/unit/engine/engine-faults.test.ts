@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { brandRows, jobConfig, startHarness, type Harness } from '../../helpers/embedded-harness.js';
+import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -19,7 +19,7 @@ describe('Engine under injected faults (20% of requests)', () => {
     ['invalidOutput', ['output_invalid']],
   ] as const)('%s: every row ends done or failed with the right class', async (fault, allowedFailures) => {
     h = await startHarness({ standIn: { faults: { [fault]: 0.2 }, hangMs: 5000, seed: 7 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: `s:${fault}`, config: jobConfig({ attemptTimeoutMs: 300, attemptTimeoutCapMs: 600, maxAttempts: 8 }), rows: brandRows(ROWS) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget(`s:${fault}`), config: jobConfig({ attemptTimeoutMs: 300, attemptTimeoutCapMs: 600, maxAttempts: 8 }), rows: brandRows(ROWS) });
     const end = await h.settle(job.id, 90_000);
     expect(end.job.status).toBe('completed');
     expect(end.counts.done + end.counts.failed).toBe(ROWS);
@@ -31,7 +31,7 @@ describe('Engine under injected faults (20% of requests)', () => {
 
   it('insufficient_quota pauses the job at once: no more than one window of rows is tried after it', async () => {
     h = await startHarness({ standIn: { faults: { insufficientQuota: 0.2 }, latencyMs: 5, seed: 3 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:quota', config: jobConfig({ workers: 8 }), rows: brandRows(ROWS) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:quota'), config: jobConfig({ workers: 8 }), rows: brandRows(ROWS) });
     const end = await h.settle(job.id);
     expect(end.job.status).toBe('paused');
     expect(end.job.pauseReason).toBe('quota');
@@ -44,7 +44,7 @@ describe('Engine under injected faults (20% of requests)', () => {
 
   it('a key revoked mid-job pauses it for auth, and resuming after the fix finishes every row', async () => {
     h = await startHarness({ apiKey: 'sk-soon-revoked', standIn: { latencyMs: 5 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:auth', config: jobConfig({ workers: 4 }), rows: brandRows(ROWS) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:auth'), config: jobConfig({ workers: 4 }), rows: brandRows(ROWS) });
     while ((await h.engine.status(job.id)).counts.done < 10) await new Promise((r) => setTimeout(r, 10));
     h.standIn.configure({ rejectKey: 'sk-soon-revoked' });
     const paused = await h.settle(job.id);
@@ -61,7 +61,7 @@ describe('Engine under injected faults (20% of requests)', () => {
 
   it('pauses on failure rate when more than half of the last 20 finished rows failed', async () => {
     h = await startHarness({ standIn: { faults: { contentFilter: 0.9 }, seed: 5 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:breaker', config: jobConfig({ workers: 2 }), rows: brandRows(ROWS) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:breaker'), config: jobConfig({ workers: 2 }), rows: brandRows(ROWS) });
     const end = await h.settle(job.id);
     expect(end.job.status).toBe('paused');
     expect(end.job.pauseReason).toBe('failure_rate');

@@ -7,7 +7,7 @@ import { openDatabase } from '../../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../../backend/src/adapters/system-clock/system-clock.js';
 import { Engine } from '../../../backend/src/engine/engine.js';
-import { brandRows, jobConfig, startHarness, type Harness } from '../../helpers/embedded-harness.js';
+import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 const closers: Array<() => Promise<void>> = [];
@@ -45,7 +45,7 @@ async function settle(engine: Engine, jobId: string) {
 describe('Engine when the provider breaks the money rules', () => {
   it('pauses at once when a call reports more completion tokens than reserved for, and a resumed job reserves for what was seen', async () => {
     h = await startHarness({ standIn: { faults: { overUsage: 1 }, overUsageTokens: 5000, latencyMs: 5 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:over', config: jobConfig({ workers: 1, budgetUsd: 0.05 }), rows: brandRows(60) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:over'), config: jobConfig({ workers: 1, budgetUsd: 0.05 }), rows: brandRows(60) });
     const paused = await h.settle(job.id);
     expect(paused.job.status).toBe('paused');
     expect(paused.job.pauseReason).toBe('budget');
@@ -68,7 +68,7 @@ describe('Engine when the provider breaks the money rules', () => {
 
   it('refuses an answer over 1 MB unread: the job pauses for budget, the row stores nothing and its reservation counts as spent', async () => {
     h = await startHarness({ standIn: { faults: { hugeAnswer: 1 }, hugeAnswerBytes: 2_000_000, latencyMs: 5 } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:huge', config: jobConfig({ workers: 1, budgetUsd: 1 }), rows: brandRows(10) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:huge'), config: jobConfig({ workers: 1, budgetUsd: 1 }), rows: brandRows(10) });
     const paused = await h.settle(job.id);
     expect(paused.job).toMatchObject({ status: 'paused', pauseReason: 'budget' });
     expect(paused.job.message).toContain('larger than 1 MB');
@@ -82,7 +82,7 @@ describe('Engine when the provider breaks the money rules', () => {
 
   it('charges a 200 with no choices for its reported usage and treats it as an invalid answer: one repair, then output_invalid', async () => {
     h = await startHarness({ standIn: { faults: { emptyChoices: 1 } } });
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:empty', config: jobConfig({ workers: 2 }), rows: brandRows(6) });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:empty'), config: jobConfig({ workers: 2 }), rows: brandRows(6) });
     const end = await h.settle(job.id);
     expect(end.job.status).toBe('completed');
     expect(end.counts).toMatchObject({ failed: 6, done: 0, errorsByClass: { output_invalid: 6 } });

@@ -7,7 +7,7 @@ import { openDatabase } from '../../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../../backend/src/adapters/system-clock/system-clock.js';
 import { Engine } from '../../../backend/src/engine/engine.js';
-import { jobConfig, startHarness, type Harness } from '../../helpers/embedded-harness.js';
+import { jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 const closers: Array<() => Promise<void>> = [];
@@ -21,7 +21,7 @@ describe('Engine single flight after a crash', () => {
   it('a restarted process runs the row that held the key when the first one died, without waiting for the hold to lapse', async () => {
     h = await startHarness({ startQueue: false, standIn: { faults: { hang: 1 } } });
     const rows = [0, 1, 2].map((i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: 'Lego', Country: 'Denmark' } }));
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 's:crash', config: jobConfig({ workers: 3 }), rows });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:crash'), config: jobConfig({ workers: 3 }), rows });
     const [first] = (await h.store.listRows({ jobId: job.id, limit: 10 })).filter((r) => r.dispatched);
     // The first process takes the key and its call never comes back: then it "dies" (its task is simply abandoned).
     // (Its call fails when the test closes the stand-in, and its late finish meets a closed store: nobody is left to care.)

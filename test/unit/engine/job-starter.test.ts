@@ -1,7 +1,7 @@
 // Starting a job: the key check overlaps reading the rows, yet a refused key still leaves no job and no rows behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceRow } from '../../../backend/src/engine/row-intake.js';
-import { jobConfig, startHarness, type Harness } from '../../helpers/embedded-harness.js';
+import { jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -25,7 +25,7 @@ describe('JobStarter.start', () => {
   it('reads the rows while the key check is in flight, and a refused key stores nothing', async () => {
     h = await startHarness({ apiKey: 'sk-invalid', engine: { validateModel: true } });
     const source = countedRows(50);
-    await expect(h.engine.startJob({ owner: 't', sheetKey: 'test:refused', config: jobConfig(), rows: source.rows })).rejects.toMatchObject({ code: 'model_unavailable' });
+    await expect(h.engine.startJob({ owner: 't', target: testTarget('test:refused'), config: jobConfig(), rows: source.rows })).rejects.toMatchObject({ code: 'model_unavailable' });
     // The rows were read and prepared concurrently with the check (before, nothing was read until it had answered)…
     expect(source.read()).toBe(50);
     // …but nothing was stored and nothing was sent to the model.
@@ -36,7 +36,7 @@ describe('JobStarter.start', () => {
   it('stores every row once the key check has passed', async () => {
     h = await startHarness({ engine: { validateModel: true } });
     const source = countedRows(2_500);
-    const job = await h.engine.startJob({ owner: 't', sheetKey: 'test:passed', config: jobConfig({ budgetUsd: null }), rows: source.rows });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('test:passed'), config: jobConfig({ budgetUsd: null }), rows: source.rows });
     expect(job.totalRows).toBe(2_500);
     expect((await h.store.counts(job.id)).total).toBe(2_500);
   });

@@ -13,7 +13,7 @@ function storeWith(entries: RegistryEntry[]): Store {
 
 async function intake(rows: SourceRow[], entries: RegistryEntry[] = [], force = false) {
   const out = [];
-  for await (const batch of intakeRows(rows, { store: storeWith(entries), sheetKey: 's', config: { ...config, force }, configHash: hash, maxCellChars: 10, batchSize: 2 })) out.push(...batch);
+  for await (const batch of intakeRows(rows, { store: storeWith(entries), registryKey: 's', config: { ...config, force }, configHash: hash, maxCellChars: 10, batchSize: 2 })) out.push(...batch);
   return out;
 }
 

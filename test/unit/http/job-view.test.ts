@@ -9,7 +9,7 @@ function job(status: JobStatus, overrides: Partial<Job> = {}): Job {
   return {
     id: 'job-1',
     owner: 'ada@example.com',
-    sheetKey: 'sheets:s/0',
+    target: { kind: 'sheet', spreadsheetId: 's', sheetId: 0 },
     config: { inputs: ['Brand'], outputs: [{ name: 'Category', instruction: 'c', type: 'text' }], model: 'gpt-4.1-mini', workers: 8, budgetUsd: 1, maxAttempts: 5, maxOutputTokens: 400, attemptTimeoutMs: 60_000, attemptTimeoutCapMs: 180_000, force: false },
     configHash: 'h',
     status,
@@ -24,7 +24,6 @@ function job(status: JobStatus, overrides: Partial<Job> = {}): Job {
     runningSince: 0,
     finishedAt: null,
     simulated: true,
-    meta: { spreadsheetId: 's', sheetId: '0' },
     ...overrides,
   };
 }

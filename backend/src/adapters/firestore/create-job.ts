@@ -4,6 +4,7 @@ import type { StoreContext } from './context.js';
 import { usdToNanosOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, PoolDoc, WindowDoc } from './records.js';
 import { SCHEMA, ZERO_COUNTERS } from './records.js';
+import { targetRecord } from '../shared/job-target-record.js';
 import { assertTime } from '../../engine/store-arguments.js';
 
 export async function createJob(ctx: StoreContext, job: NewJob, now: number): Promise<void> {
@@ -15,7 +16,7 @@ export async function createJob(ctx: StoreContext, job: NewJob, now: number): Pr
     schema: SCHEMA,
     id: job.id,
     owner: job.owner,
-    sheetKey: job.sheetKey,
+    ...targetRecord(job.target),
     config: JSON.stringify(job.config),
     configHash: job.configHash,
     status: 'preparing',
@@ -27,7 +28,6 @@ export async function createJob(ctx: StoreContext, job: NewJob, now: number): Pr
     runningSince: job.createdAt,
     finishedAt: null,
     simulated: job.simulated,
-    meta: JSON.stringify(job.meta),
     settle: null,
     counterShards,
     windowShards,

@@ -22,7 +22,7 @@
 // - Concurrency is optimistic (occ.ts): reads take no locks and each commit pins what its step read, which avoids the
 //   lock-timeout livelock server transactions hit on contended documents. Dispatch alone is a server transaction: it
 //   reads sixteen window shards and writes one, and read locks are cheaper than pinning all of them.
-import type { Job, JobCounts, NewRow, Row } from '../../ports/domain.js';
+import type { Job, JobCounts, JobTarget, NewRow, Row } from '../../ports/domain.js';
 import type {
   CacheEntry,
   CacheHoldRequest,
@@ -76,7 +76,7 @@ export class FirestoreStore implements Store {
     return this.step(() => getJob(this.ctx, jobId));
   }
 
-  listJobs(filter: { readonly sheetKey?: string; readonly limit?: number } = {}): Promise<Job[]> {
+  listJobs(filter: { readonly target?: JobTarget; readonly limit?: number } = {}): Promise<Job[]> {
     return this.step(() => listJobs(this.ctx, filter));
   }
 

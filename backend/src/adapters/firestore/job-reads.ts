@@ -1,6 +1,5 @@
-// Reading jobs back: one job with its shard sums, a sheet's jobs newest first, and a job's counts.
-import { AggregateField } from '@google-cloud/firestore';
-import type { Job, JobCounts } from '../../ports/domain.js';
+// Reading jobs back: one job document, a sheet's jobs newest first, and a job's counts (the only read of its shards).
+import { targetKey, type Job, type JobCounts, type JobTarget } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
 import { sumShards } from './counters.js';
 import type { JobSums } from './mappers.js';
@@ -30,10 +29,10 @@ async function jobSums(ctx: StoreContext, jobId: string): Promise<JobSums> {
   return { spentNanos: spent, reservedNanos: reserved, total, updatedAt: latest.empty ? 0 : read.counter(latest.docs[0]!)!.updatedAt };
 }
 
-export async function listJobs(ctx: StoreContext, filter: { readonly sheetKey?: string; readonly limit?: number }): Promise<Job[]> {
+export async function listJobs(ctx: StoreContext, filter: { readonly target?: JobTarget; readonly limit?: number }): Promise<Job[]> {
   if (filter.limit !== undefined) assertCount('limit', filter.limit);
   if (filter.limit === 0) return [];
-  let query = filter.sheetKey === undefined ? ctx.layout.jobs().orderBy('createdAt', 'desc') : ctx.layout.jobs().where('sheetKey', '==', filter.sheetKey).orderBy('createdAt', 'desc');
+  let query = filter.target === undefined ? ctx.layout.jobs().orderBy('createdAt', 'desc') : ctx.layout.jobs().where('sheetKey', '==', targetKey(filter.target)).orderBy('createdAt', 'desc');
   if (filter.limit !== undefined) query = query.limit(filter.limit);
   const jobs = (await query.get()).docs.map((snapshot) => snapshot.data() as JobDoc);
   return Promise.all(jobs.map(async (doc) => toJob(doc, await jobSums(ctx, doc.id))));

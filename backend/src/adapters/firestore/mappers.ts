@@ -5,6 +5,7 @@ import type { CounterSums } from './counters.js';
 import { positiveClasses } from './counters.js';
 import { nanosToUsd, nanosToUsdOrNull } from '../../engine/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
+import { targetOfRecord } from '../shared/job-target-record.js';
 
 /** The part of the shard sums a Job shows. */
 export type JobSums = Pick<CounterSums, 'spentNanos' | 'reservedNanos' | 'total' | 'updatedAt'>;
@@ -13,7 +14,7 @@ export function toJob(doc: JobDoc, sums: JobSums): Job {
   return {
     id: doc.id,
     owner: doc.owner,
-    sheetKey: doc.sheetKey,
+    target: targetOfRecord(doc),
     config: JSON.parse(doc.config) as JobConfig,
     configHash: doc.configHash,
     status: doc.status,
@@ -29,7 +30,6 @@ export function toJob(doc: JobDoc, sums: JobSums): Job {
     runningSince: doc.runningSince,
     finishedAt: doc.finishedAt,
     simulated: doc.simulated,
-    meta: JSON.parse(doc.meta) as Record<string, string>,
   };
 }
 

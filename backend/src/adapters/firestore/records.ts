@@ -32,6 +32,7 @@ export interface JobDoc {
   readonly runningSince: number;
   readonly finishedAt: number | null;
   readonly simulated: boolean;
+  /** With `sheetKey`, the job's target (adapters/shared/job-target-record.ts). */
   readonly meta: string;
   readonly settle: SettleMark | null;
   readonly counterShards: number;

@@ -8,6 +8,7 @@ import { toJob } from './job-mapper.js';
 import { usdToNanosOrNull } from '../../engine/money.js';
 import type { Statements } from './statements.js';
 import { applyAll } from './row-lifecycle.js';
+import { targetRecord } from '../shared/job-target-record.js';
 
 const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
 const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);
@@ -19,14 +20,13 @@ export function createJob(statements: Statements, job: NewJob, now: number): voi
     statements.insertJob.run({
       id: job.id,
       owner: job.owner,
-      sheetKey: job.sheetKey,
+      ...targetRecord(job.target),
       config: JSON.stringify(job.config),
       configHash: job.configHash,
       budget: usdToNanosOrNull(job.budgetUsd, 'budgetUsd'),
       createdAt: job.createdAt,
       now,
       simulated: job.simulated ? 1 : 0,
-      meta: JSON.stringify(job.meta),
     });
   } catch (error) {
     if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw new Error(`job ${job.id} already exists`, { cause: error });

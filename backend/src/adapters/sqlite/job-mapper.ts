@@ -1,6 +1,8 @@
 // Turns a `store_jobs` record into the port's Job and JobCounts, converting nano-dollars back to USD.
-import type { ErrorClass, Job, JobConfig, JobCounts, JobStatus, PauseReason } from '../../ports/domain.js';
-import { nanosToUsd, nanosToUsdOrNull } from '../../engine/money.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
+import type { Job, JobConfig, JobCounts, JobStatus, PauseReason } from '../../ports/domain.js';
+import { nanosToUsd, nanosToUsdOrNull } from '../../kernel/money.js';
+import { targetOfRecord } from '../shared/job-target-record.js';
 
 /** A `store_jobs` record exactly as SQLite returns it. */
 export interface JobRecord {
@@ -39,7 +41,7 @@ export function toJob(record: JobRecord): Job {
   return {
     id: record.id,
     owner: record.owner,
-    sheetKey: record.sheet_key,
+    target: targetOfRecord({ sheetKey: record.sheet_key, meta: record.meta }),
     config: JSON.parse(record.config) as JobConfig,
     configHash: record.config_hash,
     status: record.status,
@@ -54,7 +56,6 @@ export function toJob(record: JobRecord): Job {
     runningSince: record.running_since,
     finishedAt: record.finished_at,
     simulated: record.simulated === 1,
-    meta: JSON.parse(record.meta) as Record<string, string>,
   };
 }
 

@@ -1,5 +1,5 @@
 // The Store port on SQLite: each method is one synchronous transaction, so every state change is a crash-safe checkpoint.
-import type { Job, JobCounts, NewRow, Outputs, Row } from '../../ports/domain.js';
+import { targetKey, type Job, type JobCounts, type JobTarget, type NewRow, type Outputs, type Row } from '../../ports/domain.js';
 import type {
   CacheEntry,
   CacheHoldRequest,
@@ -148,13 +148,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  listJobs(filter: { readonly sheetKey?: string; readonly limit?: number } = {}): Promise<Job[]> {
+  listJobs(filter: { readonly target?: JobTarget; readonly limit?: number } = {}): Promise<Job[]> {
     return this.asPromise(() => {
       if (filter.limit !== undefined) assertCount('limit', filter.limit);
       // SQLite reads LIMIT -1 as "no limit".
       const limit = filter.limit ?? -1;
       const records =
-        filter.sheetKey === undefined ? this.statements.listJobs.all(limit) : this.statements.listJobsForSheet.all(filter.sheetKey, limit);
+        filter.target === undefined ? this.statements.listJobs.all(limit) : this.statements.listJobsForSheet.all(targetKey(filter.target), limit);
       return records.map(toJob);
     });
   }

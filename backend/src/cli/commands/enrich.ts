@@ -1,6 +1,6 @@
 // `rowfill enrich <file>`: start a job over a CSV/XLSX file and follow it to the end.
 import { userInfo } from 'node:os';
-import { assertOutFormat, openFileSource, outPathFor, peekRows } from '../file-job.js';
+import { assertOutFormat, fileTarget, openFileSource, outPathFor, peekRows } from '../file-job.js';
 import { configFor, openRuntime, progressMode, searchSimulatedNotice, simulatedNotice, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { ALL_ROWS } from '../row-selection.js';
@@ -44,20 +44,17 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
     const job = await runtime.engine
       .startJob({
         owner: userInfo().username,
-        sheetKey: source.sheetKey,
-        config: args.config,
-        rows: selected.rows,
-        meta: {
-          source: source.path,
-          out,
-          ...(source.table.sheetName ? { sheet: source.table.sheetName } : {}),
+        target: fileTarget(source, out, {
           // What `resume` needs to read the same rows again if this process dies before they are all stored.
           ...(args.rows ? { rows: args.rows } : {}),
           ...(args.limit !== undefined ? { limit: String(args.limit) } : {}),
           // The summary labels searches simulated as it labels the model (the job's own flag is the model's).
           ...(research ? { search: runtime.research.simulated ? 'simulated' : 'tavily' } : {}),
-          ...(overwrites.length > 0 ? { replace: JSON.stringify(overwrites.map((o) => o.column)) } : {}),
-        },
+          ...(overwrites.length > 0 ? { replace: overwrites.map((o) => o.column) } : {}),
+        }),
+        // Parsed once, from the flags and the config file (job-args.ts); the engine takes it as it is.
+        config: args.config,
+        rows: selected.rows,
       })
       .catch((error: unknown) => {
         refused = true;

@@ -1,5 +1,5 @@
 // `rowfill estimate <file>`: row count, rows skipped as unchanged, and a cost range — without spending anything.
-import { openFileSource } from '../file-job.js';
+import { fileTarget, openFileSource, outPathFor } from '../file-job.js';
 import { configFor, openRuntime, type CliIo } from '../cli-io.js';
 import { parseJobArgs, type RawJobFlags } from '../job-args.js';
 import { existingOutputCells, overwriteNotice, overwriteRefusal } from '../overwrite.js';
@@ -12,7 +12,7 @@ export async function estimateCommand(file: string, flags: RawJobFlags, io: CliI
   // Read-only: it may run beside a job that holds the lock, and creates no state file when there is none.
   const runtime = await openRuntime(configFor(io, args.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
-    const base = await runtime.engine.estimate({ sheetKey: source.sheetKey, config: args.config, rows: source.rows(args.selection, args.limit) });
+    const base = await runtime.engine.estimate({ target: fileTarget(source, outPathFor(file, args.out)), config: args.config, rows: source.rows(args.selection, args.limit) });
     // Research mode: searches and what their results and pages add to prompts go inside the range.
     const research = researchEstimate(args.config, base, configFor(io, args.db).prices);
     const e = research ? { ...base, costLowUsd: base.costLowUsd + research.lowUsd, costHighUsd: base.costHighUsd + research.highUsd } : base;

@@ -1,7 +1,8 @@
 // `rowfill status|resume|retry-failed|cancel|jobs`: thin commands over the engine's job operations.
 import { existsSync } from 'node:fs';
 import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.js';
-import { JobError } from '../../engine/job-errors.js';
+import { JobError } from '../../kernel/job-errors.js';
+import { targetKey, type Job } from '../../ports/domain.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
 import { openEmbeddedStore } from '../embedded-runtime.js';
 import { assertFileCanExist, assertStateFile } from '../file-paths.js';
@@ -39,7 +40,7 @@ export async function statusCommand(jobId: string | undefined, flags: JobFlags, 
     const job = await store.getJob(id);
     if (!job) throw new JobError('job_not_found', `No job ${id}.`);
     const counts = await store.counts(id);
-    const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.meta.out, interrupted: false };
+    const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.target.kind === 'file' ? job.target.out : undefined, interrupted: false };
     io.stdout.write(`${flags.json ? summaryJson(summary) : summaryText(summary)}\n`);
     return 0;
   });
@@ -91,7 +92,7 @@ export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): 
   const runtime = await openRuntime(configFor(io, flags.db), { lock: false, readOnly: true, standIn: { latencyMs: 0 } });
   try {
     const job = await runtime.engine.cancel(jobId);
-    const written = job.meta.source ? await (await import('../file-job.js')).writeFileResults(runtime.store, job) : undefined;
+    const written = job.target.kind === 'file' ? await (await import('../file-job.js')).writeFileResults(runtime.store, job) : undefined;
     io.stderr.write(`Cancelled job ${jobId}.${written ? ` Results so far: ${written.out}` : ''}\n`);
     return 0;
   } finally {
@@ -99,10 +100,15 @@ export async function cancelCommand(jobId: string, flags: JobFlags, io: CliIo): 
   }
 }
 
+/** Where a job's rows came from: a file's path, or the sheet's key. */
+function sourceOf(job: Job): string {
+  return job.target.kind === 'file' ? job.target.source : targetKey(job.target);
+}
+
 export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
   const jobs = await readState(io, flags, (store) => store.listJobs({ limit: 50 }));
   if (flags.json) {
-    for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: job.meta.source ?? job.sheetKey })}\n`);
+    for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: sourceOf(job) })}\n`);
     return 0;
   }
   if (jobs.length === 0) {
@@ -111,7 +117,7 @@ export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
   }
   for (const job of jobs) {
     const status = job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : job.status;
-    io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${job.meta.source ?? job.sheetKey}\n`);
+    io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${sourceOf(job)}\n`);
   }
   return 0;
 }

@@ -1,8 +1,9 @@
-// /v1 routes: thin handlers that parse the body, authorize, call the engine and answer a JobView.
+// /v1 routes: thin handlers that parse the body, authorize through the application layer, call it or the engine, answer a JobView.
 import { Router, type Request } from 'express';
 import type { Engine } from '../../engine/engine.js';
-import { JobError } from '../../engine/job-errors.js';
-import type { Caller, SheetJobs } from '../../engine/sheet-jobs.js';
+import { JobError } from '../../kernel/job-errors.js';
+import type { Caller } from '../../application/caller.js';
+import type { SheetJobs } from '../../application/sheet-jobs.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Job } from '../../ports/domain.js';
 import { estimateBody, jobActionBody, resumeBody, spreadsheetIdParam, startJobBody, type AccessView, type EstimateView } from '../api-types.js';

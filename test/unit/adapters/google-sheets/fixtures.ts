@@ -52,7 +52,7 @@ export function job(overrides: Partial<Job> = {}): Job {
   return {
     id: 'job-1',
     owner: 'alice@example.com',
-    sheetKey: 'sheets:x/0',
+    target: { kind: 'sheet', spreadsheetId: 'x', sheetId: 0 },
     config: {
       inputs: ['Brand'],
       outputs: [
@@ -81,7 +81,6 @@ export function job(overrides: Partial<Job> = {}): Job {
     runningSince: 0,
     finishedAt: null,
     simulated: true,
-    meta: {},
     ...overrides,
   };
 }

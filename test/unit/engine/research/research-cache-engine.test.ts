@@ -11,7 +11,9 @@ import { systemClock } from '../../../../backend/src/adapters/system-clock/syste
 import { TavilySearch } from '../../../../backend/src/adapters/tavily/tavily-search.js';
 import { WebPages } from '../../../../backend/src/adapters/web-pages/web-pages.js';
 import { Engine, type Progress } from '../../../../backend/src/engine/engine.js';
+import { parseJobConfig } from '../../../../backend/src/engine/job-config.js';
 import { SOURCES_COLUMN } from '../../../../backend/src/engine/research/research-plan.js';
+import { testTarget } from '../../../helpers/embedded-harness.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../../local/openai/server.js';
 import { startSearchStandIn, type SearchStandIn } from '../../../../local/search/server.js';
 
@@ -62,19 +64,20 @@ async function startWorld(): Promise<World> {
   };
 }
 
-const config = (patch: Record<string, unknown> = {}) => ({
-  inputs: ['Brand'],
-  outputs: [
-    { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' },
-    { name: 'Website', instruction: 'Official website', type: 'url' },
-  ],
-  model: 'gpt-4.1-mini',
-  workers: 8,
-  budgetUsd: 5,
-  attemptTimeoutMs: 5000,
-  research: { enabled: true },
-  ...patch,
-});
+const config = (patch: Record<string, unknown> = {}) =>
+  parseJobConfig({
+    inputs: ['Brand'],
+    outputs: [
+      { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' },
+      { name: 'Website', instruction: 'Official website', type: 'url' },
+    ],
+    model: 'gpt-4.1-mini',
+    workers: 8,
+    budgetUsd: 5,
+    attemptTimeoutMs: 5000,
+    research: { enabled: true },
+    ...patch,
+  });
 
 /** The model stand-in's own billing since entry `from` of its log, at gpt-4.1-mini's price. */
 function modelUsd(w: World, from: number): number {
@@ -87,7 +90,7 @@ describe('research cache across jobs', () => {
     const w = world;
     const rows = w.web.companies.slice(0, 20).map((c, i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: c.name } }));
 
-    const first = await w.engine.startJob({ owner: 't', sheetKey: 'test:cache', config: config(), rows });
+    const first = await w.engine.startJob({ owner: 't', target: testTarget('test:cache'), config: config(), rows });
     const one = await w.settle(first.id);
     expect(one.counts).toMatchObject({ total: 20, done: 20 });
     const searches = w.web.usage.searches;
@@ -98,7 +101,7 @@ describe('research cache across jobs', () => {
 
     // Forced: the row answers are not reused, so every row runs its tool loop again, over the cached tools.
     const logFrom = w.openai.requestLog.length;
-    const second = await w.engine.startJob({ owner: 't', sheetKey: 'test:cache', config: config({ force: true }), rows });
+    const second = await w.engine.startJob({ owner: 't', target: testTarget('test:cache'), config: config({ force: true }), rows });
     const two = await w.settle(second.id);
     expect(two.counts).toMatchObject({ total: 20, done: 20 });
     expect(w.web.usage.searches).toBe(searches);

@@ -11,8 +11,10 @@ import { systemClock } from '../../../../backend/src/adapters/system-clock/syste
 import { TavilySearch } from '../../../../backend/src/adapters/tavily/tavily-search.js';
 import { WebPages } from '../../../../backend/src/adapters/web-pages/web-pages.js';
 import { Engine, type Progress } from '../../../../backend/src/engine/engine.js';
+import { parseJobConfig } from '../../../../backend/src/engine/job-config.js';
 import { SOURCES_COLUMN } from '../../../../backend/src/engine/research/research-plan.js';
 import type { Row } from '../../../../backend/src/ports/domain.js';
+import { testTarget } from '../../../helpers/embedded-harness.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../../local/openai/server.js';
 import { startSearchStandIn, type SearchStandIn } from '../../../../local/search/server.js';
 
@@ -75,19 +77,20 @@ async function startWorld(pageTimeoutMs?: number): Promise<World> {
   };
 }
 
-const config = (patch: Record<string, unknown> = {}) => ({
-  inputs: ['Brand'],
-  outputs: [
-    { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' },
-    { name: 'Website', instruction: 'Official website', type: 'url' },
-  ],
-  model: 'gpt-4.1-mini',
-  workers: 8,
-  budgetUsd: 5,
-  attemptTimeoutMs: 5000,
-  research: { enabled: true },
-  ...patch,
-});
+const config = (patch: Record<string, unknown> = {}) =>
+  parseJobConfig({
+    inputs: ['Brand'],
+    outputs: [
+      { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' },
+      { name: 'Website', instruction: 'Official website', type: 'url' },
+    ],
+    model: 'gpt-4.1-mini',
+    workers: 8,
+    budgetUsd: 5,
+    attemptTimeoutMs: 5000,
+    research: { enabled: true },
+    ...patch,
+  });
 
 function rows(w: World, n: number) {
   return w.web.companies.slice(0, n).map((c, i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: c.name } }));
@@ -101,7 +104,7 @@ describe('research jobs', () => {
   it('fills rows from their own pages, with sources its tool calls returned, charging tokens and searches', async () => {
     world = await startWorld();
     const w = world;
-    const job = await w.engine.startJob({ owner: 't', sheetKey: 'test:research', config: config(), rows: rows(w, 30) });
+    const job = await w.engine.startJob({ owner: 't', target: testTarget('test:research'), config: config(), rows: rows(w, 30) });
     const end = await w.settle(job.id);
     expect(end.counts).toMatchObject({ total: 30, done: 30, failed: 0 });
     for (const row of await allRows(w, job.id)) {
@@ -122,7 +125,7 @@ describe('research jobs', () => {
     world = await startWorld();
     const w = world;
     w.openai.configure({ faults: { fabricatedCitation: 0.4 } });
-    const job = await w.engine.startJob({ owner: 't', sheetKey: 'test:fabricated', config: config(), rows: rows(w, 30) });
+    const job = await w.engine.startJob({ owner: 't', target: testTarget('test:fabricated'), config: config(), rows: rows(w, 30) });
     const end = await w.settle(job.id);
     expect(end.counts.done + end.counts.failed).toBe(30);
     for (const row of await allRows(w, job.id)) {
@@ -138,7 +141,7 @@ describe('research jobs', () => {
   it('pauses at the budget with spent + reserved never above it, counting searches', async () => {
     world = await startWorld();
     const w = world;
-    const job = await w.engine.startJob({ owner: 't', sheetKey: 'test:budget', config: config({ budgetUsd: 0.3, workers: 4 }), rows: rows(w, 40) });
+    const job = await w.engine.startJob({ owner: 't', target: testTarget('test:budget'), config: config({ budgetUsd: 0.3, workers: 4 }), rows: rows(w, 40) });
     const paused = await w.settle(job.id);
     expect(paused.job.status).toBe('paused');
     expect(paused.job.pauseReason).toBe('budget');
@@ -152,7 +155,7 @@ describe('research jobs', () => {
     world = await startWorld(300);
     const w = world;
     w.web.configure({ searchFaults: { rateLimit: 0.1, error500: 0.1 }, pageFaults: { slow: 0.1, blocked: 0.1 }, slowMs: 2000 });
-    const job = await w.engine.startJob({ owner: 't', sheetKey: 'test:faults', config: config({ maxAttempts: 3 }), rows: rows(w, 40) });
+    const job = await w.engine.startJob({ owner: 't', target: testTarget('test:faults'), config: config({ maxAttempts: 3 }), rows: rows(w, 40) });
     const end = await w.settle(job.id);
     expect(end.counts.done + end.counts.failed).toBe(40);
     expect(end.counts.done).toBeGreaterThan(30);
