@@ -27,7 +27,12 @@ export class JobPump {
     const job = await store.getJob(jobId);
     if (!job || job.status === 'preparing') return OK;
     if (job.status === 'completed' || job.status === 'cancelled') {
-      await this.flush(job);
+      // A cancelled job's last rows may wait for the Sheets quota: pump again until they are written (a failing write
+      // is not retried forever here: the job is over).
+      if ((await this.flushRows(job)) === 'deferred') {
+        await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
+        return OK;
+      }
       this.ctx.forgetJob(job.id);
       this.running.forget(job.id);
       return OK;
@@ -95,8 +100,13 @@ export class JobPump {
    * tick `running`; false while some finished rows remain unwritten (retried next pump).
    */
   private async flush(job: Job): Promise<boolean> {
+    return (await this.flushRows(job)) === 'all';
+  }
+
+  /** `all` written, `deferred` (the Sheets quota had no token: nothing sent), or `partial` (some rows left, or a failed write). */
+  private async flushRows(job: Job): Promise<'all' | 'partial' | 'deferred'> {
     const sink = this.ctx.deps.sinks?.(job);
-    if (!sink) return true;
+    if (!sink) return 'all';
     const { store } = this.ctx;
     try {
       let first = true;
@@ -104,8 +114,10 @@ export class JobPump {
         const rows = await store.listRows({ jobId: job.id, limit: FLUSH_BATCH, unflushedOnly: true });
         const starting = first ? await this.running.toShow(job, rows) : [];
         first = false;
-        if (rows.length === 0 && starting.length === 0) return true;
+        if (rows.length === 0 && starting.length === 0) return 'all';
         const result = await sink.flush(job, [...rows, ...starting]);
+        // The deployment's Sheets budget has no token now: these rows ride in a later flush (more rows, same cost).
+        if (result.deferred) return 'deferred';
         const finished = new Set(rows.map((r) => r.rowId));
         const placed = [...result.written, ...result.missing, ...result.duplicated].filter((id) => finished.has(id));
         await store.markFlushed(job.id, placed);
@@ -118,16 +130,16 @@ export class JobPump {
           this.running.forget(job.id);
           const again = await store.markAllUnflushed(job.id);
           this.ctx.log.warn({ jobId: job.id, rows: again }, 'the sheet changed during a write; rewriting finished rows');
-          return false;
+          return 'partial';
         }
         if (result.missing.length + result.duplicated.length > 0) {
           this.ctx.log.warn({ jobId: job.id, missing: result.missing.length, duplicated: result.duplicated.length }, 'some finished rows could not be placed in the sheet; their results stay in the store');
         }
-        if (rows.length < FLUSH_BATCH || placed.length === 0) return placed.length === rows.length;
+        if (rows.length < FLUSH_BATCH || placed.length === 0) return placed.length === rows.length ? 'all' : 'partial';
       }
     } catch (error) {
       this.ctx.log.warn({ jobId: job.id, error: error instanceof Error ? error.message : String(error) }, 'writing results to the sheet failed; will retry');
-      return false;
+      return 'partial';
     }
   }
 }

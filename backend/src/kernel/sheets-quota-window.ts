@@ -72,10 +72,14 @@ export function prunedCounts(counts: Readonly<Record<string, number>>, slot: num
   return Object.fromEntries(Object.entries(counts).filter(([key]) => Number(key) >= first));
 }
 
-/** A spreadsheet whose background request was refused: since when it waits, and when it last asked. */
+/**
+ * A spreadsheet that asked recently for a background request: when it was last granted (0 if never: it goes first),
+ * and when it last asked. Ordering by the last grant, not the first refusal, is what keeps a spreadsheet that asks every 100 ms from
+ * always having "waited longer" than one that asks every second.
+ */
 export interface QuotaWaiter {
   readonly spreadsheetId: string;
-  readonly since: number;
+  readonly lastGrantAt: number;
   readonly seenAt: number;
 }
 
@@ -86,8 +90,12 @@ export interface GrantQuestion {
   readonly limits: SheetsCost;
   /** Already granted within the counted window. */
   readonly used: SheetsCost;
+  /** Already granted in the current slot (of the same counters as `used`). */
+  readonly usedInSlot: SheetsCost;
   readonly request: SheetsQuotaRequest;
   readonly waiters: readonly QuotaWaiter[];
+  /** When the asking spreadsheet was last granted; 0 if never. */
+  readonly lastGrantAt: number;
 }
 
 /** What background requests may use of a budget: all but the reserve, and never nothing. */
@@ -95,28 +103,52 @@ export function backgroundLimit(limit: number, settings: QuotaWindowSettings): n
   return Math.max(1, limit - Math.ceil(limit * settings.interactiveReserve));
 }
 
+/**
+ * Background requests are also paced: a slot gives them at most its share of the window (a request larger than that
+ * only into an empty slot). Otherwise a slot's grants leave the window all at once a minute later, and whoever asks
+ * most often takes the whole burst before a spreadsheet flushing once a second has asked.
+ */
+export function slotShare(limit: number, settings: QuotaWindowSettings): number {
+  return Math.max(1, Math.ceil(backgroundLimit(limit, settings) / (1 + Math.ceil((MINUTE_MS + settings.marginMs) / settings.slotMs))));
+}
+
 function fits(question: GrantQuestion, times: number): boolean {
-  const { limits, used, request, settings } = question;
-  const cap = (limit: number) => (request.priority === 'background' ? backgroundLimit(limit, settings) : limit);
-  const kind = (cost: number, usedOf: number, limit: number) => cost === 0 || usedOf + cost * times <= cap(limit);
-  return kind(request.cost.reads, used.reads, limits.reads) && kind(request.cost.writes, used.writes, limits.writes);
+  const { limits, used, usedInSlot, request, settings } = question;
+  const background = request.priority === 'background';
+  const kind = (cost: number, usedOf: number, inSlot: number, limit: number): boolean => {
+    if (cost === 0) return true;
+    if (!background) return usedOf + cost <= limit;
+    return usedOf + cost * times <= backgroundLimit(limit, settings) && inSlot + cost * times <= Math.max(slotShare(limit, settings), inSlot === 0 ? cost : 0);
+  };
+  return kind(request.cost.reads, used.reads, usedInSlot.reads, limits.reads) && kind(request.cost.writes, used.writes, usedInSlot.writes, limits.writes);
 }
 
 /**
  * Grant or refuse, without side effects. A background request from a spreadsheet is granted only if it fits the
- * budget and, when other spreadsheets have waited longer than it has, only if there is room for them too (each
- * assumed to need as much): the one that flushed most recently yields to the one waiting longest.
+ * budget and, when waiting spreadsheets were last served before it was, only if there is room for them too (each
+ * assumed to need as much): the one that flushed most recently yields to the one that has gone longest without.
  */
 export function decideGrant(question: GrantQuestion): SheetsQuotaAnswer {
   const { now, settings, request, waiters } = question;
   const retryAfterMs = Math.max(1, (slotOf(now, settings) + 1) * settings.slotMs - now);
   if (!fits(question, 1)) return { granted: false, retryAfterMs, reason: 'quota' };
   if (request.priority === 'interactive') return { granted: true };
-  const own = waiters.find((w) => w.spreadsheetId === request.spreadsheetId);
-  const since = own?.since ?? now;
-  const older = waiters.filter((w) => w.spreadsheetId !== request.spreadsheetId && now - w.seenAt <= settings.waiterTtlMs && w.since < since).length;
+  const older = waiters.filter(
+    (w) => w.spreadsheetId !== request.spreadsheetId && now - w.seenAt <= settings.waiterTtlMs && w.lastGrantAt < question.lastGrantAt,
+  ).length;
   if (older > 0 && !fits(question, older + 1)) return { granted: false, retryAfterMs, reason: 'fairness' };
   return { granted: true };
+}
+
+/**
+ * The time to record as a spreadsheet's last grant. One granted while others that were served before it still wait
+ * (there was room for all) is recorded a slot later: otherwise a spreadsheet asking every 100 ms is always served first
+ * in each slot, and so always looks served before the one that asked a second later in the same slot.
+ */
+export function grantStamp(question: GrantQuestion): number {
+  const { now, settings, request, waiters } = question;
+  const jumped = waiters.some((w) => w.spreadsheetId !== request.spreadsheetId && now - w.seenAt <= settings.waiterTtlMs && w.lastGrantAt < question.lastGrantAt);
+  return jumped ? now + settings.slotMs : now;
 }
 
 /** Splits a per-minute budget over `shards` counters as evenly as whole numbers allow (the sum is the budget). */
