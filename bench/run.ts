@@ -6,6 +6,8 @@ import { describeMachine } from './lib/machine.js';
 import type { ResultRow } from './lib/measurement.js';
 import { RESULTS_DIR, saveReport } from './lib/report-files.js';
 import { markdownTable } from './lib/table.js';
+import { cloudConditions, cloudTable, cloudTargetLines } from './cloud/report.js';
+import { cloudMeasurements, runCloud, type CloudResult } from './cloud/scenario.js';
 import { targetLines } from './lib/targets.js';
 import { runOverhead } from './overhead/scenario.js';
 import { runRateBound } from './rate-bound/scenario.js';
@@ -21,7 +23,7 @@ const progress = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
 
-function conditions(plan: BenchPlan): string[] {
+function conditions(plan: BenchPlan, cloud: CloudResult | undefined): string[] {
   const lines: string[] = [];
   if (includes(plan, 'rate-bound')) {
     lines.push(
@@ -42,6 +44,7 @@ function conditions(plan: BenchPlan): string[] {
   if (includes(plan, 'startup')) {
     lines.push(`- start-up: wall time from spawn, median of several runs after one warm-up; \`status\` and \`jobs\` read a state file holding one finished ${plan.startupRows.toLocaleString('en-US')}-row job; the server is backend/src/http/server.ts in cloud mode (nothing contacted) polled on /healthz every 10 ms. Both columns run today's code (commands load their modules lazily); only the loader differs.`);
   }
+  if (cloud) lines.push(cloudConditions(cloud));
   return lines;
 }
 
@@ -56,6 +59,11 @@ async function main(): Promise<void> {
   if (includes(plan, 'startup')) startup = await runStartup({ stateRows: plan.startupRows }, progress);
   if (includes(plan, 'short-job')) rows.push(await runShortJob(progress));
   if (includes(plan, 'research')) rows.push(...(await runResearch(progress, plan.researchRows)));
+  let cloud: CloudResult | undefined;
+  if (includes(plan, 'cloud')) {
+    cloud = await runCloud(plan.cloud, progress);
+    rows.push(...cloudMeasurements(cloud));
+  }
   if (includes(plan, 'rate-bound')) {
     rows.push(...(await runRateBound({ rows: plan.rateRows, samples: plan.samples }, progress)));
   }
@@ -73,18 +81,20 @@ async function main(): Promise<void> {
     `- command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''} (took ${elapsedS} s)`,
     // Timings are only as good as the machine's quiet: other work on the same cores shows up here.
     `- load average (1 min): ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end, on ${machine.cores} cores`,
-    ...conditions(plan),
+    ...conditions(plan, cloud),
     '',
     ...(rows.length > 0 ? [markdownTable(rows), ''] : []),
     ...(startup ? [startupTable(startup), ''] : []),
+    ...(cloud ? [cloudTable(cloud), ''] : []),
     'Targets (reported, not enforced):',
     '',
     ...targetLines(rows, plan.overheadRows),
     ...(startup ? [startupTargetLine(startup) ?? '- start-up: `rowfill --version` failed'] : []),
+    ...(cloud ? cloudTargetLines(cloud) : []),
     '',
   ].join('\n');
   process.stdout.write(markdown);
-  saveReport(markdown, { date, machine, plan, elapsedMs: Date.now() - started, results: rows, ...(startup ? { startup } : {}) });
+  saveReport(markdown, { date, machine, plan, elapsedMs: Date.now() - started, results: rows, ...(startup ? { startup } : {}), ...(cloud ? { cloud } : {}) });
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,18 @@
 // Parses `npm run bench -- [flags]` into a plan: which scenarios, how many rows, which samples, whether to run 1M.
 import { parseArgs } from 'node:util';
+import { CLOUD_ROWS, DEFAULT_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
 import type { ContenderName } from '../rate-bound/contender.js';
 
-export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'all';
+export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'cloud' | 'all';
 
-const SCENARIOS: readonly ScenarioChoice[] = ['rate-bound', 'overhead', 'startup', 'short-job', 'research', 'all'];
+const SCENARIOS: readonly ScenarioChoice[] = ['rate-bound', 'overhead', 'startup', 'short-job', 'research', 'cloud', 'all'];
 
 /** Whether the plan includes one scenario. */
 export function includes(plan: { readonly scenario: ScenarioChoice }, scenario: Exclude<ScenarioChoice, 'all'>): boolean {
   // Research alone takes over 20 minutes (2,000 searches at 100 a minute, twice): only when asked for by name.
   if (scenario === 'research') return plan.scenario === 'research';
+  // Cloud starts a JVM (the Firestore emulator) and runs 60,000 rows at full size: only when asked for by name too.
+  if (scenario === 'cloud') return plan.scenario === 'cloud';
   return plan.scenario === 'all' || plan.scenario === scenario;
 }
 
@@ -22,15 +25,21 @@ export interface BenchPlan {
   readonly startupRows: number;
   /** Rows of the research scenario. */
   readonly researchRows: number;
+  /** The cloud scenario's sizes: (a) rows of the one job; (b) jobs at once and rows in each; workers a job asks for. */
+  readonly cloud: { readonly rows: number; readonly jobs: number; readonly jobRows: number; readonly workers: number | 'auto' };
   readonly million: 'yes' | 'no' | 'auto';
   readonly profile: boolean;
   readonly quick: boolean;
 }
 
-export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|all] [--research-rows N] [--million] [--quick] [--profile]
+export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|cloud|all] [--research-rows N] [--cloud-rows N] [--cloud-jobs N] [--cloud-job-rows N] [--cloud-workers N|auto] [--million] [--quick] [--profile]
   --rows N      rate-bound rows (default 5000; 500 with --quick)
-  --scenario    which scenario to run (default all; research runs only when named: it takes over 20 minutes)
+  --scenario    which scenario to run (default all; research and cloud run only when named: each takes over 20 minutes)
   --research-rows N  research scenario rows (default 1000; 100 with --quick)
+  --cloud-rows N     cloud scenario (a): rows of the one job (default ${CLOUD_ROWS}; ${CLOUD_QUICK.rows} with --quick)
+  --cloud-jobs N     cloud scenario (b): jobs at once, each on its own spreadsheet (default ${MULTI_JOBS}; ${CLOUD_QUICK.jobs} with --quick)
+  --cloud-job-rows N cloud scenario (b): rows in each job (default ${MULTI_ROWS}; ${CLOUD_QUICK.jobRows} with --quick)
+  --cloud-workers N|auto  workers each cloud job asks for (default ${DEFAULT_WORKERS}, the server's default cap)
   --million     also run engine overhead on 1,000,000 rows (default: only if it fits the 15-minute budget)
   --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, start-up state file 10,000 rows, small baseline samples
   --profile     write V8 CPU profiles of the engine-overhead runs to bench/results/profiles/`;
@@ -45,6 +54,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     options: {
       rows: { type: 'string' },
       'research-rows': { type: 'string' },
+      'cloud-rows': { type: 'string' },
+      'cloud-jobs': { type: 'string' },
+      'cloud-job-rows': { type: 'string' },
+      'cloud-workers': { type: 'string' },
       scenario: { type: 'string', default: 'all' },
       million: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -61,6 +74,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
   if (!Number.isInteger(rateRows) || rateRows < 10 || rateRows > 1_000_000) throw new Error(`--rows must be a whole number from 10 to 1,000,000, got "${values.rows}"`);
   const researchRows = values['research-rows'] === undefined ? (quick ? 100 : 1000) : Number(values['research-rows']);
   if (!Number.isInteger(researchRows) || researchRows < 10 || researchRows > 100_000) throw new Error(`--research-rows must be a whole number from 10 to 100,000, got "${values['research-rows']}"`);
+  const cloud = {
+    rows: wholeNumber('--cloud-rows', values['cloud-rows'], quick ? CLOUD_QUICK.rows : CLOUD_ROWS, 10, 1_000_000),
+    jobs: wholeNumber('--cloud-jobs', values['cloud-jobs'], quick ? CLOUD_QUICK.jobs : MULTI_JOBS, 2, 100),
+    jobRows: wholeNumber('--cloud-job-rows', values['cloud-job-rows'], quick ? CLOUD_QUICK.jobRows : MULTI_ROWS, 10, 1_000_000),
+    workers: values['cloud-workers'] === 'auto' ? ('auto' as const) : wholeNumber('--cloud-workers', values['cloud-workers'], DEFAULT_WORKERS, 1, 1000),
+  };
   const base = quick ? QUICK_SAMPLES : SAMPLES;
   return {
     scenario: scenario as ScenarioChoice,
@@ -74,8 +93,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     overheadRows: quick ? 10_000 : 100_000,
     startupRows: quick ? 10_000 : 100_000,
     researchRows,
+    cloud,
     million: values.million ? 'yes' : quick ? 'no' : 'auto',
     profile: values.profile,
     quick,
   };
+}
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}"`);
+  return n;
 }
