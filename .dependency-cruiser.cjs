@@ -3,17 +3,24 @@
 module.exports = {
   forbidden: [
     {
+      name: 'kernel-imports-nothing',
+      comment: 'backend/src/kernel (errors, money, status texts, limits, the model list and prices) imports nothing but itself: no node:, no libraries, no ports, so adapters and the add-on bundle can share it.',
+      severity: 'error',
+      from: { path: '^backend/src/kernel/' },
+      to: { pathNot: '^backend/src/kernel/' },
+    },
+    {
       name: 'engine-is-pure',
-      comment: 'backend/src/engine imports only ports, itself and pure libraries (zod, gpt-tokenizer, node:crypto for hashing).',
+      comment: 'backend/src/engine imports only the kernel, ports, itself and pure libraries (zod, gpt-tokenizer, node:crypto for hashing): never an adapter.',
       severity: 'error',
       from: { path: '^backend/src/engine' },
       to: {
-        pathNot: ['^backend/src/engine', '^backend/src/ports', 'node_modules/zod', 'node_modules/gpt-tokenizer', '^crypto$', '^node:crypto$'],
+        pathNot: ['^backend/src/engine', '^backend/src/kernel/', '^backend/src/ports', 'node_modules/zod', 'node_modules/gpt-tokenizer', '^crypto$', '^node:crypto$'],
       },
     },
     {
       name: 'ports-are-types',
-      comment: 'ports describe what the engine needs; they import nothing but each other and engine types.',
+      comment: 'ports describe what the engine needs; they import nothing but each other and the kernel.',
       severity: 'error',
       from: { path: '^backend/src/ports' },
       to: { pathNot: ['^backend/src/ports', '^backend/src/kernel/'] },
@@ -40,11 +47,11 @@ module.exports = {
       to: { path: ['^backend/src/(http|cli|application|compose)/', '^backend/src/adapters/(?!$1/)(?!system-clock/)(?!sqlite/database)(?!openai/openai-errors)(?!shared/)[^/]+'] },
     },
     {
-      name: 'stores-apply-decisions',
-      comment: 'the Store adapters take the row rules from engine/row-transitions (and the argument checks and money from their modules), never from engine internals: the domain decides, the stores persist.',
+      name: 'adapters-import-kernel-and-ports',
+      comment: 'from the rest of backend/src, adapters import only the kernel and the ports (other adapters: see adapters-do-not-reach-up). The one exception: the pure row decisions of engine/row-transitions* and the argument checks of engine/store-arguments, which the Store adapters apply inside their transactions (the domain decides, the stores persist).',
       severity: 'error',
-      from: { path: '^backend/src/adapters/(sqlite|firestore)/' },
-      to: { path: '^backend/src/engine/', pathNot: '^backend/src/engine/(row-transitions[^/]*|store-arguments|money)\\.ts$' },
+      from: { path: '^backend/src/adapters/' },
+      to: { path: '^backend/src/', pathNot: ['^backend/src/(adapters|kernel|ports)/', '^backend/src/engine/(row-transitions[^/]*|store-arguments)\\.ts$'] },
     },
     {
       name: 'adapters-are-built-in-compose',
@@ -69,10 +76,10 @@ module.exports = {
     },
     {
       name: 'addon-imports-only-the-api-contract',
-      comment: 'the add-on runs in Apps Script: from the backend it may import only types of the HTTP API contract.',
+      comment: 'the add-on runs in Apps Script: from the backend it may import only the kernel (caps, models, prices; bundled in) and types of the HTTP API contract.',
       severity: 'error',
       from: { path: '^addon/' },
-      to: { path: ['^backend/', '^local/'], pathNot: '^backend/src/http/api-types\\.ts$' },
+      to: { path: ['^backend/', '^local/'], pathNot: ['^backend/src/http/api-types\\.ts$', '^backend/src/kernel/'] },
     },
     {
       name: 'addon-api-contract-is-type-only',

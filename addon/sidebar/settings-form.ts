@@ -1,5 +1,5 @@
 // The settings form: input columns from the header row, output columns, model, workers, budget, research, header row.
-import { isKnownModel } from '../src/models.js';
+import { isListedModel } from '../../backend/src/kernel/models.js';
 import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
 import type { HeaderColumn } from '../src/sidebar-api.js';
 import { byId, clear, el } from './dom.js';
@@ -85,7 +85,7 @@ export class SettingsForm {
   /** The price fields are for a model Rowfill has no price for; a listed model needs none. */
   private showPrice(): void {
     const model = byId<HTMLInputElement>('model').value.trim();
-    byId('price-fields').hidden = model === '' || isKnownModel(model);
+    byId('price-fields').hidden = model === '' || isListedModel(model);
   }
 
   /** Follows a budget changed elsewhere (a resumed job), without touching the rest of the form. */

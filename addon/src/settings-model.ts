@@ -1,5 +1,6 @@
 // A sheet's Rowfill settings: their shape, defaults and validation, shared by the add-on and the sidebar (pure, no Apps Script).
-import { isKnownModel, KNOWN_MODELS, MAX_PRICE_PER_MILLION, type PriceInput } from './models.js';
+import { DEFAULT_LIMITS, FIELD_LIMITS } from '../../backend/src/kernel/limits.js';
+import { DEFAULT_MODEL, isListedModel, LISTED_MODELS, MAX_PRICE_PER_MTOK } from '../../backend/src/kernel/models.js';
 
 export const OUTPUT_TYPES = ['text', 'number', 'boolean', 'url', 'enum'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
@@ -16,7 +17,7 @@ export interface Settings {
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputColumn[];
   readonly model: string;
-  /** The model's price (USD per 1M tokens) when the backend has none for it; only kept for a model not in KNOWN_MODELS. */
+  /** The model's price (USD per 1M tokens) when the backend has none for it; only kept for a model not in MODELS. */
   readonly price?: PriceInput;
   readonly workers: number;
   readonly budgetUsd: number;
@@ -40,24 +41,36 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** The backend's own caps (backend/src/engine/job-config.ts); checking them here saves a round trip, the server still decides. */
+/** A model's own price, USD per 1M tokens, for a model the backend has no price for. */
+export interface PriceInput {
+  readonly input: number;
+  readonly output: number;
+}
+
+/**
+ * The engine's own caps (backend/src/kernel/limits.ts, bundled in): checking them here saves a round trip, the server
+ * still decides (and may lower maxWorkers and maxBudgetUsd).
+ */
 export const LIMITS = {
-  minWorkers: 1,
-  maxWorkers: 50,
-  maxBudgetUsd: 10_000,
-  maxInputs: 50,
-  maxOutputs: 30,
-  maxNameChars: 200,
-  maxInstructionChars: 2000,
-  maxOptions: 100,
-  maxHeaderRow: 10_000,
-  minSearches: 1,
-  maxSearches: 8,
-  minPages: 0,
-  maxPages: 4,
+  minWorkers: FIELD_LIMITS.minWorkers,
+  maxWorkers: DEFAULT_LIMITS.maxWorkers,
+  maxBudgetUsd: DEFAULT_LIMITS.maxBudgetUsd,
+  maxInputs: DEFAULT_LIMITS.maxInputs,
+  maxOutputs: DEFAULT_LIMITS.maxOutputs,
+  maxNameChars: FIELD_LIMITS.maxNameChars,
+  maxInstructionChars: DEFAULT_LIMITS.maxInstructionChars,
+  maxOptions: FIELD_LIMITS.maxOptions,
+  maxHeaderRow: FIELD_LIMITS.maxHeaderRow,
+  minSearches: FIELD_LIMITS.minSearches,
+  maxSearches: FIELD_LIMITS.maxSearches,
+  minPages: FIELD_LIMITS.minPages,
+  maxPages: FIELD_LIMITS.maxPages,
+  /** The highest price per 1M tokens the sidebar takes: above it is surely a slipped digit. */
+  maxPricePerMillion: MAX_PRICE_PER_MTOK,
 } as const;
 
-export const MODELS = KNOWN_MODELS;
+/** The models the sidebar offers: those the engine has a list price for, the default first. */
+export const MODELS = LISTED_MODELS;
 
 /** Columns Rowfill itself writes (id, status, error, cost); not inputs, and an output named like one would fight it. */
 export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_sources'] as const;
@@ -65,7 +78,7 @@ export const RESERVED_COLUMNS = ['rowfill_id', 'rowfill_status', 'rowfill_error'
 export const DEFAULT_SETTINGS: Settings = {
   inputs: [],
   outputs: [],
-  model: 'gpt-4.1-mini',
+  model: DEFAULT_MODEL,
   workers: 8,
   budgetUsd: 1,
   headerRow: 1,
@@ -121,7 +134,7 @@ function normalizeOutput(raw: unknown): OutputColumn {
 
 /** A price the user typed: kept when either half is filled (validation says what is missing), for an unlisted model only. */
 function normalizePrice(raw: unknown, model: string): PriceInput | undefined {
-  if (isKnownModel(model) || !raw || typeof raw !== 'object') return undefined;
+  if (isListedModel(model) || !raw || typeof raw !== 'object') return undefined;
   const p = raw as Record<string, unknown>;
   if (text(p.input) === '' && text(p.output) === '') return undefined;
   return { input: numberOf(p.input), output: numberOf(p.output) };
@@ -180,7 +193,7 @@ export function validateSettings(settings: Settings, header?: readonly string[])
   if (settings.price) {
     for (const [half, field] of [['input', 'priceInput'], ['output', 'priceOutput']] as const) {
       const value = settings.price[half];
-      if (!Number.isFinite(value) || value <= 0 || value > MAX_PRICE_PER_MILLION) add(field, `Enter the ${half} price in USD per 1M tokens: more than 0, at most ${MAX_PRICE_PER_MILLION}.`);
+      if (!Number.isFinite(value) || value <= 0 || value > LIMITS.maxPricePerMillion) add(field, `Enter the ${half} price in USD per 1M tokens: more than 0, at most ${LIMITS.maxPricePerMillion}.`);
     }
   }
   if (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers) {
@@ -203,7 +216,7 @@ export function validateSettings(settings: Settings, header?: readonly string[])
   return errors;
 }
 
-/** The `config` of a job or estimate request (backend/src/engine/job-config.ts). */
+/** The `config` of a job or estimate request (parsed by backend/src/engine/job-config.ts). */
 export function toJobConfig(settings: Settings): Record<string, unknown> {
   return {
     inputs: [...settings.inputs],

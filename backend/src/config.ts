@@ -1,6 +1,6 @@
 // The one validated configuration, read once at startup from the environment (and CLI flags layered on top).
 import { z } from 'zod';
-import { DEFAULT_LIMITS } from './engine/job-config.js';
+import { DEFAULT_LIMITS, MAX_ROWS_PER_JOB, MAX_ROWS_PER_SHEET_JOB } from './kernel/limits.js';
 import { isAllowlistEntry } from './http/auth/allowlist.js';
 
 const priceSchema = z.object({ input: z.number().nonnegative(), cachedInput: z.number().nonnegative(), output: z.number().nonnegative() });
@@ -130,7 +130,7 @@ const serverEnvSchema = z.object({
   ROWFILL_TASKS_LOCATION: z.string().trim().regex(/^[a-z]+-[a-z]+\d+$/, 'ROWFILL_TASKS_LOCATION must be a region like europe-west1').optional(),
   ROWFILL_TASKS_QUEUE: z.string().trim().regex(/^[A-Za-z0-9-]{1,100}$/, 'ROWFILL_TASKS_QUEUE must be a queue id: letters, digits and hyphens, at most 100').optional(),
   ROWFILL_SHEETS_SERVICE_ACCOUNT: emailSchema('ROWFILL_SHEETS_SERVICE_ACCOUNT').optional(),
-  ROWFILL_MAX_ROWS_PER_JOB: intSchema('ROWFILL_MAX_ROWS_PER_JOB', 1, 1_000_000, 100_000),
+  ROWFILL_MAX_ROWS_PER_JOB: intSchema('ROWFILL_MAX_ROWS_PER_JOB', 1, MAX_ROWS_PER_JOB, MAX_ROWS_PER_SHEET_JOB),
   ROWFILL_MAX_WORKERS: intSchema('ROWFILL_MAX_WORKERS', 1, 1000, DEFAULT_LIMITS.maxWorkers),
   ROWFILL_MAX_BUDGET_USD: z.coerce
     .number({ error: 'ROWFILL_MAX_BUDGET_USD must be a number of US dollars greater than 0' })

@@ -1,9 +1,10 @@
 // One model call the way a user's own script makes it: the `openai` SDK with its retries off, the engine's exact prompt.
 import OpenAI from 'openai';
 import { toMessageParam } from '../../backend/src/adapters/openai/openai-tools.js';
-import { DEFAULT_LIMITS, parseJobConfig } from '../../backend/src/engine/job-config.js';
+import { DEFAULT_LIMITS } from '../../backend/src/kernel/limits.js';
+import { parseJobConfig } from '../../backend/src/engine/job-config.js';
 import { buildJobPlan, type JobPlan } from '../../backend/src/engine/job-plan.js';
-import { DEFAULT_PRICES } from '../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES } from '../../backend/src/kernel/models.js';
 import { benchJobConfig } from '../lib/job-config.js';
 import { WORKERS } from './settings.js';
 

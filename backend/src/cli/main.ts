@@ -94,7 +94,7 @@ async function isInputError(error: unknown): Promise<boolean> {
   const [{ FileSheetError }, { ConfigLoadError }, { JobError }] = await Promise.all([
     import('../adapters/file-sheet/errors.js'),
     import('../config.js'),
-    import('../engine/job-errors.js'),
+    import('../kernel/job-errors.js'),
   ]);
   return error instanceof FileSheetError || error instanceof ConfigLoadError || error instanceof JobError;
 }

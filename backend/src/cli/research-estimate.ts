@@ -1,5 +1,5 @@
 // Research mode's share of `rowfill estimate`: searches at their price per search, and what results and pages add to prompts.
-import { DEFAULT_PRICES, priceFor, type ModelPrice } from '../engine/pricing.js';
+import { DEFAULT_PRICES, priceFor, type ModelPrice } from '../kernel/models.js';
 import { DEFAULT_SEARCH_PRICE, researchRowCostRange } from '../engine/research/research-cost.js';
 import type { Estimate } from '../engine/engine.js';
 import type { JobConfig } from '../ports/domain.js';

@@ -4,7 +4,7 @@ import type { Job, JobCounts } from '../ports/domain.js';
 import type { DeliveredTask, TaskOutcome } from '../ports/queue.js';
 import { EngineContext, type EngineDeps } from './context.js';
 import { JobControl } from './job-control.js';
-import { JobError } from './job-errors.js';
+import { JobError } from '../kernel/job-errors.js';
 import { JobPump } from './job-pump.js';
 import { JobStarter, type Estimate, type EstimateRequest, type StartJobRequest } from './job-starter.js';
 import { resolveEngineOptions, type EngineOptions } from './options.js';

@@ -1,34 +1,12 @@
 // Validation of a job's configuration: one zod schema, documented defaults, exact messages, server-side caps.
 import { z } from 'zod';
 import type { JobConfig } from '../ports/domain.js';
+import { DEFAULT_LIMITS, FIELD_LIMITS, type ConfigLimits } from '../kernel/limits.js';
+import { DEFAULT_MODEL, MAX_PRICE_PER_MTOK } from '../kernel/models.js';
 import { hashValue } from './hashing.js';
 import { researchConfigField } from './research/research-options.js';
 
-/** Caps a caller cannot raise; a server may lower them. */
-export interface ConfigLimits {
-  readonly maxWorkers: number;
-  readonly maxOutputs: number;
-  readonly maxInputs: number;
-  readonly maxInstructionChars: number;
-  readonly maxBudgetUsd: number;
-  readonly maxOutputTokens: number;
-}
-
-export const DEFAULT_LIMITS: ConfigLimits = {
-  maxWorkers: 50,
-  maxOutputs: 30,
-  maxInputs: 50,
-  maxInstructionChars: 2000,
-  maxBudgetUsd: 10_000,
-  maxOutputTokens: 16_384,
-};
-
-export const DEFAULT_MODEL = 'gpt-4.1-mini';
-
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-
-/** Highest per-job price accepted, USD per 1M tokens: far above any listed model, low enough to catch a slipped digit. */
-export const MAX_PRICE_PER_MTOK = 1000;
+const name = z.string().trim().min(1, 'must not be empty').max(FIELD_LIMITS.maxNameChars, `must be at most ${FIELD_LIMITS.maxNameChars} characters`);
 
 function perMillion(what: string) {
   return z
@@ -49,7 +27,7 @@ function configSchema(limits: ConfigLimits) {
       name,
       instruction: z.string().trim().min(1, 'must not be empty').max(limits.maxInstructionChars, `must be at most ${limits.maxInstructionChars} characters`),
       type: z.enum(['text', 'number', 'boolean', 'url', 'enum']).default('text'),
-      options: z.array(z.string().trim().min(1)).max(100).optional(),
+      options: z.array(z.string().trim().min(1)).max(FIELD_LIMITS.maxOptions).optional(),
     })
     .refine((o) => o.type !== 'enum' || (o.options !== undefined && o.options.length >= 2), {
       message: 'an enum output needs at least 2 options',

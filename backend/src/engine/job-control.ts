@@ -1,8 +1,8 @@
 // What a user does to a job after it starts: cancel, pause, resume (optionally with a new budget), re-run failed rows.
 import type { Job } from '../ports/domain.js';
 import type { EngineContext } from './context.js';
-import { CancelledError } from './errors.js';
-import { JobError } from './job-errors.js';
+import { CancelledError } from '../kernel/errors.js';
+import { JobError } from '../kernel/job-errors.js';
 
 export class JobControl {
   constructor(private readonly ctx: EngineContext) {}

@@ -1,7 +1,7 @@
 // The engine's options: readonly, with documented defaults, validated once at construction with exact messages.
-import type { BackoffPolicy } from './backoff.js';
-import { DEFAULT_LIMITS, type ConfigLimits } from './job-config.js';
-import { DEFAULT_PRICES, type ModelPrice, type PriceTable } from './pricing.js';
+import type { BackoffPolicy } from '../kernel/backoff.js';
+import { DEFAULT_LIMITS, MAX_ROWS_PER_JOB, type ConfigLimits } from '../kernel/limits.js';
+import { DEFAULT_PRICES, type ModelPrice, type PriceTable } from '../kernel/models.js';
 import { DEFAULT_RESEARCH_CACHE_TTL_MS } from './research/tool-cache.js';
 
 export interface EngineOptions {
@@ -23,7 +23,7 @@ export interface EngineOptions {
   readonly prices?: Readonly<Record<string, ModelPrice>>;
   /** Server-side caps on job configs. Default: DEFAULT_LIMITS. */
   readonly limits?: Partial<ConfigLimits>;
-  /** Rows one job may hold. Default 1,000,000. */
+  /** Rows one job may hold. Default MAX_ROWS_PER_JOB (1,000,000); a server sets its own ROWFILL_MAX_ROWS_PER_JOB. */
   readonly maxRowsPerJob?: number;
   /** Longest input cell accepted; longer rows fail alone with input_invalid. Default 50,000 characters. */
   readonly maxCellChars?: number;
@@ -76,7 +76,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     researchCacheTtlMs: nonNegative('researchCacheTtlMs', options.researchCacheTtlMs ?? DEFAULT_RESEARCH_CACHE_TTL_MS),
     prices: { ...DEFAULT_PRICES, ...options.prices },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    maxRowsPerJob: positive('maxRowsPerJob', options.maxRowsPerJob ?? 1_000_000),
+    maxRowsPerJob: positive('maxRowsPerJob', options.maxRowsPerJob ?? MAX_ROWS_PER_JOB),
     maxCellChars: positive('maxCellChars', options.maxCellChars ?? 50_000),
     requireBudget: options.requireBudget ?? false,
     validateModel: options.validateModel ?? true,

@@ -1,6 +1,6 @@
 // Per-model requests/min and tokens/min limits: two token buckets, learned from config or the provider's headers.
 import type { RateLimitInfo } from '../ports/model.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../kernel/token-bucket.js';
 
 export interface RateLimiterOptions {
   /** Fraction of the provider's limit we aim for, leaving headroom for clock skew. Default 0.99. */

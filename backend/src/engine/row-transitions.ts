@@ -4,7 +4,8 @@
 // new field values and how the job's counters and money move). A store reads what the decision needs, calls the
 // function, and applies the change atomically (SQLite: one immediate transaction; Firestore: an optimistic commit
 // pinned on what it read, decision 15). Money is integer nano-dollars.
-import type { ErrorClass, JobStatus, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
+import type { ErrorClass } from '../kernel/error-classes.js';
+import type { JobStatus, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
 import type { ClaimRequest, ClaimResult, FinishRequest } from '../ports/store.js';
 import type { CheckedUsage } from './store-arguments.js';
 

@@ -1,7 +1,7 @@
 // Argument checks every Store adapter runs before any read or write, so a bad number changes nothing and reads the same everywhere.
 import type { Usage } from '../ports/domain.js';
 import type { CacheHoldRequest, ClaimRequest, FinishRequest } from '../ports/store.js';
-import { usdToNanos } from './money.js';
+import { usdToNanos } from '../kernel/money.js';
 
 /** A point in time (epoch ms). */
 export function assertTime(name: string, value: number): void {

@@ -2,7 +2,7 @@
 import { TERMINAL_ROW_STATUSES, type Job, type Row } from '../ports/domain.js';
 import type { ResultSink } from '../ports/sheet.js';
 import type { Store } from '../ports/store.js';
-import { waitingStatusText } from './row-status-text.js';
+import { waitingStatusText } from '../kernel/row-status-text.js';
 
 const PAGE = 5000;
 

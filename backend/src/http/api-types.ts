@@ -1,6 +1,8 @@
 // The HTTP API contract: request bodies (zod) and response shapes. The add-on imports types from here, nothing else.
 import { z } from 'zod';
-import type { ErrorClass, JobStatus, PauseReason } from '../ports/domain.js';
+import type { ErrorClass } from '../kernel/error-classes.js';
+import { FIELD_LIMITS } from '../kernel/limits.js';
+import type { JobStatus, PauseReason } from '../ports/domain.js';
 
 const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
 /** A spreadsheet id in a path, checked as in a body. */
@@ -11,7 +13,7 @@ export const selectionSchema = z.object({
   spreadsheetId,
   sheetId: z.number().int().min(0),
   ranges: z.array(z.string().min(1).max(100)).min(1, 'select at least one range').max(2000),
-  headerRow: z.number().int().min(1).max(10_000).default(1),
+  headerRow: z.number().int().min(1).max(FIELD_LIMITS.maxHeaderRow).default(1),
   /** Validated in full by the engine (parseJobConfig); here only its shape and size are bounded. */
   config: z.record(z.string(), z.unknown()),
 });

@@ -6,7 +6,7 @@ import { ForbiddenError } from '../application/caller.js';
 import { OverwriteError } from '../application/overwrite.js';
 import type { Logger } from '../ports/logger.js';
 import { SheetAccessError, type SheetAccessCode } from '../ports/spreadsheet.js';
-import { RowfillError } from '../engine/errors.js';
+import { RowfillError } from '../kernel/errors.js';
 
 const JOB_STATUS: Record<JobErrorCode, number> = {
   job_not_found: 404,

@@ -1,5 +1,5 @@
 // The Batch port (cheap mode): pack row requests into files, submit them as provider batches, poll, and stream the results.
-import type { RowfillError } from '../engine/errors.js';
+import type { RowfillError } from '../kernel/errors.js';
 import type { Usage } from './domain.js';
 import type { CompletionRequest } from './model.js';
 
@@ -83,7 +83,7 @@ export type BatchRowResult =
       readonly finishReason: string | null;
     }
   /**
-   * The request failed; `error` is classified by engine/errors.ts (a refusal or content filter is a ContentFilterError
+   * The request failed; `error` is classified by kernel/errors.ts (a refusal or content filter is a ContentFilterError
    * with the usage it was still billed; a 500 is a ServerError to retry, a 400 an InvalidRequestError...).
    */
   | { readonly kind: 'error'; readonly customId: string; readonly error: RowfillError; readonly usage: Usage }

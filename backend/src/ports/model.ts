@@ -1,4 +1,4 @@
-// The Model port: one structured-output completion per call; errors arrive already typed (engine/errors.ts).
+// The Model port: one structured-output completion per call; errors arrive already typed (kernel/errors.ts).
 import type { Usage } from './domain.js';
 
 export interface JsonSchema {
@@ -70,6 +70,6 @@ export interface ModelClient {
   readonly simulated: boolean;
   /** One cheap call that proves the key works and the model exists; throws a typed error a user can act on. */
   validate(model: string, signal?: AbortSignal): Promise<void>;
-  /** Throws RowfillError subclasses (engine/errors.ts) for every failure. */
+  /** Throws RowfillError subclasses (kernel/errors.ts) for every failure. */
   complete(request: CompletionRequest): Promise<CompletionResult>;
 }

@@ -1,4 +1,4 @@
-// The Pages port: open one web page as readable text; errors arrive already typed (engine/errors.ts, the page_* classes).
+// The Pages port: open one web page as readable text; errors arrive already typed (kernel/errors.ts, the page_* classes).
 
 export interface PageRequest {
   /** An absolute http(s) URL. */

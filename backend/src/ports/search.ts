@@ -1,4 +1,4 @@
-// The Search port: one web search per call; errors arrive already typed (engine/errors.ts, the search_* classes).
+// The Search port: one web search per call; errors arrive already typed (kernel/errors.ts, the search_* classes).
 
 export interface SearchRequest {
   /** What to search for, as the model asked it. Non-empty. */

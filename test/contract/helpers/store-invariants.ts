@@ -1,6 +1,7 @@
 // Checks that a job's counters agree with its rows: the property every store step and every crash must preserve.
 import { expect } from 'vitest';
-import type { ErrorClass, Row } from '../../../backend/src/ports/domain.js';
+import type { ErrorClass } from '../../../backend/src/kernel/error-classes.js';
+import type { Row } from '../../../backend/src/ports/domain.js';
 import type { Store } from '../../../backend/src/ports/store.js';
 
 export async function allRows(store: Store, jobId: string): Promise<Row[]> {

@@ -2,7 +2,7 @@
 // test controls (their request logs are the truth), sources in rowfill_sources, the budget, faults, and bad flags.
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES } from '../../../backend/src/kernel/models.js';
 import { startSearchStandIn, type SearchStandIn, type SearchStandInOptions } from '../../../local/search/server.js';
 import type { OpenAiStandIn } from '../../../local/openai/server.js';
 import { brandsCsv, cliTestContext, jsonLines, linesOf, modelEnv, readCsv, rowfill, spawnRowfill, within, type Env, type Workspace } from '../../helpers/cli-harness.js';

@@ -1,6 +1,7 @@
 // Cheap mode's price: a Batch API request costs half of the same request at the standard price.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES, batchPrice, costOf, worstCaseRowCost } from '../../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES } from '../../../backend/src/kernel/models.js';
+import { batchPrice, costOf, worstCaseRowCost } from '../../../backend/src/engine/pricing.js';
 
 describe('batchPrice', () => {
   it('halves every rate of every listed model', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES, costOf, priceFor, worstCaseRowCost } from '../../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES, priceFor } from '../../../backend/src/kernel/models.js';
+import { costOf, worstCaseRowCost } from '../../../backend/src/engine/pricing.js';
 
 describe('pricing', () => {
   it('prices a dated model snapshot like its family', () => {

@@ -1,7 +1,7 @@
 // The deployed backend's research wiring: Tavily and the public-web page reader with a key, nothing without one.
 import { describe, expect, it } from 'vitest';
 import { TavilySearch } from '../../../backend/src/adapters/tavily/tavily-search.js';
-import { PageRefusedError } from '../../../backend/src/engine/errors.js';
+import { PageRefusedError } from '../../../backend/src/kernel/errors.js';
 import { researchDeps } from '../../../backend/src/compose/research-deps.js';
 
 describe('researchDeps', () => {

@@ -1,5 +1,6 @@
 // addRows: rows created in atomic chunks, each chunk together with its counts, so counters always match the rows.
-import type { ErrorClass, NewRow } from '../../ports/domain.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
+import type { NewRow } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
 import type { ShardDelta } from './counters.js';
 import { applyDelta } from './counters.js';

@@ -1,5 +1,5 @@
 // Counter-shard arithmetic: the change one row step makes to its shard, and the job-wide sums over all shards.
-import type { ErrorClass } from '../../ports/domain.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
 import type { CounterDelta } from '../../engine/row-transitions.js';
 import type { CounterDoc, CounterFields } from './records.js';
 import { ZERO_COUNTERS } from './records.js';

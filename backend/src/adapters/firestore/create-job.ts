@@ -1,7 +1,7 @@
 // createJob: the job document with its counter shards, window shards and budget pool, created in one atomic batch.
 import type { NewJob } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
-import { usdToNanosOrNull } from '../../engine/money.js';
+import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, PoolDoc, WindowDoc } from './records.js';
 import { SCHEMA, ZERO_COUNTERS } from './records.js';
 import { targetRecord } from '../shared/job-target-record.js';

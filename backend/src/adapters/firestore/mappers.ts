@@ -3,7 +3,7 @@ import type { DocumentSnapshot } from '@google-cloud/firestore';
 import type { Job, JobConfig, JobCounts, Outputs, Row } from '../../ports/domain.js';
 import type { CounterSums } from './counters.js';
 import { positiveClasses } from './counters.js';
-import { nanosToUsd, nanosToUsdOrNull } from '../../engine/money.js';
+import { nanosToUsd, nanosToUsdOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
 import { targetOfRecord } from '../shared/job-target-record.js';
 

@@ -5,7 +5,7 @@ import { normalize } from './budget.js';
 import type { StoreContext } from './context.js';
 import { sumShards } from './counters.js';
 import { read, toJob } from './mappers.js';
-import { usdToNanosOrNull } from '../../engine/money.js';
+import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, SettleMark } from './records.js';
 import { finishTransition } from './finish-transition.js';
 import { assertTime } from '../../engine/store-arguments.js';

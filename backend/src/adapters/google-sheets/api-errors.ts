@@ -1,5 +1,5 @@
 // Turns a failed Sheets API call into the errors callers understand: SheetAccessError for people, typed errors for the engine.
-import { errorFromHttp, parseRetryAfter, RowfillError } from '../../engine/errors.js';
+import { errorFromHttp, parseRetryAfter, RowfillError } from '../../kernel/errors.js';
 import { SheetAccessError } from '../../ports/spreadsheet.js';
 
 export interface ApiFailure {

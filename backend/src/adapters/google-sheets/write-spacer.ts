@@ -1,5 +1,5 @@
 // Keeps write requests to one spreadsheet at least an interval apart, and holds them back after Google answers 429.
-import { RateLimitError } from '../../engine/errors.js';
+import { RateLimitError } from '../../kernel/errors.js';
 import type { Clock } from '../../ports/clock.js';
 
 /** Google's advice for 429s: truncated exponential backoff from about a second up to about half a minute. */

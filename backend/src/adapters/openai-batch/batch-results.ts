@@ -1,6 +1,6 @@
 // Turns one line of a batch output or error file into a typed per-row result, classified like fast mode's answers.
 import { APIError } from 'openai';
-import { errorFromHttp, ServerError } from '../../engine/errors.js';
+import { errorFromHttp, ServerError } from '../../kernel/errors.js';
 import type { BatchRowResult } from '../../ports/batch.js';
 import type { Usage } from '../../ports/domain.js';
 import { refusedAnswerError, toRowfillError } from '../openai/openai-errors.js';

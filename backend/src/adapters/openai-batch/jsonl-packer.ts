@@ -4,7 +4,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { InvalidRequestError } from '../../engine/errors.js';
+import { InvalidRequestError } from '../../kernel/errors.js';
 import type { BatchRowRequest, PackedBatchFile, PackOptions } from '../../ports/batch.js';
 import { batchLine } from './batch-limits.js';
 

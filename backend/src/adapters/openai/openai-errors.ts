@@ -1,6 +1,6 @@
 // The one place the OpenAI adapter turns what the SDK throws (or a refused answer) into the engine's typed errors.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { AnswerTooLargeError, ContentFilterError, ConnectionError, RowfillError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../engine/errors.js';
+import { AnswerTooLargeError, ContentFilterError, ConnectionError, RowfillError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../kernel/errors.js';
 import { ResponseTooLarge, formatBytes } from './capped-fetch.js';
 
 export interface ErrorContext {
@@ -14,7 +14,7 @@ export interface ErrorContext {
 
 const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active']);
 
-/** Anything thrown while calling OpenAI, as the RowfillError the engine classifies by (see engine/errors.ts). */
+/** Anything thrown while calling OpenAI, as the RowfillError the engine classifies by (see kernel/errors.ts). */
 export function toRowfillError(error: unknown, context: ErrorContext): RowfillError {
   if (error instanceof RowfillError) return error;
   // Our own abort wins over whatever the SDK made of it: the reason says whether it was a timeout or a cancellation.

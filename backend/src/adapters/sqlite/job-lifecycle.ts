@@ -1,11 +1,12 @@
 // The job-level store steps: create a job, add its rows, move it between states. Each runs inside one transaction.
-import type { ErrorClass, Job, JobStatus, NewRow } from '../../ports/domain.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
+import type { Job, JobStatus, NewRow } from '../../ports/domain.js';
 import type { NewJob, TransitionRequest } from '../../ports/store.js';
 import { decideCancel, decideUndispatch } from '../../engine/row-transitions.js';
 import { assertCount, assertTime } from '../../engine/store-arguments.js';
 import { applyCounters } from './counters.js';
 import { toJob } from './job-mapper.js';
-import { usdToNanosOrNull } from '../../engine/money.js';
+import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { Statements } from './statements.js';
 import { applyAll } from './row-lifecycle.js';
 import { targetRecord } from '../shared/job-target-record.js';

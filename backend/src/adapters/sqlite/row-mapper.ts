@@ -1,6 +1,7 @@
 // Turns a `store_rows` record into the port's Row: JSON columns parsed, flags to booleans, nano-dollars to USD.
-import type { ErrorClass, Outputs, Row, RowStatus } from '../../ports/domain.js';
-import { nanosToUsd } from '../../engine/money.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
+import type { Outputs, Row, RowStatus } from '../../ports/domain.js';
+import { nanosToUsd } from '../../kernel/money.js';
 import type { RowState } from '../../engine/row-transitions.js';
 import type { RowStateRecord } from './statements.js';
 

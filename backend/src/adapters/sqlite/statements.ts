@@ -1,5 +1,6 @@
 // Every SQL statement the store runs, prepared once per connection: the hot paths never re-parse SQL.
-import type { ErrorClass, JobStatus, RowCounts, RowStatus } from '../../ports/domain.js';
+import type { ErrorClass } from '../../kernel/error-classes.js';
+import type { JobStatus, RowCounts, RowStatus } from '../../ports/domain.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 import type { JobRecord } from './job-mapper.js';

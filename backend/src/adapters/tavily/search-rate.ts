@@ -1,5 +1,5 @@
 // The search API's own requests/min limit: the engine's token bucket, slowed on a 429 and recovering on success.
-import { TokenBucket } from '../../engine/token-bucket.js';
+import { TokenBucket } from '../../kernel/token-bucket.js';
 
 /** 429s within this long of a slow-down belong to the same burst and slow the rate once. */
 const COOLDOWN_MS = 1_000;

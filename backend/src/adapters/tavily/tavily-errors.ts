@@ -6,7 +6,7 @@ import {
   SearchQuotaError,
   SearchRateLimitError,
   SearchServerError,
-} from '../../engine/errors.js';
+} from '../../kernel/errors.js';
 
 /** A non-2xx answer from Tavily. 432 (plan limit) and 433 (pay-as-you-go limit) are Tavily's own quota statuses. */
 export function tavilyHttpError(status: number, detail: string, retryAfterMs: number | undefined, baseURL: string): RowfillError {

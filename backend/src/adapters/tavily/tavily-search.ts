@@ -1,6 +1,6 @@
 // The Search port on Tavily's REST API (POST /search) with plain fetch: its own rate limit, typed errors, bounded retries.
-import { backoffDelay } from '../../engine/backoff.js';
-import { parseRetryAfter, SearchInvalidRequestError, SearchServerError } from '../../engine/errors.js';
+import { backoffDelay } from '../../kernel/backoff.js';
+import { parseRetryAfter, SearchInvalidRequestError, SearchServerError } from '../../kernel/errors.js';
 import type { Clock, Random } from '../../ports/clock.js';
 import type { Search, SearchHit, SearchRequest, SearchResult } from '../../ports/search.js';
 import { systemClock } from '../system-clock/system-clock.js';

@@ -1,5 +1,5 @@
 // Adaptive per-host timeouts: each retry waits ×1.5 longer (up to a cap), and a host that was slow starts there next time.
-import { attemptTimeout } from '../../engine/backoff.js';
+import { attemptTimeout } from '../../kernel/backoff.js';
 
 /** Hosts remembered; past this the oldest are forgotten, so a long job over many sites stays bounded in memory. */
 const MAX_HOSTS = 10_000;

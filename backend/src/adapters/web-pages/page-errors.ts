@@ -8,7 +8,7 @@ import {
   PageTlsError,
   RowfillError,
   parseRetryAfter,
-} from '../../engine/errors.js';
+} from '../../kernel/errors.js';
 
 const TLS_CODES = new Set([
   'EPROTO',

@@ -1,8 +1,8 @@
 // The Pages port on Rowfill's own fetcher: SSRF guard before any connection, pinned DNS, per-host politeness, caps, readable text.
 import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { backoffDelay } from '../../engine/backoff.js';
-import { PageBlockedError, PageConnectionError, PageRefusedError, PageTimeoutError, PageTooLargeError, PageTypeError, RowfillError } from '../../engine/errors.js';
+import { backoffDelay } from '../../kernel/backoff.js';
+import { PageBlockedError, PageConnectionError, PageRefusedError, PageTimeoutError, PageTooLargeError, PageTypeError, RowfillError } from '../../kernel/errors.js';
 import type { Random } from '../../ports/clock.js';
 import type { OpenedPage, PageRequest, Pages } from '../../ports/pages.js';
 import { refusedAddressReason, refusedHostnameReason } from './address-policy.js';

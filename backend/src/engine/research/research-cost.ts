@@ -1,7 +1,8 @@
 // What a research row may cost at worst (every search, every turn at full length, the repair) and what it did cost.
 import type { Usage } from '../../ports/domain.js';
 import type { ToolDefinition } from '../../ports/model.js';
-import { costOf, REPAIR_PROMPT_TOKENS, type ModelPrice } from '../pricing.js';
+import type { ModelPrice } from '../../kernel/models.js';
+import { costOf, REPAIR_PROMPT_TOKENS } from '../pricing.js';
 import { countTokens } from '../tokens.js';
 import { ASSISTANT_TURN_OVERHEAD, RESEARCH_CAPS, TOOL_CALL_OVERHEAD, TOOL_MESSAGE_OVERHEAD, type ResearchCaps } from './research-caps.js';
 import { maxModelTurns, type ResearchOptions } from './research-options.js';

@@ -4,7 +4,7 @@ import { ZERO_USAGE } from '../../ports/domain.js';
 import type { ChatMessage, CompletionRequest, CompletionResult, ToolCall, ToolDefinition } from '../../ports/model.js';
 import type { OpenedPage, PageRequest } from '../../ports/pages.js';
 import type { SearchRequest, SearchResult } from '../../ports/search.js';
-import { CancelledError, OutputInvalidError, asRowfillError, type RowfillError } from '../errors.js';
+import { CancelledError, OutputInvalidError, asRowfillError, type RowfillError } from '../../kernel/errors.js';
 import { addUsage } from '../pricing.js';
 import { repairMessages } from '../prompt.js';
 import { RESEARCH_CAPS, type ResearchCaps } from './research-caps.js';

@@ -1,5 +1,6 @@
 // Per-job research settings: one zod fragment with documented defaults and exact messages, for job-config.ts to include.
 import { z } from 'zod';
+import { FIELD_LIMITS } from '../../kernel/limits.js';
 
 export interface ResearchOptions {
   /** Run the web research tool loop for every row. Default false. */
@@ -21,8 +22,8 @@ function count(low: number, high: number, fallback: number) {
 export const researchOptionsSchema = z
   .object({
     enabled: z.boolean({ message: 'must be true or false' }).default(DEFAULT_RESEARCH.enabled),
-    maxSearches: count(1, 8, DEFAULT_RESEARCH.maxSearches),
-    maxPages: count(0, 4, DEFAULT_RESEARCH.maxPages),
+    maxSearches: count(FIELD_LIMITS.minSearches, FIELD_LIMITS.maxSearches, DEFAULT_RESEARCH.maxSearches),
+    maxPages: count(FIELD_LIMITS.minPages, FIELD_LIMITS.maxPages, DEFAULT_RESEARCH.maxPages),
   })
   .strict()
   // A full object, not `{}`: zod 4 returns a default as given without parsing it.

@@ -2,7 +2,7 @@
 import type { Outputs } from '../../ports/domain.js';
 import type { ChatMessage, ToolDefinition } from '../../ports/model.js';
 import type { OutputSchema } from '../output-schema.js';
-import type { ModelPrice } from '../pricing.js';
+import type { ModelPrice } from '../../kernel/models.js';
 import { rowMessage, rowMessages } from '../prompt.js';
 import { countTokens } from '../tokens.js';
 import { RESEARCH_CAPS, type ResearchCaps } from './research-caps.js';

@@ -1,6 +1,6 @@
 // What the row runner records for one research attempt: outputs with their sources column, or the typed error, and the spend.
 import type { Outputs, Usage } from '../../ports/domain.js';
-import type { RowfillError } from '../errors.js';
+import type { RowfillError } from '../../kernel/errors.js';
 import type { ResearchIo } from './research-loop.js';
 import { withSources, type ResearchPlan } from './research-plan.js';
 

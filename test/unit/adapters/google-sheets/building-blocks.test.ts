@@ -6,7 +6,7 @@ import { planColumns } from '../../../../backend/src/adapters/google-sheets/colu
 import { selectedRows } from '../../../../backend/src/adapters/google-sheets/row-selection.js';
 import { valueBlocks } from '../../../../backend/src/adapters/google-sheets/value-blocks.js';
 import { WriteSpacer } from '../../../../backend/src/adapters/google-sheets/write-spacer.js';
-import { RateLimitError } from '../../../../backend/src/engine/errors.js';
+import { RateLimitError } from '../../../../backend/src/kernel/errors.js';
 import { FakeTime } from './fixtures.js';
 
 describe('A1 selections', () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseResultLine } from '../../../../backend/src/adapters/openai-batch/batch-results.js';
 import { OpenAiBatchClient } from '../../../../backend/src/adapters/openai-batch/openai-batch-client.js';
-import { ContentFilterError, InvalidRequestError, QuotaError, RateLimitError, ServerError } from '../../../../backend/src/engine/errors.js';
+import { ContentFilterError, InvalidRequestError, QuotaError, RateLimitError, ServerError } from '../../../../backend/src/kernel/errors.js';
 
 const BASE = 'http://127.0.0.1:1/v1';
 const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, prompt_tokens_details: { cached_tokens: 40 } };

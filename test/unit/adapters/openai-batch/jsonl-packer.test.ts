@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchLine } from '../../../../backend/src/adapters/openai-batch/batch-limits.js';
 import type { LocalPackedFile} from '../../../../backend/src/adapters/openai-batch/jsonl-packer.js';
 import { packBatchFiles } from '../../../../backend/src/adapters/openai-batch/jsonl-packer.js';
-import { InvalidRequestError } from '../../../../backend/src/engine/errors.js';
+import { InvalidRequestError } from '../../../../backend/src/kernel/errors.js';
 import type { PackedBatchFile } from '../../../../backend/src/ports/batch.js';
 import { collect, rowRequest, rowSource, SCHEMA } from './fixtures.js';
 

@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { batchLine } from '../../../../backend/src/adapters/openai-batch/batch-limits.js';
 import { OpenAiBatchClient } from '../../../../backend/src/adapters/openai-batch/openai-batch-client.js';
-import { AuthError, InvalidRequestError, ServerError } from '../../../../backend/src/engine/errors.js';
-import { DEFAULT_PRICES, batchPrice, costOf } from '../../../../backend/src/engine/pricing.js';
+import { AuthError, InvalidRequestError, ServerError } from '../../../../backend/src/kernel/errors.js';
+import { DEFAULT_PRICES } from '../../../../backend/src/kernel/models.js';
+import { batchPrice, costOf } from '../../../../backend/src/engine/pricing.js';
 import { TERMINAL_BATCH_STATUSES, type BatchClient, type BatchInfo, type BatchRowResult } from '../../../../backend/src/ports/batch.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../../local/openai/server.js';
 import { simulateCompletion, type SimulatedRequest } from '../../../../local/openai/simulate.js';

@@ -1,7 +1,7 @@
 // OpenAiModelClient on answers that break the rules of size and shape: refused past the size cap, empty choices still billed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiModelClient } from '../../../../backend/src/adapters/openai/openai-model-client.js';
-import { AnswerTooLargeError } from '../../../../backend/src/engine/errors.js';
+import { AnswerTooLargeError } from '../../../../backend/src/kernel/errors.js';
 import type { CompletionRequest } from '../../../../backend/src/ports/model.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../../local/openai/server.js';
 

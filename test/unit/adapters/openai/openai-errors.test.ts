@@ -10,7 +10,7 @@ import {
   InvalidRequestError,
   ServerError,
   TimeoutError,
-} from '../../../../backend/src/engine/errors.js';
+} from '../../../../backend/src/kernel/errors.js';
 
 const context: ErrorContext = { baseURL: 'http://127.0.0.1:9/v1', model: 'gpt-4.1-mini', operation: 'complete' };
 

@@ -11,7 +11,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from '../../../../backend/src/engine/errors.js';
+} from '../../../../backend/src/kernel/errors.js';
 import type { CompletionRequest } from '../../../../backend/src/ports/model.js';
 import type { FaultKind } from '../../../../local/openai/faults.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../../local/openai/server.js';

@@ -1,7 +1,7 @@
 // Function calling through OpenAiModelClient against the stand-in: tools out, tool calls back, tool results in, then the answer.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiModelClient } from '../../../../backend/src/adapters/openai/openai-model-client.js';
-import { InvalidRequestError } from '../../../../backend/src/engine/errors.js';
+import { InvalidRequestError } from '../../../../backend/src/kernel/errors.js';
 import { buildOutputSchema } from '../../../../backend/src/engine/output-schema.js';
 import { systemPrompt } from '../../../../backend/src/engine/prompt.js';
 import { buildResearchPlan } from '../../../../backend/src/engine/research/research-plan.js';

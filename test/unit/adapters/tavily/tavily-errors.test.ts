@@ -1,7 +1,7 @@
 // Tavily's answers as typed errors: which statuses retry, which pause the job, which fail the search.
 import { describe, expect, it } from 'vitest';
 import { tavilyErrorDetail, tavilyHttpError, tavilyNetworkError } from '../../../../backend/src/adapters/tavily/tavily-errors.js';
-import { CancelledError } from '../../../../backend/src/engine/errors.js';
+import { CancelledError } from '../../../../backend/src/kernel/errors.js';
 
 const BASE = 'https://api.tavily.com';
 

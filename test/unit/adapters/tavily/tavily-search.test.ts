@@ -9,7 +9,7 @@ import {
   SearchQuotaError,
   SearchRateLimitError,
   SearchServerError,
-} from '../../../../backend/src/engine/errors.js';
+} from '../../../../backend/src/kernel/errors.js';
 import type { Clock } from '../../../../backend/src/ports/clock.js';
 import { startSearchStandIn, type SearchStandIn } from '../../../../local/search/server.js';
 

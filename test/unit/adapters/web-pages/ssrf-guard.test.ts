@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedAddress, Resolver } from '../../../../backend/src/adapters/web-pages/dns-resolver.js';
 import { nodeTransport, type Transport, type TransportRequest } from '../../../../backend/src/adapters/web-pages/transport.js';
 import { WebPages, type WebPagesOptions } from '../../../../backend/src/adapters/web-pages/web-pages.js';
-import { PageRefusedError } from '../../../../backend/src/engine/errors.js';
+import { PageRefusedError } from '../../../../backend/src/kernel/errors.js';
 
 /** A resolver from a fixed table; names not in it do not exist. Records every name asked. */
 function tableResolver(table: Record<string, readonly ResolvedAddress[]>): Resolver & { asked: string[] } {

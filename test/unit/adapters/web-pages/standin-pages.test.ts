@@ -1,7 +1,7 @@
 // The fetcher the way research mode runs with no key: search results from the stand-in, opened through its resolver.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebPages } from '../../../../backend/src/adapters/web-pages/web-pages.js';
-import { PageBlockedError, PageNotFoundError, PageRefusedError } from '../../../../backend/src/engine/errors.js';
+import { PageBlockedError, PageNotFoundError, PageRefusedError } from '../../../../backend/src/kernel/errors.js';
 import { startSearchStandIn, type SearchStandIn } from '../../../../local/search/server.js';
 
 let standIn: SearchStandIn;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeTransport } from '../../../../backend/src/adapters/web-pages/transport.js';
 import { WebPages } from '../../../../backend/src/adapters/web-pages/web-pages.js';
-import { PageTlsError } from '../../../../backend/src/engine/errors.js';
+import { PageTlsError } from '../../../../backend/src/kernel/errors.js';
 
 // A self-signed certificate for secure.rowfill.test only (fixtures/, valid until 2126).
 const cert = readFileSync(new URL('./fixtures/tls-cert.pem', import.meta.url), 'utf8');

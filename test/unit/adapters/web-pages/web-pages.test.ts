@@ -12,7 +12,7 @@ import {
   PageTimeoutError,
   PageTooLargeError,
   PageTypeError,
-} from '../../../../backend/src/engine/errors.js';
+} from '../../../../backend/src/kernel/errors.js';
 
 const ARTICLE = `<!doctype html><html><head><title>Founding story | Kestrel Outfitters</title><script>var tracking = "SCRIPT-TEXT";</script></head>
 <body><header><nav><a href="/">Home</a> <a href="/shop">Shop NAV-LINK</a></nav></header>

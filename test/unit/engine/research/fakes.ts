@@ -8,7 +8,7 @@ import { buildOutputSchema } from '../../../../backend/src/engine/output-schema.
 import { systemPrompt } from '../../../../backend/src/engine/prompt.js';
 import { buildResearchPlan } from '../../../../backend/src/engine/research/research-plan.js';
 import type { ResearchOptions } from '../../../../backend/src/engine/research/research-options.js';
-import type { ModelPrice } from '../../../../backend/src/engine/pricing.js';
+import type { ModelPrice } from '../../../../backend/src/kernel/models.js';
 
 export const OUTPUTS = [
   { name: 'Founded', instruction: 'Year the brand was founded', type: 'number' as const },

@@ -1,6 +1,6 @@
 // The research reservation: no path of the loop costs more than the worst case, over many random paths.
 import { describe, expect, it } from 'vitest';
-import { PageNotFoundError } from '../../../../backend/src/engine/errors.js';
+import { PageNotFoundError } from '../../../../backend/src/kernel/errors.js';
 import { DEFAULT_SEARCH_PRICE, researchSpendUsd, worstCaseResearchCost } from '../../../../backend/src/engine/research/research-cost.js';
 import type { ResearchTurn } from '../../../../backend/src/engine/research/research-loop.js';
 import type { CompletionResult, ToolCall } from '../../../../backend/src/ports/model.js';

@@ -1,6 +1,6 @@
 // The research tool loop with a scripted model: limits, source checks, failed pages, search errors and the repair.
 import { describe, expect, it } from 'vitest';
-import { PageBlockedError, PageTimeoutError, SearchInvalidRequestError, SearchRateLimitError } from '../../../../backend/src/engine/errors.js';
+import { PageBlockedError, PageTimeoutError, SearchInvalidRequestError, SearchRateLimitError } from '../../../../backend/src/kernel/errors.js';
 import { answerJson, ioWith, pageTable, planFor, reply, searchIndex, toolCall, toolResults } from './fakes.js';
 
 const INPUTS = { Brand: 'Acme Coffee' };

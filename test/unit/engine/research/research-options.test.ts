@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configHash, parseJobConfig } from '../../../../backend/src/engine/job-config.js';
 import { buildJobPlan } from '../../../../backend/src/engine/job-plan.js';
-import { DEFAULT_PRICES } from '../../../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES } from '../../../../backend/src/kernel/models.js';
 import { researchConfigField } from '../../../../backend/src/engine/research/research-options.js';
 
 const schema = z.object({ ...researchConfigField });

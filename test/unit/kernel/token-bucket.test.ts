@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../backend/src/engine/token-bucket.js';
+import { TokenBucket } from '../../../backend/src/kernel/token-bucket.js';
 
 describe('TokenBucket', () => {
   it('allows a burst up to capacity, then asks the caller to wait until a token refills', () => {

@@ -1,5 +1,5 @@
 // Typed errors, defined once: every failure maps to one class here, and the class decides retry or pause.
-import type { ErrorClass } from '../ports/domain.js';
+import type { ErrorClass } from './error-classes.js';
 
 export type ErrorEffect = 'retry' | 'pause' | 'fail';
 

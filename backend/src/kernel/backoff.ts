@@ -1,5 +1,4 @@
 // Retry timing: capped exponential backoff with full jitter that honours Retry-After, and per-attempt timeouts.
-import type { Random } from '../ports/clock.js';
 
 export interface BackoffPolicy {
   /** Delay ceiling of the first retry (ms). */
@@ -11,8 +10,9 @@ export interface BackoffPolicy {
 /**
  * Delay before retry number `attempt` (1 = first retry): uniform in [0, min(cap, base·2^(attempt−1))] — full jitter
  * spreads a burst of failures so they do not return together — and never less than the provider's Retry-After.
+ * `random` is uniform in [0, 1) (the Clock port's Random), injectable so jitter is reproducible in tests.
  */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: Random, retryAfterMs?: number): number {
+export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = Math.floor(random() * ceiling);
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;

@@ -1,6 +1,6 @@
 // Unit tests for the dollar ↔ nano-dollar conversion that keeps the SQLite store's budget arithmetic exact.
 import { describe, expect, it } from 'vitest';
-import { MAX_USD, NANOS_PER_USD, nanosToUsd, nanosToUsdOrNull, usdToNanos, usdToNanosOrNull } from '../../../backend/src/engine/money.js';
+import { MAX_USD, NANOS_PER_USD, nanosToUsd, nanosToUsdOrNull, usdToNanos, usdToNanosOrNull } from '../../../backend/src/kernel/money.js';
 
 describe('money conversion', () => {
   it('converts dollars to whole nano-dollars', () => {

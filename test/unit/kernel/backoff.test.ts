@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptTimeout, backoffDelay } from '../../../backend/src/engine/backoff.js';
+import { attemptTimeout, backoffDelay } from '../../../backend/src/kernel/backoff.js';
 
 const policy = { baseMs: 1000, capMs: 60_000 };
 

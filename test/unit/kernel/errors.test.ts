@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, ConnectionError, ContentFilterError, InvalidRequestError, QuotaError, RateLimitError, ServerError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../../backend/src/engine/errors.js';
+import { AuthError, ConnectionError, ContentFilterError, InvalidRequestError, QuotaError, RateLimitError, ServerError, TimeoutError, errorFromHttp, parseRetryAfter } from '../../../backend/src/kernel/errors.js';
 
 const facts = (status: number | undefined, code?: string) => errorFromHttp({ status, code, message: 'm' });
 
