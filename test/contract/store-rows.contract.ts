@@ -47,6 +47,10 @@ export function describeRowContract(ctx: HarnessContext): void {
       await ctx.store.addRows(job.id, [{ rowId: 'a', rowNumber: 1, inputs: {}, inputHash: 'h' }]);
       expect(await ctx.store.dispatchRows({ jobId: job.id, maxInFlight: 5, limit: 5, now: T0 })).toEqual([]);
       expect(await ctx.store.dispatchRows({ jobId: 'no-such-job', maxInFlight: 5, limit: 5, now: T0 })).toEqual([]);
+      // The pump tops up from its one snapshot of the job: a job paused since is refused here, not by a second read.
+      const paused = await startJob(ctx.store, { rows: 2 });
+      await ctx.store.transitionJob(paused.jobId, { to: 'paused', from: ['running'], pauseReason: 'budget', now: T0 + 1 });
+      expect(await ctx.store.dispatchRows({ jobId: paused.jobId, maxInFlight: 5, limit: 5, now: T0 + 2 })).toEqual([]);
     });
   });
 
@@ -59,7 +63,6 @@ export function describeRowContract(ctx: HarnessContext): void {
       expect(claim.row).toMatchObject({ rowId: 'r1', status: 'running', attempt: 1, leaseUntil: T0 + 5 + 30_000, reservedUsd: 0.25 });
       expect(await ctx.store.getRow(jobId, 'r1')).toEqual(claim.row);
       expect(await ctx.store.counts(jobId)).toMatchObject({ queued: 2, running: 1, reservedUsd: 0.25, spentUsd: 0 });
-      expect((await ctx.store.getJob(jobId))?.reservedUsd).toBe(0.25);
     });
 
     it('refuses rows that are not this task’s to run: wrong generation, undispatched, already running, finished, unknown', async () => {
@@ -214,7 +217,6 @@ export function describeRowContract(ctx: HarnessContext): void {
         await ctx.store.finishRow({ jobId, rowId: claim.row.rowId, leaseToken: claim.leaseToken, outcome: done(0.1), now: T0 + i });
       }
       expect(await ctx.store.counts(jobId)).toMatchObject({ done: 30, spentUsd: 3, reservedUsd: 0 });
-      expect((await ctx.store.getJob(jobId))?.spentUsd).toBe(3);
     });
   });
 }

@@ -32,7 +32,7 @@ export async function followJob(runtime: EmbeddedRuntime, jobId: string, options
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const writer = progressWriter(options.mode, options.stdout, options.stderr);
-  const before = (await engine.status(jobId)).counts;
+  const before = await engine.counts(jobId);
   try {
     // Sampled four times a second in every mode, as on a terminal, so the command ends soon after the job does (the
     // writer decides how often a line is printed).
@@ -73,6 +73,6 @@ async function interrupt(runtime: EmbeddedRuntime, jobId: string, graceMs: numbe
     return; // already paused, completed or cancelled
   }
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && (await engine.status(jobId)).counts.running > 0) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && (await engine.counts(jobId)).running > 0) await new Promise((r) => setTimeout(r, 50));
   engine.abortInFlight(jobId);
 }

@@ -70,10 +70,22 @@ export class Engine {
     return this.control.recoverExclusive(jobId);
   }
 
-  async status(jobId: string): Promise<{ job: Job; counts: JobCounts }> {
+  /** The job's config and state: one read, no counters. */
+  async job(jobId: string): Promise<Job> {
     const job = await this.ctx.store.getJob(jobId);
     if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
-    return { job, counts: await this.ctx.store.counts(jobId) };
+    return job;
+  }
+
+  /** How far the job's rows got: counts, spent and reserved money. */
+  counts(jobId: string): Promise<JobCounts> {
+    return this.ctx.store.counts(jobId);
+  }
+
+  /** The job and its counters, each read once. */
+  async status(jobId: string): Promise<{ job: Job; counts: JobCounts }> {
+    const job = await this.job(jobId);
+    return { job, counts: await this.counts(jobId) };
   }
 
   progress(jobId: string, options?: ProgressOptions): AsyncGenerator<Progress> {

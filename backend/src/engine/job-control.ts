@@ -7,6 +7,7 @@ import { JobError } from '../kernel/job-errors.js';
 export class JobControl {
   constructor(private readonly ctx: EngineContext) {}
 
+  /** The job, or job_not_found. Cancel and pause read it only when their transition is refused, to say why. */
   private async require(jobId: string): Promise<Job> {
     const job = await this.ctx.store.getJob(jobId);
     if (!job) throw new JobError('job_not_found', `No job ${jobId}.`);
@@ -15,18 +16,16 @@ export class JobControl {
 
   /** Queued rows are cancelled at once and in-flight calls in this process are aborted: nothing further is spent. */
   async cancel(jobId: string): Promise<Job> {
-    const job = await this.require(jobId);
     const cancelled = await this.ctx.store.transitionJob(jobId, { to: 'cancelled', from: ['preparing', 'running', 'paused'], message: 'Cancelled by the user.', now: this.ctx.clock.now() });
-    if (!cancelled) throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a preparing, running or paused job can be cancelled.`);
+    if (!cancelled) throw new JobError('job_state', `Job ${jobId} is ${(await this.require(jobId)).status}; only a preparing, running or paused job can be cancelled.`);
     this.ctx.abortJob(jobId, new CancelledError('The job was cancelled.'));
     await this.ctx.schedulePump(jobId, 0, 'kick');
     return cancelled;
   }
 
   async pause(jobId: string): Promise<Job> {
-    const job = await this.require(jobId);
     const paused = await this.ctx.store.transitionJob(jobId, { to: 'paused', from: ['running'], pauseReason: 'user', message: 'Paused by the user.', now: this.ctx.clock.now() });
-    if (!paused) throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a running job can be paused.`);
+    if (!paused) throw new JobError('job_state', `Job ${jobId} is ${(await this.require(jobId)).status}; only a running job can be paused.`);
     return paused;
   }
 
@@ -44,8 +43,9 @@ export class JobControl {
     if (budget !== undefined) {
       if (!(Number.isFinite(budget) && budget > 0)) throw new JobError('invalid_config', 'budgetUsd: must be greater than 0');
       if (budget > this.ctx.options.limits.maxBudgetUsd) throw new JobError('invalid_config', `budgetUsd: must be at most ${this.ctx.options.limits.maxBudgetUsd}`);
-      if (budget <= job.spentUsd + job.reservedUsd) {
-        throw new JobError('invalid_config', `budgetUsd: must be more than the $${(job.spentUsd + job.reservedUsd).toFixed(4)} already spent or reserved`);
+      const { spentUsd, reservedUsd } = await this.ctx.store.counts(jobId);
+      if (budget <= spentUsd + reservedUsd) {
+        throw new JobError('invalid_config', `budgetUsd: must be more than the $${(spentUsd + reservedUsd).toFixed(4)} already spent or reserved`);
       }
     }
     const resumed = await this.ctx.store.transitionJob(jobId, {
@@ -88,6 +88,7 @@ export class JobControl {
     if (recovered > 0) this.ctx.log.warn({ jobId, recovered }, 'rows in flight at the crash go back to the queue; their reservations count as spent');
     if (job.status === 'running') await this.ctx.topUp(job);
     if (job.status === 'running' || job.status === 'paused') await this.ctx.schedulePump(jobId, 0, 'kick');
-    return (await this.ctx.store.getJob(jobId)) ?? job;
+    // Taking leases and slots back moves rows and money (counts), never the job's state.
+    return job;
   }
 }

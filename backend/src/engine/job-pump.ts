@@ -22,6 +22,11 @@ export class JobPump {
     this.running = new RunningRows(ctx.store);
   }
 
+  /**
+   * One snapshot of the job per tick, and one of its counters: what changes under the tick is learnt from the store's
+   * own atomic answers (a dispatch gives nothing to a job no longer running, a transition returns undefined when the job
+   * left `from`), never by reading the job again. A change the snapshot missed is seen by the next tick.
+   */
   async run(jobId: string, cause: PumpCause = 'tick'): Promise<TaskOutcome> {
     const { store, clock, options } = this.ctx;
     const job = await store.getJob(jobId);
@@ -48,26 +53,30 @@ export class JobPump {
       await this.ctx.schedulePump(jobId, options.pumpIntervalMs, 'rewrite-waiting');
     }
     const flushedAll = await this.flush(job);
+    let current = job;
     if (job.status === 'running') {
-      await this.rows.checkFailureRate(job);
-      const current = await store.getJob(jobId);
-      if (current?.status === 'running') await this.ctx.topUp(current);
+      // A job paused meanwhile (a row met the budget, a user) gets no slots: the store dispatches only to a running job.
+      const paused = await this.rows.checkFailureRate(job);
+      if (paused) current = paused;
+      else await this.ctx.topUp(job);
     }
 
     const counts = await store.counts(jobId);
-    const latest = (await store.getJob(jobId)) ?? job;
     // Rows may have finished since the flush above: write them before declaring the job complete.
-    if (latest.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll && (await this.flush(latest))) {
-      await store.transitionJob(jobId, { to: 'completed', from: ['running'], now: clock.now() });
-      this.ctx.forgetJob(jobId);
-      this.running.forget(jobId);
-      this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
-      return OK;
+    if (current.status === 'running' && counts.queued === 0 && counts.running === 0 && flushedAll && (await this.flush(current))) {
+      const completed = await store.transitionJob(jobId, { to: 'completed', from: ['running'], now: clock.now() });
+      if (completed) {
+        this.ctx.forgetJob(jobId);
+        this.running.forget(jobId);
+        this.ctx.log.info({ jobId, done: counts.done, failed: counts.failed, skipped: counts.skipped, spentUsd: counts.spentUsd }, 'job completed');
+        return OK;
+      }
+      // Paused or cancelled under this tick: the next one sees it.
     }
     // A paused job with nothing in flight and everything written needs no pump until it is resumed; its waiting rows
     // say why it waits.
-    if (latest.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(latest)) && (await this.rewriteWaiting(latest))) return OK;
-    if (latest.status === 'running' && counts.queued === 0 && counts.running > 0) await this.scheduleTailPump(jobId);
+    if (current.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(current)) && (await this.rewriteWaiting(current))) return OK;
+    if (current.status === 'running' && counts.queued === 0 && counts.running > 0) await this.scheduleTailPump(jobId);
     else await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
   }

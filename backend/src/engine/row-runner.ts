@@ -171,12 +171,12 @@ export class RowRunner {
       if (claim.reason !== 'not_claimable') await release();
       this.ctx.limiter.refund(job.config.model, estimate, clock.now());
       if (claim.reason === 'budget') {
-        const current = (await store.getJob(jobId)) ?? job;
+        const [current, money] = await Promise.all([store.getJob(jobId), store.counts(jobId)]);
         const need = reserveUsd;
-        const left = (current.budgetUsd ?? 0) - current.spentUsd;
+        const left = ((current ?? job).budgetUsd ?? 0) - money.spentUsd;
         // Rows in flight hand back the unused part of their reservations: wait for them before giving up. And if they
         // finished between the refusal and this read (a slow store), the row now fits: try again at once.
-        if (current.reservedUsd > 0) return { status: 'retry', retryAfterMs: BUDGET_RECHECK_MS, reason: 'budget reserved by rows in flight' };
+        if (money.reservedUsd > 0) return { status: 'retry', retryAfterMs: BUDGET_RECHECK_MS, reason: 'budget reserved by rows in flight' };
         if (left >= need) return { status: 'retry', retryAfterMs: 0, reason: 'budget freed while claiming' };
         await this.pause(job, 'budget', `The budget is used up: the next row may cost up to $${need.toFixed(4)} and $${Math.max(0, left).toFixed(4)} is left.`);
       }
@@ -387,17 +387,18 @@ export class RowRunner {
     return { ...(cache ? { cache } : {}), registry: { sheetKey: targetKey(job.target), rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now } };
   }
 
-  async checkFailureRate(job: Job): Promise<void> {
+  /** Returns the job as this check paused it, or undefined when it did not (too few failures, or not running). */
+  async checkFailureRate(job: Job): Promise<Job | undefined> {
     const window = this.ctx.options.failureWindow;
     const recent = await this.ctx.store.recentOutcomes(job.id, window, job.runningSince);
     const failed = recent.filter((s) => s === 'failed').length;
-    if (failed > window / 2) {
-      await this.pause(job, 'failure_rate', `${failed} of the last ${recent.length} finished rows failed; paused so nothing more is spent. Check the errors, then resume or re-run failed rows.`);
-    }
+    if (failed <= window / 2) return undefined;
+    return this.pause(job, 'failure_rate', `${failed} of the last ${recent.length} finished rows failed; paused so nothing more is spent. Check the errors, then resume or re-run failed rows.`);
   }
 
-  private async pause(job: Job, reason: 'budget' | 'auth' | 'quota' | 'failure_rate', message: string): Promise<void> {
+  private async pause(job: Job, reason: 'budget' | 'auth' | 'quota' | 'failure_rate', message: string): Promise<Job | undefined> {
     const paused = await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: reason, message, now: this.ctx.clock.now() });
     if (paused) this.ctx.log.warn({ jobId: job.id, reason }, `job paused: ${message}`);
+    return paused;
   }
 }

@@ -74,10 +74,8 @@ export interface Job {
   /** Human-readable reason for the last pause or failure, e.g. the provider's message. */
   readonly message: string | null;
   readonly budgetUsd: number | null;
-  readonly spentUsd: number;
-  readonly reservedUsd: number;
-  readonly totalRows: number;
   readonly createdAt: number;
+  /** The job's last change: every state change; a store that keeps counters on the job's own record also stamps row steps. */
   readonly updatedAt: number;
   /** When the job last entered `running` (start or resume): the failure breaker looks only at rows finished since. */
   readonly runningSince: number;

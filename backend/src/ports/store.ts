@@ -2,7 +2,7 @@
 import type { ErrorClass } from '../kernel/error-classes.js';
 import type { Job, JobCounts, JobStatus, JobTarget, NewRow, Outputs, PauseReason, Row, Usage } from './domain.js';
 
-export type NewJob = Omit<Job, 'spentUsd' | 'reservedUsd' | 'updatedAt' | 'finishedAt' | 'runningSince' | 'totalRows' | 'status' | 'pauseReason' | 'message'>;
+export type NewJob = Omit<Job, 'updatedAt' | 'finishedAt' | 'runningSince' | 'status' | 'pauseReason' | 'message'>;
 
 export interface TransitionRequest {
   readonly to: JobStatus;
@@ -130,6 +130,7 @@ export interface Store {
   createJob(job: NewJob, now: number): Promise<void>;
   /** Add rows to a `preparing` job, in batches; row ids are unique per job (a duplicate id is an error). */
   addRows(jobId: string, rows: readonly NewRow[]): Promise<void>;
+  /** The job's config and state, one small read: no counters (those are `counts()`). */
   getJob(jobId: string): Promise<Job | undefined>;
   /** Jobs newest first, optionally only those for one target (compared by `targetKey`). */
   listJobs(filter?: { readonly target?: JobTarget; readonly limit?: number }): Promise<Job[]>;

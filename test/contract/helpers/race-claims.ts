@@ -40,8 +40,8 @@ export async function raceClaimsAndFinishes(store: Store, options: RaceOptions):
         continue;
       }
       won = true;
-      const job = await store.getJob(options.jobId);
-      if (job) report.maxCommittedNanos = Math.max(report.maxCommittedNanos, Math.round((job.spentUsd + job.reservedUsd) * 1e9));
+      const { spentUsd, reservedUsd } = await store.counts(options.jobId);
+      report.maxCommittedNanos = Math.max(report.maxCommittedNanos, Math.round((spentUsd + reservedUsd) * 1e9));
       const outcome = { kind: 'done', outputs: { Industry: 'x' }, cached: false, usage: USAGE, costUsd: options.costUsd } as const;
       const request = { jobId: options.jobId, rowId, leaseToken: claim.leaseToken, outcome, now: T0 + 1 };
       if (await store.finishRow(request)) report.finished.push(rowId);

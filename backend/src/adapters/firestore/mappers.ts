@@ -7,10 +7,8 @@ import { nanosToUsd, nanosToUsdOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
 import { targetOfRecord } from '../shared/job-target-record.js';
 
-/** The part of the shard sums a Job shows. */
-export type JobSums = Pick<CounterSums, 'spentNanos' | 'reservedNanos' | 'total' | 'updatedAt'>;
-
-export function toJob(doc: JobDoc, sums: JobSums): Job {
+/** The job document alone: counters and money live on the shards, which only `counts()` sums. */
+export function toJob(doc: JobDoc): Job {
   return {
     id: doc.id,
     owner: doc.owner,
@@ -21,12 +19,10 @@ export function toJob(doc: JobDoc, sums: JobSums): Job {
     pauseReason: doc.pauseReason,
     message: doc.message,
     budgetUsd: nanosToUsdOrNull(doc.budgetNanos),
-    spentUsd: nanosToUsd(sums.spentNanos),
-    reservedUsd: nanosToUsd(sums.reservedNanos),
-    totalRows: sums.total,
     createdAt: doc.createdAt,
-    // Row steps stamp their counter shard, not the job document (that would make it the hot document).
-    updatedAt: Math.max(doc.updatedAt, sums.updatedAt),
+    // Row steps stamp their counter shard, not the job document (that would make it the hot document): this is the
+    // job's last state change.
+    updatedAt: doc.updatedAt,
     runningSince: doc.runningSince,
     finishedAt: doc.finishedAt,
     simulated: doc.simulated,

@@ -3,7 +3,6 @@ import type { Job, JobStatus } from '../../ports/domain.js';
 import type { TransitionRequest } from '../../ports/store.js';
 import { normalize } from './budget.js';
 import type { StoreContext } from './context.js';
-import { sumShards } from './counters.js';
 import { read, toJob } from './mappers.js';
 import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, SettleMark } from './records.js';
@@ -57,11 +56,11 @@ async function transition(ctx: StoreContext, jobId: string, request: TransitionR
       };
       const copy = next.status !== job.status || next.budgetNanos !== job.budgetNanos || budget !== undefined;
       const regrant = copy && (budget !== undefined || (next.status === 'running' && next.budgetNanos !== null));
-      // The copies are written blind: a claim or finish that read the old status pins its shard and so loses to this
-      // commit, and one that landed first is simply ordered before it. Only new grants depend on the shards' money.
-      const counterSnapshots = await attempt.query(layout.counters(jobId), { pin: regrant });
-      let counters = counterSnapshots.map((snapshot) => read.counter(snapshot)!);
       if (copy) {
+        // The copies are written blind: a claim or finish that read the old status pins its shard and so loses to this
+        // commit, and one that landed first is simply ordered before it. Only new grants depend on the shards' money.
+        const counterSnapshots = await attempt.query(layout.counters(jobId), { pin: regrant });
+        let counters = counterSnapshots.map((snapshot) => read.counter(snapshot)!);
         const grants = regrant ? startingGrants(counters, next) : undefined;
         counters = counters.map((counter, i): CounterDoc => ({ ...counter, status: next.status, budgetNanos: next.budgetNanos, grantNanos: grants?.[i] ?? counter.grantNanos }));
         counterSnapshots.forEach((snapshot, i) => attempt.update(snapshot.ref, { status: next.status, budgetNanos: next.budgetNanos, grantNanos: counters[i]!.grantNanos }));
@@ -72,7 +71,7 @@ async function transition(ctx: StoreContext, jobId: string, request: TransitionR
         for (const snapshot of await attempt.query(layout.windows(jobId), { pin: false })) attempt.update(snapshot.ref, { status: next.status });
       }
       attempt.update(jobSnapshot!.ref, next);
-      return { kind: 'moved', job: toJob(next, sumShards(counters)), settle: mark !== null };
+      return { kind: 'moved', job: toJob(next), settle: mark !== null };
     });
     if (outcome.kind === 'busy') continue;
     if (outcome.kind === 'absent') return undefined;

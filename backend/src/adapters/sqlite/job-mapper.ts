@@ -37,6 +37,7 @@ export interface JobRecord {
   readonly meta: string;
 }
 
+/** The job's config and state; the counters on the same record are `toCounts`' part. */
 export function toJob(record: JobRecord): Job {
   return {
     id: record.id,
@@ -48,9 +49,6 @@ export function toJob(record: JobRecord): Job {
     pauseReason: record.pause_reason,
     message: record.message,
     budgetUsd: nanosToUsdOrNull(record.budget_nanos),
-    spentUsd: nanosToUsd(record.spent_nanos),
-    reservedUsd: nanosToUsd(record.reserved_nanos),
-    totalRows: record.total_rows,
     createdAt: record.created_at,
     updatedAt: record.updated_at,
     runningSince: record.running_since,

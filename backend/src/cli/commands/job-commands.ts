@@ -35,11 +35,13 @@ async function readState<T>(io: CliIo, flags: JobFlags, read: (store: SqliteStor
 
 export async function statusCommand(jobId: string | undefined, flags: JobFlags, io: CliIo): Promise<number> {
   return readState(io, flags, async (store) => {
-    const id = jobId ?? (await store.listJobs({ limit: 1 }))[0]?.id;
-    if (id === undefined) throw new UsageError('No jobs yet. Start one with: rowfill enrich <file> …');
-    const job = await store.getJob(id);
-    if (!job) throw new JobError('job_not_found', `No job ${id}.`);
-    const counts = await store.counts(id);
+    // The job is read once (the newest one, when none is named), then its counters once.
+    const job = jobId === undefined ? (await store.listJobs({ limit: 1 }))[0] : await store.getJob(jobId);
+    if (!job) {
+      if (jobId === undefined) throw new UsageError('No jobs yet. Start one with: rowfill enrich <file> …');
+      throw new JobError('job_not_found', `No job ${jobId}.`);
+    }
+    const counts = await store.counts(job.id);
     const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.target.kind === 'file' ? job.target.out : undefined, interrupted: false };
     io.stdout.write(`${flags.json ? summaryJson(summary) : summaryText(summary)}\n`);
     return 0;
@@ -106,18 +108,19 @@ function sourceOf(job: Job): string {
 }
 
 export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
-  const jobs = await readState(io, flags, (store) => store.listJobs({ limit: 50 }));
+  // Each job once, with its counters once (its rows and spend).
+  const jobs = await readState(io, flags, async (store) => Promise.all((await store.listJobs({ limit: 50 })).map(async (job) => ({ job, counts: await store.counts(job.id) }))));
   if (flags.json) {
-    for (const job of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: job.totalRows, spentUsd: job.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: sourceOf(job) })}\n`);
+    for (const { job, counts } of jobs) io.stdout.write(`${JSON.stringify({ type: 'job', id: job.id, status: job.status, pauseReason: job.pauseReason, totalRows: counts.total, spentUsd: counts.spentUsd, budgetUsd: job.budgetUsd, createdAt: new Date(job.createdAt).toISOString(), source: sourceOf(job) })}\n`);
     return 0;
   }
   if (jobs.length === 0) {
     io.stdout.write('No jobs yet.\n');
     return 0;
   }
-  for (const job of jobs) {
+  for (const { job, counts } of jobs) {
     const status = job.status === 'paused' ? `paused: ${job.pauseReason ?? 'user'}` : job.status;
-    io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(job.totalRows).padStart(7)} rows  ${usd(job.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${sourceOf(job)}\n`);
+    io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(counts.total).padStart(7)} rows  ${usd(counts.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${sourceOf(job)}\n`);
   }
   return 0;
 }

@@ -23,20 +23,19 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   const { engine, sheetJobs, views, clock, caller } = deps;
   const router = Router();
 
+  // A request reads its job once (to authorize it), then its counters once; an action answers with the job as its own
+  // transition left it.
   const authorizedJob = async (req: Request, proof: string | undefined): Promise<Job> => {
-    const { job } = await engine.status(String(req.params.id));
+    const job = await engine.job(String(req.params.id));
     await sheetJobs.authorize(job, caller(req), proof ?? req.get(PROOF_HEADER));
     return job;
   };
-  const respond = async (jobId: string) => {
-    const { job, counts } = await engine.status(jobId);
-    return { job: views.view(job, counts, clock.now()) };
-  };
+  const respond = async (job: Job) => ({ job: views.view(job, await engine.counts(job.id), clock.now()) });
 
   router.post('/v1/jobs', async (req, res) => {
     const body = startJobBody.parse(req.body);
     const job = await sheetJobs.start(body, caller(req));
-    res.status(202).json(await respond(job.id));
+    res.status(202).json(await respond(job));
   });
 
   router.post('/v1/estimate', async (req, res) => {
@@ -46,8 +45,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   });
 
   router.get('/v1/jobs/:id', async (req, res) => {
-    const job = await authorizedJob(req, undefined);
-    res.json(await respond(job.id));
+    res.json(await respond(await authorizedJob(req, undefined)));
   });
 
   router.get('/v1/sheets/:spreadsheetId/access', async (req, res) => {
@@ -64,28 +62,26 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       return;
     }
     await sheetJobs.authorize(latest, caller(req), req.get(PROOF_HEADER));
-    res.json(await respond(latest.id));
+    res.json(await respond(latest));
   });
 
   router.post('/v1/jobs/:id/cancel', async (req, res) => {
     const body = jobActionBody.parse(req.body ?? {});
     const job = await authorizedJob(req, body.proofNonce);
-    await engine.cancel(job.id);
-    res.json(await respond(job.id));
+    res.json(await respond(await engine.cancel(job.id)));
   });
 
   router.post('/v1/jobs/:id/resume', async (req, res) => {
     const body = resumeBody.parse(req.body ?? {});
     const job = await authorizedJob(req, body.proofNonce);
-    await engine.resume(job.id, body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {});
-    res.json(await respond(job.id));
+    res.json(await respond(await engine.resume(job.id, body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {})));
   });
 
   router.post('/v1/jobs/:id/retry-failed', async (req, res) => {
     const body = jobActionBody.parse(req.body ?? {});
     const job = await authorizedJob(req, body.proofNonce);
-    const { requeued } = await engine.retryFailed(job.id);
-    res.json({ ...(await respond(job.id)), requeued });
+    const retried = await engine.retryFailed(job.id);
+    res.json({ ...(await respond(retried.job)), requeued: retried.requeued });
   });
 
   return router;
