@@ -132,6 +132,8 @@ const serverEnvSchema = z.object({
   ROWFILL_SHEETS_SERVICE_ACCOUNT: emailSchema('ROWFILL_SHEETS_SERVICE_ACCOUNT').optional(),
   ROWFILL_MAX_ROWS_PER_JOB: intSchema('ROWFILL_MAX_ROWS_PER_JOB', 1, MAX_ROWS_PER_JOB, MAX_ROWS_PER_SHEET_JOB),
   ROWFILL_MAX_WORKERS: intSchema('ROWFILL_MAX_WORKERS', 1, 1000, DEFAULT_LIMITS.maxWorkers),
+  /** Rows an auto job (`workers: 'auto'`) may keep in flight; the rate limits decide how many below this. */
+  ROWFILL_MAX_IN_FLIGHT: intSchema('ROWFILL_MAX_IN_FLIGHT', 1, 5000, DEFAULT_LIMITS.maxInFlight),
   ROWFILL_MAX_BUDGET_USD: z.coerce
     .number({ error: 'ROWFILL_MAX_BUDGET_USD must be a number of US dollars greater than 0' })
     .positive('ROWFILL_MAX_BUDGET_USD must be a number of US dollars greater than 0')
@@ -160,6 +162,8 @@ interface ServerSettingsBase {
   readonly maxRowsPerJob: number;
   readonly maxWorkers: number;
   readonly maxBudgetUsd: number;
+  /** Rows an auto job may keep in flight (its rate limits decide how many below this). */
+  readonly maxInFlight: number;
   /** For express.json({ limit }), e.g. '1mb'. */
   readonly bodyLimit: string;
   readonly bodyLimitBytes: number;
@@ -237,6 +241,7 @@ function serverSettings(e: z.infer<typeof serverEnvSchema>): ServerSettings {
     maxRowsPerJob: e.ROWFILL_MAX_ROWS_PER_JOB,
     maxWorkers: e.ROWFILL_MAX_WORKERS,
     maxBudgetUsd: e.ROWFILL_MAX_BUDGET_USD,
+    maxInFlight: e.ROWFILL_MAX_IN_FLIGHT,
     bodyLimit: e.ROWFILL_BODY_LIMIT,
     bodyLimitBytes: bodyLimitBytes(e.ROWFILL_BODY_LIMIT) ?? 0,
     addonClientIds: e.ROWFILL_ADDON_CLIENT_IDS,

@@ -6,8 +6,8 @@ import { credentials } from '@grpc/grpc-js';
 import { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../backend/src/adapters/cloud-tasks/index.js';
-import { FirestoreStore } from '../../backend/src/adapters/firestore/index.js';
-import { GoogleSheetsGateway } from '../../backend/src/adapters/google-sheets/index.js';
+import { FirestoreSheetsQuota, FirestoreStore } from '../../backend/src/adapters/firestore/index.js';
+import { GoogleSheetsGateway, InProcessSheetsQuota } from '../../backend/src/adapters/google-sheets/index.js';
 import { OpenAiModelClient } from '../../backend/src/adapters/openai/openai-model-client.js';
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
@@ -15,6 +15,7 @@ import { systemClock } from '../../backend/src/adapters/system-clock/system-cloc
 import { composeCloudBackend } from '../../backend/src/compose/cloud.js';
 import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
 import { silentLogger } from '../../backend/src/ports/logger.js';
+import type { SheetsQuota } from '../../backend/src/ports/sheets-quota.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { standInSheetsClient } from '../../local/sheets/index.js';
 import { childMain } from '../lib/child-main.js';
@@ -38,6 +39,8 @@ export interface BackendChildInput {
   /** ROWFILL_MAX_WORKERS and ROWFILL_MAX_ROWS_PER_JOB of this server. */
   readonly maxWorkers: number;
   readonly maxRowsPerJob: number;
+  /** The Sheets governor's budget (ROWFILL_SHEETS_READS_PER_MINUTE / _WRITES_). */
+  readonly quota: { readonly readsPerMinute: number; readonly writesPerMinute: number };
 }
 
 export interface BackendChildResult {
@@ -50,19 +53,29 @@ export interface BackendChildResult {
 
 const EMULATOR_PROJECT = 'rowfill-bench';
 
-function openStore(input: BackendChildInput): { store: Store; counter: ReturnType<typeof countFirestore> | null } {
-  if (input.store === 'sqlite') return { store: new SqliteStore(openDatabase({ path: join(input.dir, 'state.db') }), { closeDatabase: true }), counter: null };
+/**
+ * As compose/cloud.ts builds them: the store and the Sheets governor on one Firestore client and root; over SQLite (one
+ * process, as `rowfill serve`) the in-process governor.
+ */
+function openStore(input: BackendChildInput): { store: Store; quota: SheetsQuota; counter: ReturnType<typeof countFirestore> | null } {
+  if (input.store === 'sqlite') {
+    return { store: new SqliteStore(openDatabase({ path: join(input.dir, 'state.db') }), { closeDatabase: true }), quota: new InProcessSheetsQuota({ ...input.quota, clock: systemClock }), counter: null };
+  }
   if (!input.emulatorHost) throw new Error('the Firestore case needs the emulator host');
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const firestore = new Firestore({ projectId: EMULATOR_PROJECT, host: input.emulatorHost, ssl: false });
   const rootPath = `bench/${randomUUID()}`;
-  return { store: new FirestoreStore({ firestore, rootPath, closeFirestore: true }), counter: countFirestore(firestore, rootPath) };
+  return {
+    store: new FirestoreStore({ firestore, rootPath, closeFirestore: true }),
+    quota: new FirestoreSheetsQuota({ firestore, rootPath, ...input.quota, clock: systemClock }),
+    counter: countFirestore(firestore, rootPath),
+  };
 }
 
 async function run(input: BackendChildInput): Promise<BackendChildResult> {
   const rss = startPeakRss();
   const cpuStart = process.cpuUsage();
-  const { store, counter } = openStore(input);
+  const { store, quota, counter } = openStore(input);
   const url = `http://127.0.0.1:${input.port}`;
   const tasksClient = new CloudTasksClient({ apiEndpoint: '127.0.0.1', port: input.tasksPort, sslCreds: credentials.createInsecure(), universeDomain: 'googleapis.com' });
   const queue = new CloudTasksQueue({ client: tasksClient, queuePath: input.queuePath, targetBaseUrl: url, serviceAccountEmail: TASKS_SA });
@@ -73,7 +86,7 @@ async function run(input: BackendChildInput): Promise<BackendChildResult> {
       store,
       queue,
       model: new OpenAiModelClient({ apiKey: 'sk-bench', baseURL: input.openaiUrl, simulated: true }),
-      gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: input.sheetsUrl, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS }),
+      gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: input.sheetsUrl, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS, quota }),
       clock: systemClock,
       log: silentLogger,
     },

@@ -10,6 +10,7 @@ import { startOpenAiStandIn, type OpenAiStandIn } from '../../local/openai/serve
 import { startSheetsStandIn, type SheetsStandIn, type Workbook } from '../../local/sheets/index.js';
 import { runChild } from '../lib/child-process.js';
 import { hasGcloud, startFirestoreEmulator, type BenchEmulator } from '../lib/firestore-emulator.js';
+import { codeState } from '../lib/git-state.js';
 import { int, seconds } from '../lib/format.js';
 import type { Measurement, ResultRow } from '../lib/measurement.js';
 import type { BackendChildInput, BackendChildResult } from './backend-child.js';
@@ -54,6 +55,10 @@ export interface CloudCase {
   readonly firstStatusMs: readonly (number | null)[];
   /** Per job: POST → finishedAt. */
   readonly jobMakespansMs: readonly number[];
+  /** Per job: starts refused 429 (Sheets quota) before one was accepted. */
+  readonly startsRefused: readonly number[];
+  /** Σ model latency ÷ makespan: how many of the window's rows were at the model on average. */
+  readonly meanAtModel: number;
   readonly sheets: SheetsTraffic;
   readonly model: ModelTraffic;
   readonly checks: readonly SheetCheck[];
@@ -66,6 +71,8 @@ export interface CloudCase {
 export interface CloudResult {
   readonly plan: CloudPlan;
   readonly quota: { readonly readsPerMinute: number; readonly writesPerMinute: number };
+  /** The commit measured, and whether backend/ or local/ had uncommitted changes (bench/lib/git-state.ts). */
+  readonly code: string;
   readonly cases: readonly CloudCase[];
   /** Cases that could not run, with why. */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
@@ -83,6 +90,9 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many times one job's start may be refused for quota before the case fails. */
+const START_RETRIES = 5;
 
 interface StandIns {
   readonly auth: GoogleAuthStandIn;
@@ -142,16 +152,26 @@ async function runJobs(url: string, s: StandIns, books: readonly Workbook[], row
   const started = books.map(() => 0);
   const ids: (string | null)[] = books.map(() => null);
   let failure: Error | undefined;
-  books.forEach((wb, i) => {
-    const body = { spreadsheetId: wb.id, sheetId: 0, ranges: [`A2:C${rowsPerJob + 1}`], headerRow: 1, config: jobConfig(workers), proofNonce: writeProof(wb) };
-    started[i] = Date.now();
-    void fetch(`${url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify(body) })
-      .then(async (res) => {
-        const answer = (await res.json()) as { job?: JobView; error?: { code: string; message: string } };
-        if (res.status !== 202 || !answer.job) throw new Error(`POST /v1/jobs answered ${res.status}: ${JSON.stringify(answer.error)}`);
+  const refused = books.map(() => 0);
+  // A start refused for quota (429) is tried again when it says, with a fresh proof, as a user clicking again would.
+  const start = async (wb: Workbook, i: number): Promise<void> => {
+    for (;;) {
+      const body = { spreadsheetId: wb.id, sheetId: 0, ranges: [`A2:C${rowsPerJob + 1}`], headerRow: 1, config: jobConfig(workers), proofNonce: writeProof(wb) };
+      const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const answer = (await res.json()) as { job?: JobView; error?: { code: string; message: string } };
+      if (res.status === 202 && answer.job) {
         ids[i] = answer.job.id;
-      })
-      .catch((error: unknown) => (failure ??= error instanceof Error ? error : new Error(String(error))));
+        return;
+      }
+      if (res.status !== 429 || refused[i]! >= START_RETRIES) throw new Error(`POST /v1/jobs answered ${res.status}: ${JSON.stringify(answer.error)}`);
+      refused[i]!++;
+      const after = Number(res.headers.get('retry-after'));
+      await sleep(Number.isFinite(after) && after > 0 ? after * 1000 : 60_000);
+    }
+  };
+  books.forEach((wb, i) => {
+    started[i] = Date.now();
+    start(wb, i).catch((error: unknown) => (failure ??= error instanceof Error ? error : new Error(String(error))));
   });
   const firstStatus: (number | null)[] = books.map(() => null);
   const views: (JobView | null)[] = books.map(() => null);
@@ -183,7 +203,7 @@ async function runJobs(url: string, s: StandIns, books: readonly Workbook[], row
   const jobMakespansMs = done.map((v, i) => (v.finishedAt ? Date.parse(v.finishedAt) : Date.now()) - started[i]!);
   const first = Math.min(...started);
   const last = Math.max(...done.map((v, i) => started[i]! + jobMakespansMs[i]!));
-  return { views: done, firstStatus, jobMakespansMs, makespanMs: last - first };
+  return { views: done, firstStatus, jobMakespansMs, makespanMs: last - first, refused };
 }
 
 interface CaseSpec {
@@ -215,6 +235,7 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
       certs: { pem: s.auth.certsUrl, jwk: s.auth.jwksUrl },
       maxWorkers: Math.max(askedWorkers, 50),
       maxRowsPerJob: Math.max(totalRows, 100_000),
+      quota,
     };
     const child = runChild<BackendChildInput, BackendChildResult>('cloud/backend-child.ts', input, { timeoutMs: timeoutMs + 180_000 });
     let run: Awaited<ReturnType<typeof runJobs>>;
@@ -245,6 +266,8 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
       boundMs: boundMs(model.answered, CLOUD_RPM, model.latencyMs, window),
       firstStatusMs: run.firstStatus,
       jobMakespansMs: run.jobMakespansMs,
+      startsRefused: run.refused,
+      meanAtModel: model.latencyMs / Math.max(1, run.makespanMs),
       sheets: sheetsTraffic(s.sheets.requestLog, SHEETS_SA),
       model,
       checks: books.map((wb, i) => checkSheet(wb, i, spec.rowsPerJob)),
@@ -263,6 +286,7 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
 
 export async function runCloud(plan: CloudPlan, progress: (line: string) => void): Promise<CloudResult> {
   const quota = sheetsQuota();
+  const code = codeState();
   const cases: CloudCase[] = [];
   const skipped: { name: string; reason: string }[] = [];
   const one = (store: 'sqlite' | 'firestore'): CaseSpec => ({ name: `(a) one job, ${store === 'sqlite' ? 'SQLite' : 'Firestore'}`, store, jobs: 1, rowsPerJob: plan.rows });
@@ -279,7 +303,7 @@ export async function runCloud(plan: CloudPlan, progress: (line: string) => void
   await attempt(one('sqlite'), null);
   if (!hasGcloud()) {
     for (const spec of [one('firestore'), many]) skipped.push({ name: spec.name, reason: 'not run: `gcloud` (the Firestore emulator) is not on PATH' });
-    return { plan, quota, cases, skipped };
+    return { plan, quota, code, cases, skipped };
   }
   progress('cloud: starting the Firestore emulator…');
   const emulator = await startFirestoreEmulator();
@@ -289,7 +313,7 @@ export async function runCloud(plan: CloudPlan, progress: (line: string) => void
   } finally {
     await emulator.stop();
   }
-  return { plan, quota, cases, skipped };
+  return { plan, quota, code, cases, skipped };
 }
 
 /** The main table's rows: one per case (429s are the model's; Sheets 429s are in the cloud table). */

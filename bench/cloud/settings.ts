@@ -27,8 +27,11 @@ export const DEFAULT_WORKERS = loadServerConfig({}).server.maxWorkers;
 export const QUEUE = { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 1000, minBackoffMs: 1000, maxBackoffMs: 60_000 } as const;
 export const QUEUE_PATH = 'projects/rowfill-bench/locations/europe-west1/queues/rowfill-rows';
 
-/** compose/cloud.ts's SHEETS_WRITE_INTERVAL_MS (not exported): a spreadsheet is flushed at most this often in production. */
-export const SHEETS_WRITE_INTERVAL_MS = 2500;
+/**
+ * compose/cloud.ts's SHEETS_WRITE_INTERVAL_MS (not exported): the least time between two writes to one spreadsheet from
+ * one instance. The deployment's Sheets budget is the governor's (ROWFILL_SHEETS_*_PER_MINUTE).
+ */
+export const SHEETS_WRITE_INTERVAL_MS = 1000;
 
 /** Google's default per-user Sheets quotas; a governor configured through these variables is measured against its own. */
 export function sheetsQuota(env: NodeJS.ProcessEnv = process.env): { readonly readsPerMinute: number; readonly writesPerMinute: number } {

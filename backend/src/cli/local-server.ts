@@ -47,7 +47,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const sheetsFile = options.sheetsStateFile ?? join(stateDir, 'sheets.json');
   const { standIn: sheets, client } = await startLocalSheets(existsSync(sheetsFile) ? { stateFile: sheetsFile } : {});
   const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
-  const limits = { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd };
+  const limits = { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd, maxInFlight: config.server.maxInFlight };
   // The runtime's Engine is the one Engine of this process: it writes sheet jobs' results through the gateway and
   // holds the server's caps, so the HTTP backend runs on it rather than on a second Engine over the same store.
   const runtime = await openEmbeddedRuntime({

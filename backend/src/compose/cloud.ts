@@ -77,7 +77,7 @@ export function cloudBackendSettings(config: ServerConfig & { readonly server: C
   return {
     authenticate: verifyAddonCaller({ clientIds: s.addonClientIds, allowlist: s.allowlist }),
     authenticateTask: verifyTaskCaller({ serviceAccount: s.tasksServiceAccount, audience: s.serviceUrl }),
-    limits: { maxRowsPerJob: s.maxRowsPerJob, maxWorkers: s.maxWorkers, maxBudgetUsd: s.maxBudgetUsd },
+    limits: { maxRowsPerJob: s.maxRowsPerJob, maxWorkers: s.maxWorkers, maxBudgetUsd: s.maxBudgetUsd, maxInFlight: s.maxInFlight },
     bodyLimit: s.bodyLimit,
     ...(config.prices ? { engine: { prices: config.prices } } : {}),
   };

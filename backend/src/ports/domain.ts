@@ -17,8 +17,8 @@ export interface JobConfig {
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputSpec[];
   readonly model: string;
-  /** Rows in flight at once, 1–50. */
-  readonly workers: number;
+  /** Rows in flight at once, 1–50; `auto`: as many as the provider's rate limits can serve (up to the server's cap). */
+  readonly workers: number | 'auto';
   /** Hard cap on spend in USD; null means no cap (only allowed when the caller permits it). */
   readonly budgetUsd: number | null;
   /** Attempts per row before it fails with its last retryable error class. */

@@ -61,7 +61,7 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
         throw error;
       });
     const researching = job.config.research?.enabled ? ` · research: up to ${job.config.research.maxSearches} searches and ${job.config.research.maxPages} pages a row` : '';
-    if (!args.json) io.stderr.write(`Job ${job.id}: ${(await runtime.engine.counts(job.id)).total} rows from ${file} · model ${job.config.model} · ${job.config.workers} workers${researching} · budget $${job.budgetUsd ?? '∞'}\n`);
+    if (!args.json) io.stderr.write(`Job ${job.id}: ${(await runtime.engine.counts(job.id)).total} rows from ${file} · model ${job.config.model} · ${job.config.workers === 'auto' ? 'workers auto (as the rate limits allow)' : `${job.config.workers} workers`}${researching} · budget $${job.budgetUsd ?? '∞'}\n`);
     runtime.start();
     return await followJob(runtime, job.id, { mode: progressMode(io, args.json), stdout: io.stdout, stderr: io.stderr });
   } finally {
