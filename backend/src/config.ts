@@ -149,6 +149,12 @@ const serverEnvSchema = z.object({
   TAVILY_API_KEY: z.string().trim().min(1).optional(),
   TAVILY_BASE_URL: z.url({ protocol: /^https?$/, error: 'TAVILY_BASE_URL must be an http(s) URL' }).optional(),
   ROWFILL_SEARCH_RPM: intSchema('ROWFILL_SEARCH_RPM', 1, 100_000, 100),
+  /**
+   * The deployment's Sheets budget (issue 12): every job and instance reads and writes as the one service account, one
+   * user to Google, whose default quota is 60 read and 60 write requests a minute. Raise both to the project's quota.
+   */
+  ROWFILL_SHEETS_READS_PER_MINUTE: intSchema('ROWFILL_SHEETS_READS_PER_MINUTE', 1, 1_000_000, 60),
+  ROWFILL_SHEETS_WRITES_PER_MINUTE: intSchema('ROWFILL_SHEETS_WRITES_PER_MINUTE', 1, 1_000_000, 60),
 });
 
 /** Every variable loadServerConfig reads on top of loadConfig's; docs/deploy.md is tested to document each one. */
@@ -172,6 +178,8 @@ interface ServerSettingsBase {
   readonly allowlist: readonly string[];
   /** Web search and page reading for research jobs; `tavilyApiKey` undefined means research mode is off on this server. */
   readonly research: ServerResearchSettings;
+  /** Sheets requests per minute the whole deployment may send (every job, every instance): the governor's budget. */
+  readonly sheetsQuota: { readonly readsPerMinute: number; readonly writesPerMinute: number };
 }
 
 export interface ServerResearchSettings {
@@ -247,6 +255,7 @@ function serverSettings(e: z.infer<typeof serverEnvSchema>): ServerSettings {
     addonClientIds: e.ROWFILL_ADDON_CLIENT_IDS,
     allowlist: e.ROWFILL_ALLOWLIST.map((entry) => entry.toLowerCase()),
     research: { tavilyApiKey: e.TAVILY_API_KEY, tavilyBaseUrl: e.TAVILY_BASE_URL, searchRpm: e.ROWFILL_SEARCH_RPM },
+    sheetsQuota: { readsPerMinute: e.ROWFILL_SHEETS_READS_PER_MINUTE, writesPerMinute: e.ROWFILL_SHEETS_WRITES_PER_MINUTE },
   };
   const google = {
     serviceUrl: e.ROWFILL_SERVICE_URL,

@@ -12,7 +12,9 @@ import { WebPages } from '../../backend/src/adapters/web-pages/web-pages.js';
 import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
 import { composeCloudBackend } from '../../backend/src/compose/cloud.js';
 import type { Backend } from '../../backend/src/http/backend.js';
+import type { Clock } from '../../backend/src/ports/clock.js';
 import { silentLogger } from '../../backend/src/ports/logger.js';
+import type { SheetsQuota } from '../../backend/src/ports/sheets-quota.js';
 import type { Search } from '../../backend/src/ports/search.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { startCloudTasksStandIn, type CloudTasksStandIn } from '../../local/cloud-tasks/server.js';
@@ -52,6 +54,12 @@ export interface CloudBackendOptions {
   readonly openai?: OpenAiStandInOptions;
   readonly queue?: { readonly maxDispatchesPerSecond?: number; readonly maxConcurrentDispatches?: number };
   readonly sheetsWritesPerMinute?: number;
+  /** The stand-in's per-user read quota; default none. */
+  readonly sheetsReadsPerMinute?: number;
+  /** The deployment's Sheets quota governor the gateway draws from; default none. */
+  readonly sheetsQuota?: SheetsQuota;
+  /** Time for the gateway and the Sheets stand-in's quota windows (e.g. sped up, so a quota minute passes in seconds). */
+  readonly sheetsClock?: Clock;
   readonly minWriteIntervalMs?: number;
   readonly limits?: { readonly maxRowsPerJob?: number; readonly maxWorkers?: number; readonly maxBudgetUsd?: number };
   readonly bodyLimit?: string;
@@ -68,7 +76,12 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     signer: ({ serviceAccountEmail, audience }) => auth.mintIdToken({ aud: audience, email: serviceAccountEmail }),
     queues: [{ name: QUEUE, maxDispatchesPerSecond: options.queue?.maxDispatchesPerSecond ?? 500, maxConcurrentDispatches: options.queue?.maxConcurrentDispatches ?? 200, minBackoffMs: 100, maxBackoffMs: 5000 }],
   });
-  const sheets = await startSheetsStandIn({ writesPerMinute: options.sheetsWritesPerMinute ?? 60 });
+  const sheetsClock = options.sheetsClock;
+  const sheets = await startSheetsStandIn({
+    writesPerMinute: options.sheetsWritesPerMinute ?? 60,
+    ...(options.sheetsReadsPerMinute !== undefined ? { readsPerMinute: options.sheetsReadsPerMinute } : {}),
+    ...(sheetsClock ? { now: () => sheetsClock.now() } : {}),
+  });
   const openai = await startOpenAiStandIn({ latencyMs: 20, jitterMs: 10, ...options.openai });
   const queue = new CloudTasksQueue({ client: new CloudTasksClient({ ...tasks.clientOptions }), queuePath: QUEUE, targetBaseUrl: url, serviceAccountEmail: TASKS_SA });
   const web = options.search ? await startSearchStandIn(options.search) : undefined;
@@ -80,7 +93,13 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     store: options.store,
     queue,
     model: new OpenAiModelClient({ apiKey: 'sk-test', baseURL: openai.url, simulated: true }),
-    gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: sheets.url, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, minWriteIntervalMs: options.minWriteIntervalMs ?? 1000 }),
+    gateway: new GoogleSheetsGateway({
+      sheets: standInSheetsClient({ url: sheets.url, token: SHEETS_SA }),
+      serviceAccountEmail: SHEETS_SA,
+      minWriteIntervalMs: options.minWriteIntervalMs ?? 1000,
+      ...(options.sheetsQuota ? { quota: options.sheetsQuota, maxQuotaWaitMs: 600_000 } : {}),
+      ...(sheetsClock ? { clock: sheetsClock } : {}),
+    }),
     clock: systemClock,
     log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f: object, m?: string) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
     ...research,

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
+import { GoogleSheetsGateway, InProcessSheetsQuota } from '../adapters/google-sheets/index.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { ServerConfig } from '../config.js';
 import { ensureLocalToken, verifyLocalCaller } from '../http/auth/index.js';
@@ -46,7 +46,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const token = await ensureLocalToken(tokenPath);
   const sheetsFile = options.sheetsStateFile ?? join(stateDir, 'sheets.json');
   const { standIn: sheets, client } = await startLocalSheets(existsSync(sheetsFile) ? { stateFile: sheetsFile } : {});
-  const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock });
+  // One process, so the Sheets budget (ROWFILL_SHEETS_*_PER_MINUTE, as the stand-in's own per-user quota) is kept in memory.
+  const quota = new InProcessSheetsQuota({ ...config.server.sheetsQuota, clock: systemClock });
+  const gateway = new GoogleSheetsGateway({ sheets: client, serviceAccountEmail: LOCAL_SERVICE_ACCOUNT, clock: systemClock, quota });
   const limits = { maxRowsPerJob: config.server.maxRowsPerJob, maxWorkers: config.server.maxWorkers, maxBudgetUsd: config.server.maxBudgetUsd, maxInFlight: config.server.maxInFlight };
   // The runtime's Engine is the one Engine of this process: it writes sheet jobs' results through the gateway and
   // holds the server's caps, so the HTTP backend runs on it rather than on a second Engine over the same store.

@@ -4,7 +4,7 @@ import { CloudTasksClient } from '@google-cloud/tasks';
 import { auth as googleAuth, sheets } from '@googleapis/sheets';
 import type { Request } from 'express';
 import { CloudTasksQueue, DeliveryAbandonedError } from '../adapters/cloud-tasks/index.js';
-import { FirestoreStore } from '../adapters/firestore/index.js';
+import { FirestoreSheetsQuota, FirestoreStore } from '../adapters/firestore/index.js';
 import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
 import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
@@ -45,18 +45,24 @@ export interface CloudBackendSettings {
 }
 
 /**
- * Sheets quotas are per user per minute, and every job writes as the one service account: flushing a spreadsheet at
- * most every 2.5 s keeps a busy job under the default read quota (two reads per flush plus one to verify).
+ * Least time between two writes to one spreadsheet from one instance. The deployment's Sheets budget is kept by the
+ * Firestore-backed governor (ROWFILL_SHEETS_*_PER_MINUTE); this only keeps one spreadsheet from being written more
+ * than once a second.
  */
-const SHEETS_WRITE_INTERVAL_MS = 2500;
+const SHEETS_WRITE_INTERVAL_MS = 1000;
+/** Where the store and the Sheets quota live in Firestore. */
+const FIRESTORE_ROOT = 'rowfill/default';
 
 /** The production adapters from validated config. */
 export function cloudAdapters(config: ServerConfig & { readonly server: CloudServerSettings }, log: Logger): CloudAdapters {
   const s = config.server;
   const tasksClient = new CloudTasksClient();
   const sheetsClient = sheets({ version: 'v4', auth: new googleAuth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets'] }) });
+  const firestore = new Firestore({ projectId: s.projectId });
+  // Every instance draws every Sheets request from this one budget: the service account is one user to Google.
+  const quota = new FirestoreSheetsQuota({ firestore, rootPath: FIRESTORE_ROOT, ...s.sheetsQuota, clock: systemClock });
   return {
-    store: new FirestoreStore({ firestore: new Firestore({ projectId: s.projectId }), rootPath: 'rowfill/default' }),
+    store: new FirestoreStore({ firestore, rootPath: FIRESTORE_ROOT }),
     queue: new CloudTasksQueue({
       client: tasksClient,
       queuePath: tasksClient.queuePath(s.projectId, s.tasksLocation, s.tasksQueue),
@@ -64,7 +70,7 @@ export function cloudAdapters(config: ServerConfig & { readonly server: CloudSer
       serviceAccountEmail: s.tasksServiceAccount,
     }),
     model: new OpenAiModelClient({ apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl }),
-    gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS }),
+    gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS, quota }),
     clock: systemClock,
     log,
     ...researchDeps(s.research),

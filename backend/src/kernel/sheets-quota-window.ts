@@ -1,7 +1,32 @@
 // The Sheets quota governor's rule, pure: a sliding minute counted in slots, a reserve for people, and fairness between spreadsheets.
-import type { SheetsCost, SheetsQuotaAnswer, SheetsQuotaRequest } from '../ports/sheets-quota.js';
 
 const MINUTE_MS = 60_000;
+
+// The request and answer shapes of the SheetsQuota port (ports/sheets-quota.ts re-exports them): the kernel imports nothing.
+export type SheetsRequestKind = 'read' | 'write';
+
+/** Requests one step will send: e.g. a flush is one read of the id column and one write. */
+export interface SheetsCost {
+  readonly reads: number;
+  readonly writes: number;
+}
+
+/**
+ * `interactive`: a person waits for it (job start, estimate, proof); it may use the whole budget. `background`: a
+ * flush or a status rewrite; it leaves a reserve for interactive requests and yields to spreadsheets waiting longer.
+ */
+export type SheetsPriority = 'interactive' | 'background';
+
+export interface SheetsQuotaRequest {
+  readonly spreadsheetId: string;
+  readonly cost: SheetsCost;
+  readonly priority: SheetsPriority;
+}
+
+export type SheetsQuotaAnswer =
+  | { readonly granted: true }
+  /** Nothing was taken; `retryAfterMs` is when asking again may succeed; `reason` says whether the budget or fairness refused. */
+  | { readonly granted: false; readonly retryAfterMs: number; readonly reason: 'quota' | 'fairness' };
 
 export interface QuotaWindowSettings {
   /** The deployment's budget per minute (Google's per-user quota, or what the project's quota was raised to). */
@@ -118,7 +143,9 @@ function fits(question: GrantQuestion, times: number): boolean {
   const kind = (cost: number, usedOf: number, inSlot: number, limit: number): boolean => {
     if (cost === 0) return true;
     if (!background) return usedOf + cost <= limit;
-    return usedOf + cost * times <= backgroundLimit(limit, settings) && inSlot + cost * times <= Math.max(slotShare(limit, settings), inSlot === 0 ? cost : 0);
+    // Room for the others is asked of the window, not of this slot: one that waited longer but does not ask in this
+    // very slot must not leave the slot unused.
+    return usedOf + cost * times <= backgroundLimit(limit, settings) && inSlot + cost <= Math.max(slotShare(limit, settings), inSlot === 0 ? cost : 0);
   };
   return kind(request.cost.reads, used.reads, usedInSlot.reads, limits.reads) && kind(request.cost.writes, used.writes, usedInSlot.writes, limits.writes);
 }

@@ -54,7 +54,15 @@ describe('loadServerConfig', () => {
       bodyLimit: '1mb',
       bodyLimitBytes: 1_048_576,
       research: { tavilyApiKey: undefined, tavilyBaseUrl: undefined, searchRpm: 100 },
+      sheetsQuota: { readsPerMinute: 60, writesPerMinute: 60 },
     });
+  });
+
+  it("reads the deployment's Sheets budget (Google's per-user default unless raised), with exact messages", () => {
+    const { server } = loadServerConfig({ ...CLOUD, ROWFILL_SHEETS_READS_PER_MINUTE: '300', ROWFILL_SHEETS_WRITES_PER_MINUTE: ' 120 ' });
+    expect(server.sheetsQuota).toEqual({ readsPerMinute: 300, writesPerMinute: 120 });
+    expect(messageOf({ ROWFILL_SHEETS_READS_PER_MINUTE: '0' })).toBe('ROWFILL_SHEETS_READS_PER_MINUTE must be a whole number from 1 to 1000000');
+    expect(messageOf({ ROWFILL_SHEETS_WRITES_PER_MINUTE: '12.5' })).toBe('ROWFILL_SHEETS_WRITES_PER_MINUTE must be a whole number from 1 to 1000000');
   });
 
   it('reads research mode settings: the Tavily key and endpoint, searches per minute, with exact messages', () => {
