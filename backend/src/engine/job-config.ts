@@ -58,8 +58,11 @@ function configSchema(limits: ConfigLimits) {
       force: z.boolean().default(false),
       ...researchConfigField,
       price: priceSchema.optional(),
+      mode: z.enum(['fast', 'cheap'], { error: 'must be "fast" or "cheap"' }).default('fast'),
     })
     .superRefine((c, ctx) => {
+      // A research row is a multi-turn tool loop; a batch request is one turn.
+      if (c.mode === 'cheap' && c.research.enabled) ctx.addIssue({ code: 'custom', message: 'research mode runs in fast mode only; choose "fast" or turn research off', path: ['mode'] });
       const seen = new Set<string>();
       for (const o of c.outputs) {
         const key = o.name.toLowerCase();
@@ -99,9 +102,11 @@ export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LI
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
   }
-  const { price, research, ...c } = result.data;
+  const { price, research, mode, ...c } = result.data;
   return {
     ...c,
+    // Only a cheap job carries the mode, so fast configs stay as they were stored.
+    ...(mode === 'cheap' ? { mode } : {}),
     ...(price ? { price } : {}),
     // Only a job that researches carries the setting, so plain configs stay as they were.
     ...(research.enabled ? { research } : {}),

@@ -37,7 +37,12 @@ export interface JobConfig {
   readonly price?: { readonly input: number; readonly cachedInput: number; readonly output: number } | undefined;
   /** Research mode: a bounded web search / page reading loop per row. Absent or disabled: rows use their cells alone. */
   readonly research?: ResearchConfig | undefined;
+  /** `cheap`: rows go to the provider's Batch API (about half the price, answers within 24 h). Absent: `fast`. */
+  readonly mode?: JobMode | undefined;
 }
+
+/** Fast: one model call per row as the window allows. Cheap: rows packed into Batch API files (engine/batch). */
+export type JobMode = 'fast' | 'cheap';
 
 export interface ResearchConfig {
   readonly enabled: boolean;
