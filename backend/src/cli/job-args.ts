@@ -1,7 +1,8 @@
 // The arguments `enrich` and `estimate` share: flags layered over an optional rowfill.json, validated before anything is written.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, parseJobConfig, type JobConfigInput } from '../engine/job-config.js';
+import { AUTO_WORKERS, ConfigError, parseJobConfig, type JobConfigInput } from '../engine/job-config.js';
+import { DEFAULT_LIMITS } from '../kernel/limits.js';
 import { DEFAULT_RESEARCH } from '../engine/research/research-options.js';
 import type { JobConfig, OutputSpec } from '../ports/domain.js';
 import { parseOutputSpec } from './output-spec.js';
@@ -98,6 +99,17 @@ function number(flag: string, text: string | undefined, { integer = false } = {}
   return value;
 }
 
+/** `--workers`: 1–50 rows in flight, or `auto`: as many as the model's rate limits allow. */
+function workersArg(text: string | undefined): number | typeof AUTO_WORKERS | undefined {
+  if (text !== undefined && text.trim().toLowerCase() === AUTO_WORKERS) return AUTO_WORKERS;
+  if (text !== undefined && !/^\s*[+-]?\d+\s*$/.test(text)) throw new UsageError(`--workers "${text}" is not a whole number or ${AUTO_WORKERS}`);
+  const workers = number('workers', text, { integer: true });
+  if (workers !== undefined && (workers < 1 || workers > DEFAULT_LIMITS.maxWorkers)) {
+    throw new UsageError(`--workers must be between 1 and ${DEFAULT_LIMITS.maxWorkers}, or ${AUTO_WORKERS}, got ${workers}`);
+  }
+  return workers;
+}
+
 function outputs(raw: ReadonlyArray<string | { name: string; instruction: string; type?: string | undefined; options?: string[] | undefined }>): JobConfigInput['outputs'] {
   return raw.map((o) => {
     const spec: OutputSpec = typeof o === 'string' ? parseOutputSpec(o) : { name: o.name, instruction: o.instruction, type: (o.type ?? 'text') as OutputSpec['type'], ...(o.options ? { options: o.options } : {}) };
@@ -129,8 +141,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   const budget = number('budget', pick('budget'));
   if (budget === undefined && budgetRequired) throw new UsageError('Set a budget, a hard cap in USD: --budget <usd> (for example --budget 1.00)');
   if (budget !== undefined && budget <= 0) throw new UsageError(`--budget must be greater than 0, got ${budget}`);
-  const workers = number('workers', pick('workers'), { integer: true });
-  if (workers !== undefined && (workers < 1 || workers > 50)) throw new UsageError(`--workers must be between 1 and 50, got ${workers}`);
+  const workers = workersArg(pick('workers'));
   const limit = number('limit', pick('limit'), { integer: true });
   if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`);
   const rows = pick('rows');

@@ -21,7 +21,7 @@ function jobOptions(command: Command): Command {
     .option('--input <column>', 'an input column (repeat for more)', collect)
     .option('--output <spec>', 'an output column: "Name[:type]=instruction"; type is text (default), number, boolean, url or enum(a|b|c) (repeat for more)', collect)
     .option('--model <id>', 'the model (default gpt-4.1-mini)')
-    .option('--workers <n>', 'rows in flight at once, 1–50 (default 8)')
+    .option('--workers <n>', 'rows in flight at once, 1–50, or auto: as many as the rate limits allow (default 8)')
     .option('--budget <usd>', 'hard spending cap in USD')
     .option('--out <file>', 'where to write the enriched copy (default <name>.enriched.<ext>)')
     .option('--rpm <n>', "the model's requests-per-minute limit on your account")

@@ -13,6 +13,8 @@ export interface ServerLimits {
   readonly maxRowsPerJob?: number;
   readonly maxWorkers?: number;
   readonly maxBudgetUsd?: number;
+  /** Rows an auto job may keep in flight (ROWFILL_MAX_IN_FLIGHT). */
+  readonly maxInFlight?: number;
 }
 
 export function composeEngine(adapters: EngineAdapters, options: EngineOptions = {}): Engine {
@@ -20,9 +22,10 @@ export function composeEngine(adapters: EngineAdapters, options: EngineOptions =
 }
 
 /** The per-job caps the engine and the sheet preflight share. */
-export function workerAndBudgetLimits(limits: ServerLimits | undefined): { maxWorkers?: number; maxBudgetUsd?: number } {
+export function workerAndBudgetLimits(limits: ServerLimits | undefined): { maxWorkers?: number; maxBudgetUsd?: number; maxInFlight?: number } {
   return {
     ...(limits?.maxWorkers !== undefined ? { maxWorkers: limits.maxWorkers } : {}),
+    ...(limits?.maxInFlight !== undefined ? { maxInFlight: limits.maxInFlight } : {}),
     ...(limits?.maxBudgetUsd !== undefined ? { maxBudgetUsd: limits.maxBudgetUsd } : {}),
   };
 }

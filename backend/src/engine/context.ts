@@ -9,6 +9,9 @@ import type { Queue } from '../ports/queue.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { Store } from '../ports/store.js';
 import { AimdWindow } from './aimd.js';
+import { autoWindow, CallStats } from './in-flight.js';
+import { AUTO_WORKERS } from './job-config.js';
+import { RateGate } from './rate-gate.js';
 import { JobPlanCache } from './job-plan.js';
 import type { ResolvedEngineOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -34,6 +37,10 @@ type OptionalDeps = 'sinks' | 'search' | 'pages';
 export class EngineContext {
   readonly plans: JobPlanCache;
   readonly limiter = new RateLimiter();
+  /** Mean latency and tokens of each model's calls in this process: what auto windows are sized from. */
+  readonly callStats = new CallStats();
+  /** Rows waiting for the limiter, in line (one timer per model), so they leave paced however late a timer fires. */
+  readonly rateGate: RateGate;
   readonly ceilings: UsageCeilings;
   /** Research mode's search and page cache, shared by every row of this process (single flight is per process). */
   readonly toolCache: ResearchToolCache;
@@ -46,6 +53,7 @@ export class EngineContext {
     readonly options: ResolvedEngineOptions,
   ) {
     this.plans = new JobPlanCache(options.prices);
+    this.rateGate = new RateGate(this.limiter, deps.clock, (ms, fn) => this.timer(ms, fn));
     this.ceilings = new UsageCeilings(deps.store);
     this.toolCache = new ResearchToolCache({ store: deps.store, clock: deps.clock, log: deps.log, ttlMs: options.researchCacheTtlMs });
   }
@@ -60,14 +68,38 @@ export class EngineContext {
     return this.deps.log;
   }
 
-  /** This process's adaptive window for a job (AIMD state is per process; the store enforces the global cap). */
+  /**
+   * This process's adaptive window for a job (AIMD state is per process; the store enforces the global cap). Its
+   * ceiling is the job's `workers`, or for an auto job what the model's rate limits can serve (`autoCeiling`).
+   */
   windowFor(job: Job): AimdWindow {
     let w = this.windows.get(job.id);
     if (!w) {
-      w = new AimdWindow(job.config.workers);
+      w = new AimdWindow(job.config.workers === AUTO_WORKERS ? this.autoCeiling(job.config.model) : job.config.workers);
       this.windows.set(job.id, w);
     }
     return w;
+  }
+
+  /** An auto job's ceiling now: Little's law over the limiter's known rates and the observed latency, up to maxInFlight. */
+  autoCeiling(model: string): number {
+    return autoWindow({
+      ...this.limiter.rates(model),
+      tokensPerCall: this.callStats.tokensPerCall(model),
+      latencyMs: this.callStats.latencyMs(model),
+      cap: this.options.limits.maxInFlight,
+    });
+  }
+
+  /** A call answered: its latency and tokens size auto windows, and its success grows the job's window back. */
+  onCallAnswered(job: Job, latencyMs: number, tokens: number): void {
+    this.callStats.observe(job.config.model, latencyMs, tokens);
+    this.windowFor(job).onSuccess();
+  }
+
+  /** A call met a 429: halve the job's window once per burst (answers to calls sent before the cut arrive up to a latency later). */
+  onCallRateLimited(job: Job, now: number): void {
+    this.windowFor(job).onRateLimited(now, this.callStats.latencyMs(job.config.model));
   }
 
   /** Register an in-flight call; returns the function that forgets it when the call settles. */
@@ -104,7 +136,10 @@ export class EngineContext {
 
   /** Fill the job's window: give queued rows slots up to the AIMD window and enqueue their tasks. */
   async topUp(job: Job): Promise<number> {
-    const target = this.windowFor(job).size;
+    const window = this.windowFor(job);
+    // An auto job's ceiling follows what was learned since (limits from headers, latency), in every process that tops up.
+    if (job.config.workers === AUTO_WORKERS) window.setCeiling(this.autoCeiling(job.config.model));
+    const target = window.size;
     const now = this.clock.now();
     const rows = await this.store.dispatchRows({ jobId: job.id, maxInFlight: target, limit: target, now });
     if (rows.length > 0) {

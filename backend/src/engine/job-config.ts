@@ -6,6 +6,9 @@ import { DEFAULT_MODEL, MAX_PRICE_PER_MTOK } from '../kernel/models.js';
 import { hashValue } from './hashing.js';
 import { researchConfigField } from './research/research-options.js';
 
+/** `workers: 'auto'`: as many rows in flight as the provider's limits allow, up to the server's `maxInFlight`. */
+export const AUTO_WORKERS = 'auto';
+
 const name = z.string().trim().min(1, 'must not be empty').max(FIELD_LIMITS.maxNameChars, `must be at most ${FIELD_LIMITS.maxNameChars} characters`);
 
 function perMillion(what: string) {
@@ -38,11 +41,19 @@ function configSchema(limits: ConfigLimits) {
       inputs: z.array(name).min(1, 'choose at least one input column').max(limits.maxInputs),
       outputs: z.array(output).min(1, 'add at least one output column').max(limits.maxOutputs, `at most ${limits.maxOutputs} output columns`),
       model: z.string().trim().min(1).max(100).default(DEFAULT_MODEL),
+      // A number keeps exactly that many rows in flight; "auto" as many as the rate limits can serve (engine/in-flight.ts).
       workers: z
-        .number()
-        .int('must be a whole number')
-        .min(1, 'must be between 1 and ' + limits.maxWorkers)
-        .max(limits.maxWorkers, 'must be between 1 and ' + limits.maxWorkers)
+        .union(
+          [
+            z.literal(AUTO_WORKERS),
+            z
+              .number()
+              .int()
+              .min(1, `must be between 1 and ${limits.maxWorkers}, or "${AUTO_WORKERS}"`)
+              .max(limits.maxWorkers, `must be between 1 and ${limits.maxWorkers}, or "${AUTO_WORKERS}"`),
+          ],
+          { error: `must be a whole number from 1 to ${limits.maxWorkers}, or "${AUTO_WORKERS}"` },
+        )
         .default(8),
       budgetUsd: z
         .number()
@@ -96,7 +107,7 @@ export function unknownPriceError(model: string): UnknownPriceError {
   return new UnknownPriceError(model);
 }
 
-/** Validate and fill defaults; throws ConfigError with one line per problem (`workers: must be between 1 and 50`). */
+/** Validate and fill defaults; throws ConfigError with one line per problem (`workers: must be between 1 and 50, or "auto"`). */
 export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LIMITS): JobConfig {
   const result = configSchema(limits).safeParse(input);
   if (!result.success) {

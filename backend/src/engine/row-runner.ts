@@ -186,17 +186,10 @@ export class RowRunner {
     return this.attempt(job, plan, claim.row, claim.leaseToken, { estimate, reserveUsd }, cacheKey, hold);
   }
 
-  /** Wait in-process for the rate limiter up to `inlineRateWaitMs`; returns 0 when acquired, else the remaining wait. */
+  /** Wait in line for the rate limiter up to `inlineRateWaitMs`; returns 0 when the call may go, else when to ask again. */
   private async waitForRate(model: string, tokens: number): Promise<number> {
-    const { clock, limiter } = this.ctx;
-    const deadline = clock.now() + this.ctx.options.inlineRateWaitMs;
-    for (;;) {
-      const now = clock.now();
-      const wait = limiter.tryAcquire(model, tokens, now);
-      if (wait === 0) return 0;
-      if (now + wait > deadline) return wait;
-      await clock.sleep(wait);
-    }
+    const answer = await this.ctx.rateGate.wait(model, tokens, this.ctx.options.inlineRateWaitMs);
+    return answer.ok ? 0 : answer.retryAfterMs;
   }
 
   private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, budget: RowBudget, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
@@ -323,10 +316,11 @@ export class RowRunner {
     const model = job.config.model;
     if (isRepair) {
       // A repair is a second request: it waits its turn in the rate limiter like any other, holding the row's lease.
-      for (let wait = limiter.tryAcquire(model, estimate, clock.now()); wait > 0; wait = limiter.tryAcquire(model, estimate, clock.now())) await clock.sleep(wait);
+      await this.ctx.rateGate.wait(model, estimate, Number.POSITIVE_INFINITY);
     }
     const controller = new AbortController();
     const untrack = this.ctx.trackCall(job.id, controller);
+    const startedAt = clock.now();
     const cancelTimer = this.ctx.timer(timeoutMs, () => controller.abort(new TimeoutError(`No answer from the model within ${Math.round(timeoutMs / 1000)} s.`)));
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
@@ -347,13 +341,13 @@ export class RowRunner {
       const now = clock.now();
       limiter.observe(model, result.rateLimit, now);
       limiter.reconcile(model, estimate, result.usage.inputTokens + result.usage.outputTokens, now);
-      this.ctx.windowFor(job).onSuccess();
+      this.ctx.onCallAnswered(job, now - startedAt, result.usage.inputTokens + result.usage.outputTokens);
       return result;
     } catch (thrown) {
       const error = asRowfillError(thrown);
       if (error instanceof RateLimitError) {
         const now = clock.now();
-        this.ctx.windowFor(job).onRateLimited(now);
+        this.ctx.onCallRateLimited(job, now);
         if (error.retryAfterMs !== undefined) limiter.backOff(model, error.retryAfterMs, now);
       }
       throw error;

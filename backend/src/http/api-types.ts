@@ -53,7 +53,8 @@ export interface JobView {
   readonly message: string | null;
   readonly simulated: boolean;
   readonly model: string;
-  readonly workers: number;
+  /** `auto`: as many rows in flight as the model's rate limits allow. */
+  readonly workers: number | 'auto';
   readonly budgetUsd: number | null;
   readonly spentUsd: number;
   readonly reservedUsd: number;

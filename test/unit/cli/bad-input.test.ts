@@ -95,10 +95,11 @@ describe('rowfill enrich rejects bad input before writing anything', () => {
   });
 
   it.each([
-    ['0', '--workers must be between 1 and 50, got 0'],
-    ['51', '--workers must be between 1 and 50, got 51'],
-    ['2.5', '--workers "2.5" is not a whole number'],
-    ['many', '--workers "many" is not a whole number'],
+    ['0', '--workers must be between 1 and 50, or auto, got 0'],
+    ['51', '--workers must be between 1 and 50, or auto, got 51'],
+    ['2.5', '--workers "2.5" is not a whole number or auto'],
+    ['many', '--workers "many" is not a whole number or auto'],
+    ['automatic', '--workers "automatic" is not a whole number or auto'],
   ])('refuses --workers %s', async (workers, message) => {
     const ws = setup();
     await expectRejected(ws, [...validArgs(ws), '--workers', workers], message);
@@ -127,7 +128,7 @@ describe('rowfill enrich rejects bad input before writing anything', () => {
 
   it('keeps stdout empty under --json, so a script reading JSON lines sees nothing half-done', async () => {
     const ws = setup();
-    await expectRejected(ws, [...validArgs(ws), '--json', '--workers', '0'], '--workers must be between 1 and 50, got 0');
+    await expectRejected(ws, [...validArgs(ws), '--json', '--workers', '0'], '--workers must be between 1 and 50, or auto, got 0');
   });
 
   it.each([
@@ -200,7 +201,7 @@ describe('rowfill enrich --config', () => {
   it('validates values that come from the file like flags', async () => {
     const ws = setup();
     ws.write('rowfill.json', JSON.stringify({ workers: 51 }));
-    await expectRejected(ws, [...validArgs(ws), '--config', ws.path('rowfill.json')], '--workers must be between 1 and 50, got 51');
+    await expectRejected(ws, [...validArgs(ws), '--config', ws.path('rowfill.json')], '--workers must be between 1 and 50, or auto, got 51');
     ws.write('rowfill.json', JSON.stringify({ rows: '9-3' }));
     await expectRejected(ws, [...validArgs(ws), '--config', ws.path('rowfill.json')], 'range 9-3 ends before it starts');
   });

@@ -34,3 +34,39 @@ describe('AimdWindow', () => {
     expect(w.size).toBe(1);
   });
 });
+
+describe('AimdWindow with a moving ceiling (auto jobs)', () => {
+  it('follows its ceiling up and down while no 429 held it back', () => {
+    const w = new AimdWindow(50);
+    w.setCeiling(300);
+    expect(w.size).toBe(300);
+    w.setCeiling(120);
+    expect(w.size).toBe(120);
+  });
+
+  it('keeps a window cut by 429s below a raised ceiling, growing back at its own pace', () => {
+    const w = new AimdWindow(400);
+    w.onRateLimited(0);
+    expect(w.size).toBe(200);
+    w.setCeiling(500);
+    expect(w.size).toBe(200);
+    w.setCeiling(100);
+    expect(w.size).toBe(100);
+  });
+
+  it('grows back by a fiftieth of a large ceiling per window of successes', () => {
+    const w = new AimdWindow(500);
+    w.onRateLimited(0);
+    for (let i = 0; i < 250; i++) w.onSuccess(); // one window's worth at 250: +10 rows
+    expect(w.size).toBe(259);
+  });
+
+  it('counts 429s within one latency of a cut as the same burst', () => {
+    const w = new AimdWindow(400, 1000);
+    w.onRateLimited(0, 3000);
+    w.onRateLimited(2500, 3000);
+    expect(w.size).toBe(200);
+    w.onRateLimited(3100, 3000);
+    expect(w.size).toBe(100);
+  });
+});

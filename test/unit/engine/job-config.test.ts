@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configHash, parseJobConfig } from '../../../backend/src/engine/job-config.js';
+import { DEFAULT_LIMITS } from '../../../backend/src/kernel/limits.js';
 
 const base = { inputs: ['Brand'], outputs: [{ name: 'Category', instruction: 'Main category' }], budgetUsd: 1 };
 
@@ -10,8 +11,11 @@ describe('parseJobConfig', () => {
   });
 
   it.each([
-    [{ workers: 0 }, 'workers: must be between 1 and 50'],
-    [{ workers: 51 }, 'workers: must be between 1 and 50'],
+    [{ workers: 0 }, 'workers: must be between 1 and 50, or "auto"'],
+    [{ workers: 51 }, 'workers: must be between 1 and 50, or "auto"'],
+    [{ workers: 2.5 }, 'workers: must be a whole number from 1 to 50, or "auto"'],
+    [{ workers: 'fast' }, 'workers: must be a whole number from 1 to 50, or "auto"'],
+    [{ workers: '8' }, 'workers: must be a whole number from 1 to 50, or "auto"'],
     [{ budgetUsd: 0 }, 'budgetUsd: must be greater than 0'],
     [{ budgetUsd: -1 }, 'budgetUsd: must be greater than 0'],
     [{ inputs: [] }, 'inputs: choose at least one input column'],
@@ -27,6 +31,16 @@ describe('parseJobConfig', () => {
   ])('rejects %j with "%s"', (patch, message) => {
     expect(() => parseJobConfig({ ...base, ...patch })).toThrow(ConfigError);
     expect(() => parseJobConfig({ ...base, ...patch })).toThrow(message);
+  });
+
+  it('takes "auto" for as many rows in flight as the rate limits allow, and keeps numeric workers as they were', () => {
+    expect(parseJobConfig({ ...base, workers: 'auto' }).workers).toBe('auto');
+    expect(parseJobConfig({ ...base, workers: 50 }).workers).toBe(50);
+    expect(configHash(parseJobConfig({ ...base, workers: 'auto' }))).toBe(configHash(parseJobConfig({ ...base, workers: 3 })));
+  });
+
+  it('names a lowered server cap in the workers message', () => {
+    expect(() => parseJobConfig({ ...base, workers: 21 }, { ...DEFAULT_LIMITS, maxWorkers: 20 })).toThrow('workers: must be between 1 and 20, or "auto"');
   });
 
   it('hashes configs that compute the same thing equally, whatever the workers or budget', () => {

@@ -26,11 +26,12 @@ describe('RateLimiter', () => {
     expect(l.tryAcquire('m', 100, 0)).toBe(0);
   });
 
-  it('learns limits from response headers when none were configured', () => {
+  it('learns limits from response headers when none were configured, starting empty: the blind calls spent the burst', () => {
     const l = new RateLimiter({ headroom: 1 });
-    l.observe('m', { limitRequests: 60 }, 0);
-    expect(l.tryAcquire('m', 1, 0)).toBe(0);
-    expect(l.tryAcquire('m', 1, 0)).toBeGreaterThan(0);
+    l.observe('m', { limitRequests: 60, remainingRequests: 60 }, 0);
+    expect(l.tryAcquire('m', 1, 0)).toBe(1000);
+    expect(l.tryAcquire('m', 1, 1000)).toBe(0);
+    expect(l.tryAcquire('m', 1, 1000)).toBeGreaterThan(0);
   });
 
   it("sends a job's first requests at once, with no ramp: most of a second's burst at the start", () => {
@@ -65,5 +66,14 @@ describe('RateLimiter', () => {
     l.backOff('m', 2000, 0);
     expect(l.tryAcquire('m', 1, 1000)).toBe(1000);
     expect(l.tryAcquire('m', 1, 2000)).toBe(0);
+  });
+
+  it('tells the rates it paces at once a limit is known, not for a bucket that only holds a Retry-After', () => {
+    const l = new RateLimiter({ headroom: 1 });
+    expect(l.rates('m')).toEqual({});
+    l.backOff('m', 1000, 0);
+    expect(l.rates('m')).toEqual({});
+    l.observe('m', { limitRequests: 6000, limitTokens: 600_000 }, 0);
+    expect(l.rates('m')).toEqual({ requestsPerMs: 0.1, tokensPerMs: 10 });
   });
 });

@@ -1,0 +1,64 @@
+// How many rows an auto job keeps in flight: what the rate limits can serve over a call's latency (Little's law).
+
+/** An auto job's window before any limit is known: what a `workers` job may already send before the first answer. */
+export const UNKNOWN_RATE_WINDOW = 50;
+
+/** Latency assumed before a model's first answer (real models take 1–3 s); the observed mean replaces it. */
+export const LATENCY_GUESS_MS = 2000;
+
+/**
+ * Rows in flight beyond rate × latency: a row waiting in the rate limiter goes the moment it lets one go, so the
+ * limiter, not the window, is what paces the calls — while every row beyond the limiter's rate only waits.
+ */
+export const LITTLE_MARGIN = 1.5;
+
+/** Weight of a new observation in the running means. */
+const EWMA_WEIGHT = 0.1;
+
+export interface AutoWindowInput {
+  /** The rates the limiter lets calls go at, per ms, when known. */
+  readonly requestsPerMs?: number | undefined;
+  readonly tokensPerMs?: number | undefined;
+  /** Mean tokens (prompt + answer) of a call; needed to turn a tokens/min limit into calls. */
+  readonly tokensPerCall?: number | undefined;
+  /** Mean time from a call's start to its answer. */
+  readonly latencyMs?: number | undefined;
+  /** The most rows a job may keep in flight (the server's cap). */
+  readonly cap: number;
+}
+
+/**
+ * The window that keeps the provider busy at its limit: calls/ms allowed (the tighter of requests/min and tokens/min)
+ * × latency × LITTLE_MARGIN, between 1 and `cap`. Each row holds one call at a time, so rows in flight = calls in flight.
+ */
+export function autoWindow(input: AutoWindowInput): number {
+  const byRequests = input.requestsPerMs;
+  const byTokens = input.tokensPerMs !== undefined && input.tokensPerCall !== undefined && input.tokensPerCall > 0 ? input.tokensPerMs / input.tokensPerCall : undefined;
+  const callsPerMs = byRequests === undefined ? byTokens : byTokens === undefined ? byRequests : Math.min(byRequests, byTokens);
+  if (callsPerMs === undefined) return Math.min(input.cap, UNKNOWN_RATE_WINDOW);
+  const latency = input.latencyMs ?? LATENCY_GUESS_MS;
+  return Math.max(1, Math.min(input.cap, Math.ceil(callsPerMs * latency * LITTLE_MARGIN)));
+}
+
+/** Running means of a model's call latency and tokens per call, in this process. */
+export class CallStats {
+  private readonly models = new Map<string, { latencyMs: number; tokens: number }>();
+
+  observe(model: string, latencyMs: number, tokens: number): void {
+    const m = this.models.get(model);
+    if (!m) {
+      this.models.set(model, { latencyMs, tokens });
+      return;
+    }
+    m.latencyMs += EWMA_WEIGHT * (latencyMs - m.latencyMs);
+    m.tokens += EWMA_WEIGHT * (tokens - m.tokens);
+  }
+
+  latencyMs(model: string): number | undefined {
+    return this.models.get(model)?.latencyMs;
+  }
+
+  tokensPerCall(model: string): number | undefined {
+    return this.models.get(model)?.tokens;
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { EngineContext } from '../../../backend/src/engine/context.js';
+import { resolveEngineOptions } from '../../../backend/src/engine/options.js';
+import type { Clock } from '../../../backend/src/ports/clock.js';
+import type { Job } from '../../../backend/src/ports/domain.js';
+import type { DispatchRequest, Store } from '../../../backend/src/ports/store.js';
+import type { Queue } from '../../../backend/src/ports/queue.js';
+import type { ModelClient } from '../../../backend/src/ports/model.js';
+
+/** A clock moved by hand: the window sizing reads only `now`. */
+class HandClock implements Clock {
+  at = 1_700_000_000_000;
+  now(): number {
+    return this.at;
+  }
+  sleep(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A store that records the window each top-up asks for and dispatches nothing. */
+function recordingStore(asked: number[]): Store {
+  return {
+    dispatchRows: (request: DispatchRequest) => {
+      asked.push(request.maxInFlight);
+      return Promise.resolve([]);
+    },
+  } as unknown as Store;
+}
+
+function setup(limits: { maxInFlight?: number } = {}) {
+  const asked: number[] = [];
+  const clock = new HandClock();
+  const ctx = new EngineContext(
+    { store: recordingStore(asked), queue: {} as Queue, model: {} as ModelClient, clock, random: () => 0.5, log: { debug() {}, info() {}, warn() {}, error() {} } },
+    resolveEngineOptions({ limits }),
+  );
+  const job = (workers: number | 'auto', id = 'j1') => ({ id, config: { model: 'm', workers } }) as unknown as Job;
+  const lastAsked = async (j: Job) => {
+    await ctx.topUp(j);
+    return asked.at(-1);
+  };
+  return { ctx, clock, job, lastAsked };
+}
+
+describe('EngineContext.topUp: the window a job asks the store for', () => {
+  it('is the workers of a numeric job, whatever the limits', async () => {
+    const { ctx, clock, job, lastAsked } = setup();
+    ctx.limiter.configure('m', { rpm: 100_000 }, clock.now());
+    expect(await lastAsked(job(12))).toBe(12);
+  });
+
+  it('for an auto job: 50 until a limit is known, then rate × latency, then the server cap', async () => {
+    const { ctx, clock, job, lastAsked } = setup({ maxInFlight: 400 });
+    const auto = job('auto');
+    expect(await lastAsked(auto)).toBe(50);
+    // The first answer brings the provider's limit (10,000 requests/min) and a latency of 1 s.
+    ctx.limiter.observe('m', { limitRequests: 10_000 }, clock.now());
+    clock.at += 1000;
+    ctx.onCallAnswered(auto, 1000, 800);
+    expect(await lastAsked(auto)).toBe(Math.ceil(((10_000 * 0.99) / 60_000) * 1000 * 1.5));
+    // Slower answers need more rows in flight to keep the same rate, up to the cap.
+    for (let i = 0; i < 40; i++) ctx.onCallAnswered(auto, 3000, 800);
+    expect(await lastAsked(auto)).toBe(400);
+  });
+
+  it('halves an auto window on a burst of 429s and keeps it below the ceiling until successes grow it back', async () => {
+    const { ctx, clock, job, lastAsked } = setup();
+    const auto = job('auto');
+    ctx.limiter.configure('m', { rpm: 6000 }, clock.now());
+    ctx.onCallAnswered(auto, 2000, 500);
+    const full = await lastAsked(auto);
+    expect(full).toBe(Math.ceil(((6000 * 0.99) / 60_000) * 2000 * 1.5));
+    ctx.onCallRateLimited(auto, clock.now());
+    ctx.onCallRateLimited(auto, clock.now() + 1500); // same burst: within one latency (2 s) of the cut
+    expect(await lastAsked(auto)).toBe(Math.floor(full! / 2));
+    for (let i = 0; i < 10_000; i++) ctx.onCallAnswered(auto, 2000, 500);
+    expect(await lastAsked(auto)).toBe(full);
+  });
+
+  it('never asks an auto job for more than the default cap of 500', async () => {
+    const { ctx, clock, job, lastAsked } = setup();
+    ctx.limiter.configure('m', { rpm: 1_000_000 }, clock.now());
+    expect(await lastAsked(job('auto'))).toBe(500);
+  });
+});
