@@ -45,20 +45,6 @@ export class TokenBucket {
     return Math.ceil((needed - this.tokens) / this.ratePerMs);
   }
 
-  /**
-   * Take `n` tokens for a caller who will wait its turn: at once, into debt when the bucket is short, and return the ms
-   * until the caller may go (0: now). Each caller's turn comes after every earlier one's, so waiters wake once, in
-   * order, instead of all polling the same refill. A turn more than `maxWaitMs` away is not taken (`taken: false`).
-   */
-  reserve(n: number, now: number, maxWaitMs: number): { readonly taken: boolean; readonly waitMs: number } {
-    this.refill(now);
-    const needed = Math.min(n, this.capacity);
-    const waitMs = Math.max(0, Math.ceil(Math.max(this.blockedUntil - now, (needed - this.tokens) / this.ratePerMs)));
-    if (waitMs > maxWaitMs) return { taken: false, waitMs };
-    this.tokens -= n;
-    return { taken: true, waitMs };
-  }
-
   /** Give back (positive) or charge more (negative) after the fact, e.g. when reported usage differs from the estimate. */
   adjust(delta: number, now: number): void {
     this.refill(now);
