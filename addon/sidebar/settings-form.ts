@@ -17,6 +17,10 @@ export class SettingsForm {
     this.outputs = new OutputEditor(byId<HTMLOListElement>('output-list'), onChange);
     byId('add-output').addEventListener('click', () => this.outputs.add());
     for (const id of ['model', 'priceInput', 'priceOutput', 'workers', 'budgetUsd', 'headerRow', 'maxSearches', 'maxPages']) byId(id).addEventListener('input', onChange);
+    byId('workersAuto').addEventListener('change', () => {
+      this.showWorkers();
+      onChange();
+    });
     byId('researchEnabled').addEventListener('change', () => {
       this.showResearch();
       onChange();
@@ -54,6 +58,8 @@ export class SettingsForm {
     byId<HTMLInputElement>('priceOutput').value = settings.price && Number.isFinite(settings.price.output) ? String(settings.price.output) : '';
     this.showPrice();
     byId<HTMLInputElement>('workers').value = Number.isFinite(settings.workers) ? String(settings.workers) : '';
+    byId<HTMLInputElement>('workersAuto').checked = settings.workersAuto;
+    this.showWorkers();
     byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
     byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
     byId<HTMLInputElement>('researchEnabled').checked = settings.research.enabled;
@@ -71,10 +77,16 @@ export class SettingsForm {
       model: byId<HTMLInputElement>('model').value,
       price: { input: byId<HTMLInputElement>('priceInput').value, output: byId<HTMLInputElement>('priceOutput').value },
       workers: byId<HTMLInputElement>('workers').value,
+      workersAuto: byId<HTMLInputElement>('workersAuto').checked,
       budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
       headerRow: byId<HTMLInputElement>('headerRow').value,
       research: { enabled: byId<HTMLInputElement>('researchEnabled').checked, maxSearches: byId<HTMLInputElement>('maxSearches').value, maxPages: byId<HTMLInputElement>('maxPages').value },
     });
+  }
+
+  /** The Workers number is kept but not used while "As fast as my limits allow" is on. */
+  private showWorkers(): void {
+    byId<HTMLInputElement>('workers').disabled = byId<HTMLInputElement>('workersAuto').checked;
   }
 
   /** The limits matter only while research is on. */

@@ -20,6 +20,8 @@ export interface Settings {
   /** The model's price (USD per 1M tokens) when the backend has none for it; only kept for a model not in MODELS. */
   readonly price?: PriceInput;
   readonly workers: number;
+  /** "As fast as my limits allow": the backend keeps as many rows in flight as the model's rate limits serve (`workers: 'auto'`); `workers` is kept for when it is off. */
+  readonly workersAuto: boolean;
   readonly budgetUsd: number;
   /** The row holding column names; rows at or above it are never sent. */
   readonly headerRow: number;
@@ -80,6 +82,7 @@ export const DEFAULT_SETTINGS: Settings = {
   outputs: [],
   model: DEFAULT_MODEL,
   workers: 8,
+  workersAuto: false,
   budgetUsd: 1,
   headerRow: 1,
   research: { enabled: false, maxSearches: 3, maxPages: 2 },
@@ -152,6 +155,8 @@ export function normalizeSettings(raw: unknown): Settings {
     model,
     ...(price ? { price } : {}),
     workers: numberOf(s.workers),
+    // Settings stored before the choice existed read as off.
+    workersAuto: s.workersAuto === true || s.workersAuto === 'true' || s.workersAuto === 'on',
     budgetUsd: numberOf(s.budgetUsd),
     headerRow: s.headerRow === undefined ? DEFAULT_SETTINGS.headerRow : numberOf(s.headerRow),
     research: normalizeResearch(s.research),
@@ -196,7 +201,8 @@ export function validateSettings(settings: Settings, header?: readonly string[])
       if (!Number.isFinite(value) || value <= 0 || value > LIMITS.maxPricePerMillion) add(field, `Enter the ${half} price in USD per 1M tokens: more than 0, at most ${LIMITS.maxPricePerMillion}.`);
     }
   }
-  if (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers) {
+  // The Workers field is not used (nor checked) while "As fast as my limits allow" is on.
+  if (!settings.workersAuto && (!Number.isInteger(settings.workers) || settings.workers < LIMITS.minWorkers || settings.workers > LIMITS.maxWorkers)) {
     add('workers', `Workers must be a whole number from ${LIMITS.minWorkers} to ${LIMITS.maxWorkers}.`);
   }
   if (!Number.isFinite(settings.budgetUsd) || settings.budgetUsd <= 0) add('budgetUsd', 'The budget must be more than $0.');
@@ -225,7 +231,7 @@ export function toJobConfig(settings: Settings): Record<string, unknown> {
     ),
     model: settings.model,
     ...(settings.price ? { price: { input: settings.price.input, output: settings.price.output } } : {}),
-    workers: settings.workers,
+    workers: settings.workersAuto ? 'auto' : settings.workers,
     budgetUsd: settings.budgetUsd,
     // Only when on: a plain job's config (and so its cache keys) stays as it was before research mode.
     ...(settings.research.enabled ? { research: { enabled: true, maxSearches: settings.research.maxSearches, maxPages: settings.research.maxPages } } : {}),

@@ -23,6 +23,7 @@ describe('settings', () => {
       ],
       model: 'gpt-4.1-mini',
       workers: 16,
+      workersAuto: false,
       budgetUsd: 0.5,
       headerRow: 1,
       research: { enabled: false, maxSearches: 3, maxPages: 2 },
@@ -82,6 +83,17 @@ describe('settings', () => {
       workers: 16,
       budgetUsd: 0.5,
     });
+  });
+
+  it('keeps "As fast as my limits allow" off by default; when on, sends workers "auto" and leaves the Workers field unchecked', () => {
+    expect(good.workersAuto).toBe(false);
+    const auto = normalizeSettings({ ...good, workersAuto: true, workers: '500' });
+    expect(validateSettings(auto, ['Brand', 'Website'])).toEqual([]);
+    expect(toJobConfig(auto)).toMatchObject({ workers: 'auto' });
+    // The number typed before stays, and counts again once the choice is off.
+    expect(auto.workers).toBe(500);
+    expect(validateSettings({ ...auto, workersAuto: false }, ['Brand', 'Website'])).toEqual([{ field: 'workers', message: 'Workers must be a whole number from 1 to 50.' }]);
+    expect(normalizeSettings({ ...good, workersAuto: 'on' }).workersAuto).toBe(true);
   });
 
   it('keeps "Research the web" off by default, its limits checked only when on, and sends config.research only when on', () => {
