@@ -25,6 +25,29 @@ export interface SheetsTraffic {
   readonly meanPerMinute: number;
   /** Read and write requests in each whole minute from the first request (the last minute may be partial). */
   readonly perMinute: readonly { readonly reads: number; readonly writes: number }[];
+  /** Spreadsheets written to. */
+  readonly spreadsheets: number;
+  /** Median time between two answered writes to the same spreadsheet: how often a sheet was flushed. */
+  readonly medianWriteGapMs: number | null;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function writeGaps(entries: readonly SheetsRequestLogEntry[]): number[] {
+  const last = new Map<string, number>();
+  const gaps: number[] = [];
+  for (const e of entries) {
+    if (e.kind !== 'write' || e.status !== 200 || e.spreadsheetId === null) continue;
+    const before = last.get(e.spreadsheetId);
+    if (before !== undefined) gaps.push(e.at - before);
+    last.set(e.spreadsheetId, e.at);
+  }
+  return gaps;
 }
 
 /** The service account's requests (every job reads and writes as that one user). */
@@ -49,6 +72,8 @@ export function sheetsTraffic(log: readonly SheetsRequestLogEntry[], user: strin
     peakWritesPerMinute: peakInWindow(writes.map((e) => e.at), 60_000),
     meanPerMinute: mine.length / Math.max(1, (last - first) / 60_000),
     perMinute,
+    spreadsheets: new Set(writes.map((e) => e.spreadsheetId)).size,
+    medianWriteGapMs: median(writeGaps(mine)),
   };
 }
 

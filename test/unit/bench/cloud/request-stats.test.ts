@@ -33,10 +33,18 @@ describe('sheetsTraffic', () => {
     ];
     const t = sheetsTraffic(log, SA);
     expect(t).toMatchObject({ reads: 2, writes: 2, rejected: 1, peakReadsPerMinute: 1, peakWritesPerMinute: 2 });
+    expect(t).toMatchObject({ spreadsheets: 1, medianWriteGapMs: null });
     expect(t.perMinute).toEqual([
       { reads: 1, writes: 2 },
       { reads: 1, writes: 0 },
     ]);
+  });
+
+  it("measures how often each spreadsheet was written, from its own answered writes", () => {
+    const write = (seq: number, at: number, sheet: string, status = 200): SheetsRequestLogEntry => ({ ...entry(seq, at, 'write', status), spreadsheetId: sheet });
+    // s1 at 0, 10, 30 s (gaps 10 and 20); s2 at 5 and 9 s (gap 4); a refused write is no flush.
+    const log = [write(1, 0, 's1'), write(2, 5_000, 's2'), write(3, 9_000, 's2'), write(4, 10_000, 's1'), write(5, 20_000, 's1', 429), write(6, 30_000, 's1')];
+    expect(sheetsTraffic(log, SA)).toMatchObject({ spreadsheets: 2, medianWriteGapMs: 10_000 });
   });
 });
 
