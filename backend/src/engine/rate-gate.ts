@@ -13,7 +13,12 @@ interface Waiter {
 interface Line {
   readonly waiters: Waiter[];
   cancelTimer: (() => void) | undefined;
+  /** When the pending timer should fire: lateness past it means the process was held up. */
+  dueAt: number;
 }
+
+/** Timer lateness taken as a hold-up (below it: ordinary timer jitter). */
+const HELD_UP_MS = 50;
 
 const OK: GateAnswer = { ok: true };
 
@@ -21,7 +26,8 @@ const OK: GateAnswer = { ok: true };
  * Hundreds of rows waiting on one limit used to poll it together: every refill woke them all, and after the event loop
  * was held up (a busy process, a loaded machine) the ones whose time had come went at once, in a bunch the provider
  * answered with 429s. Here they wait in line and take their tokens only when they go, so what leaves in any stretch of
- * time is never more than the limiter's own burst plus its rate, however late a timer fires.
+ * time is never more than the limiter's own burst plus its rate, however late a timer fires; and a timer that fires
+ * late forfeits the refill of the hold-up, since the calls held up with it leave now as well.
  */
 export class RateGate {
   private readonly lines = new Map<string, Line>();
@@ -65,7 +71,7 @@ export class RateGate {
   private lineFor(model: string): Line {
     let line = this.lines.get(model);
     if (!line) {
-      line = { waiters: [], cancelTimer: undefined };
+      line = { waiters: [], cancelTimer: undefined, dueAt: 0 };
       this.lines.set(model, line);
     }
     return line;
@@ -73,7 +79,9 @@ export class RateGate {
 
   /** Let waiters go from the head while the limiter allows, then sleep until the head's tokens are due. */
   private pump(model: string, line: Line): void {
+    const late = line.cancelTimer ? this.clock.now() - line.dueAt : 0;
     line.cancelTimer = undefined;
+    if (late > HELD_UP_MS) this.limiter.forfeitRefill(model, late, this.clock.now());
     for (;;) {
       const head = line.waiters[0];
       if (!head) return;
@@ -89,6 +97,7 @@ export class RateGate {
         head.resolve({ ok: false, retryAfterMs: wait });
         continue;
       }
+      line.dueAt = now + wait;
       line.cancelTimer = this.setTimer(wait, () => this.pump(model, line));
       return;
     }

@@ -150,6 +150,18 @@ export class RateLimiter {
     return { ...(m.requests && m.known.rpm ? { requestsPerMs: m.requests.rate } : {}), ...(m.tokens && m.known.tpm ? { tokensPerMs: m.tokens.rate } : {}) };
   }
 
+  /**
+   * The line waiting on `model` was held up `lateMs` past its turn (a busy process, a loaded machine): what the
+   * requests bucket refilled meanwhile is forfeited, up to all but one request of its burst. Calls sent just before the
+   * hold-up were held too and go out now; added to a refilled burst they would reach the provider in one bunch.
+   */
+  forfeitRefill(model: string, lateMs: number, now: number): void {
+    const m = this.models.get(model);
+    if (!m?.requests || !m.known.rpm || !(lateMs > 0)) return;
+    const rate = m.requests.rate;
+    m.requests.adjust(-Math.min(lateMs * rate, this.capacity(rate, this.startSlack) - 1), now);
+  }
+
   /** ms until a Retry-After the provider gave for `model` has passed (0: none holds). */
   blockedFor(model: string, now: number): number {
     return Math.max(0, (this.models.get(model)?.blockedUntil ?? 0) - now);
