@@ -36,8 +36,9 @@ export interface BackendChildInput {
   readonly sheetsUrl: string;
   readonly openaiUrl: string;
   readonly certs: { readonly pem: string; readonly jwk: string };
-  /** ROWFILL_MAX_WORKERS and ROWFILL_MAX_ROWS_PER_JOB of this server. */
+  /** ROWFILL_MAX_WORKERS, ROWFILL_MAX_IN_FLIGHT and ROWFILL_MAX_ROWS_PER_JOB of this server. */
   readonly maxWorkers: number;
+  readonly maxInFlight: number;
   readonly maxRowsPerJob: number;
   /** The Sheets governor's budget (ROWFILL_SHEETS_READS_PER_MINUTE / _WRITES_). */
   readonly quota: { readonly readsPerMinute: number; readonly writesPerMinute: number };
@@ -93,7 +94,7 @@ async function run(input: BackendChildInput): Promise<BackendChildResult> {
     {
       authenticate: verifyAddonCaller({ clientIds: [ADDON_CLIENT_ID], allowlist: ['example.com'], verifier }),
       authenticateTask: verifyTaskCaller({ serviceAccount: TASKS_SA, audience: url, verifier }),
-      limits: { maxRowsPerJob: input.maxRowsPerJob, maxWorkers: input.maxWorkers, maxBudgetUsd: 10_000 },
+      limits: { maxRowsPerJob: input.maxRowsPerJob, maxWorkers: input.maxWorkers, maxBudgetUsd: 10_000, maxInFlight: input.maxInFlight },
     },
   );
   let finish: () => void = () => undefined;

@@ -23,6 +23,7 @@ import {
   CLOUD_RPM,
   FINISH_PATH,
   jobConfig,
+  MAX_IN_FLIGHT,
   QUEUE,
   QUEUE_PATH,
   SCENARIO,
@@ -220,7 +221,7 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const totalRows = spec.jobs * spec.rowsPerJob;
-    const askedWorkers = typeof plan.workers === 'number' ? plan.workers : 50;
+    const askedWorkers = typeof plan.workers === 'number' ? plan.workers : MAX_IN_FLIGHT;
     // A hang guard: four times the bound at the asked workers, plus five minutes for intake and the emulator.
     const timeoutMs = 4 * boundMs(totalRows, CLOUD_RPM, totalRows * CLOUD_LATENCY_MS, askedWorkers * spec.jobs) + 300_000;
     const input: BackendChildInput = {
@@ -234,6 +235,7 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
       openaiUrl: s.openai.url,
       certs: { pem: s.auth.certsUrl, jwk: s.auth.jwksUrl },
       maxWorkers: Math.max(askedWorkers, 50),
+      maxInFlight: MAX_IN_FLIGHT,
       maxRowsPerJob: Math.max(totalRows, 100_000),
       quota,
     };
@@ -254,8 +256,8 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
     const backend = await child;
     const model = modelTraffic(s.openai.requestLog);
     const workers = run.views[0]?.workers ?? askedWorkers;
-    // With "auto" the window is the engine's to size: only the rate limit bounds the job.
-    const window = typeof workers === 'number' ? workers * spec.jobs : Number.POSITIVE_INFINITY;
+    // With "auto" the engine sizes the window, up to the server's in-flight cap.
+    const window = (typeof workers === 'number' ? workers : MAX_IN_FLIGHT) * spec.jobs;
     const result: CloudCase = {
       name: spec.name,
       store: spec.store,

@@ -14,11 +14,19 @@ export const MULTI_ROWS = 2000;
 /** --quick: a smoke run that still crosses a few flushes. */
 export const QUICK = { rows: 600, jobs: 3, jobRows: 200 } as const;
 
+const SERVER = loadServerConfig({}).server;
+
 /**
- * Workers a job asks for: the server's own cap unless told (`--cloud-workers`); the server here allows what is asked.
- * 'auto' is passed through to the API as is, for a server that accepts it.
+ * Workers a job asks for (`--cloud-workers`): by default the most the server allows, "auto" — as many rows in flight
+ * as the rate limits serve, up to ROWFILL_MAX_IN_FLIGHT.
  */
-export const DEFAULT_WORKERS = loadServerConfig({}).server.maxWorkers;
+export const DEFAULT_WORKERS: number | 'auto' = 'auto';
+
+/** ROWFILL_MAX_IN_FLIGHT's default: the window an "auto" job may grow to. */
+export const MAX_IN_FLIGHT: number = SERVER.maxInFlight;
+
+/** ROWFILL_MAX_WORKERS's default: the most a job may ask for by number. */
+export const MAX_WORKERS: number = SERVER.maxWorkers;
 
 /**
  * The queue as `gcloud tasks queues create` leaves it without settings (500 dispatches/s, 1,000 concurrent), not

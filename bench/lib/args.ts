@@ -1,6 +1,6 @@
 // Parses `npm run bench -- [flags]` into a plan: which scenarios, how many rows, which samples, whether to run 1M.
 import { parseArgs } from 'node:util';
-import { CLOUD_ROWS, DEFAULT_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
+import { CLOUD_ROWS, DEFAULT_WORKERS, MAX_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
 import type { ContenderName } from '../rate-bound/contender.js';
 
 export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'cloud' | 'all';
@@ -39,7 +39,7 @@ export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhea
   --cloud-rows N     cloud scenario (a): rows of the one job (default ${CLOUD_ROWS}; ${CLOUD_QUICK.rows} with --quick)
   --cloud-jobs N     cloud scenario (b): jobs at once, each on its own spreadsheet (default ${MULTI_JOBS}; ${CLOUD_QUICK.jobs} with --quick)
   --cloud-job-rows N cloud scenario (b): rows in each job (default ${MULTI_ROWS}; ${CLOUD_QUICK.jobRows} with --quick)
-  --cloud-workers N|auto  workers each cloud job asks for (default ${DEFAULT_WORKERS}, the server's default cap)
+  --cloud-workers N|auto  workers each cloud job asks for (default ${DEFAULT_WORKERS}: the most the server allows)
   --million     also run engine overhead on 1,000,000 rows (default: only if it fits the 15-minute budget)
   --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, start-up state file 10,000 rows, small baseline samples
   --profile     write V8 CPU profiles of the engine-overhead runs to bench/results/profiles/`;
@@ -78,7 +78,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     rows: wholeNumber('--cloud-rows', values['cloud-rows'], quick ? CLOUD_QUICK.rows : CLOUD_ROWS, 10, 1_000_000),
     jobs: wholeNumber('--cloud-jobs', values['cloud-jobs'], quick ? CLOUD_QUICK.jobs : MULTI_JOBS, 2, 100),
     jobRows: wholeNumber('--cloud-job-rows', values['cloud-job-rows'], quick ? CLOUD_QUICK.jobRows : MULTI_ROWS, 10, 1_000_000),
-    workers: values['cloud-workers'] === 'auto' ? ('auto' as const) : wholeNumber('--cloud-workers', values['cloud-workers'], DEFAULT_WORKERS, 1, 1000),
+    workers: values['cloud-workers'] === undefined ? DEFAULT_WORKERS : values['cloud-workers'] === 'auto' ? ('auto' as const) : wholeNumber('--cloud-workers', values['cloud-workers'], MAX_WORKERS, 1, 1000),
   };
   const base = quick ? QUICK_SAMPLES : SAMPLES;
   return {
