@@ -4,6 +4,7 @@ import { RateLimitError } from '../../../../backend/src/kernel/errors.js';
 import type { Row } from '../../../../backend/src/ports/domain.js';
 import type { ResultSink } from '../../../../backend/src/ports/sheet.js';
 import type { Workbook } from '../../../../local/sheets/workbook.js';
+import { GoogleSheetsGateway, InProcessSheetsQuota } from '../../../../backend/src/adapters/google-sheets/index.js';
 import { BRANDS, harness, job, row, sequentialIds, SERVICE_ACCOUNT, type Harness } from './fixtures.js';
 
 let h: Harness | undefined;
@@ -143,6 +144,28 @@ describe('GoogleSheetsResultSink.flush', () => {
     expect(result.written).toHaveLength(6);
     expect(Object.values(resultsByBrand(workbook)).map((r) => r[2])).toEqual(Array(6).fill('done'));
     expect(h.standIn.writeLog.map((e) => e.status)).toEqual([429, 200]);
+  });
+
+  it('sends nothing while the Sheets quota has no token, and writes every row carried over once it has', async () => {
+    h = await harness({}, { idFactory: sequentialIds() });
+    const time = h.time;
+    const quota = new InProcessSheetsQuota({ readsPerMinute: 6, writesPerMinute: 3, interactiveReserve: 0, clock: time.clock });
+    const gateway = new GoogleSheetsGateway({ sheets: h.sheets, serviceAccountEmail: SERVICE_ACCOUNT, clock: time.clock, idFactory: sequentialIds(), quota });
+    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
+    const ref = { spreadsheetId: sheet.id, sheetId: 0 };
+    // The job start is a person's request: it waits for the quota rather than fail (3 reads, then 2 writes).
+    const prepared = await gateway.prepareRows({ ref, ranges: ['2:7'], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
+    const idOf = new Map(prepared.rows.map((r) => [r.inputs.Brand ?? '', r.rowId]));
+    const sink = gateway.sink(ref, OUTPUTS);
+    h.standIn.resetLog();
+    const first = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    expect(first).toMatchObject({ written: [], deferred: { retryAfterMs: expect.any(Number) as number } });
+    expect(h.standIn.requestLog).toEqual([]);
+    time.advance(70_000);
+    const rows = [...idOf].map(([brand, id]) => doneRow(id, brand));
+    const later = await sink.flush(job(), rows);
+    expect(later.written).toHaveLength(6);
+    expect(Object.values(resultsByBrand(h.standIn.workbook(sheet.id))).map((r) => r[2])).toEqual(Array(6).fill('done'));
   });
 
   it('writes model text RAW, never as a formula, typed numbers and booleans, and cuts cells over 50,000 characters', async () => {
