@@ -1,9 +1,9 @@
 // What the sidebar shows before a start: the engine's estimate with research mode's searches and reading added.
 import type { Estimate } from '../engine/engine.js';
-import { DEFAULT_PRICES, priceFor, type PriceTable } from '../kernel/models.js';
-import { DEFAULT_SEARCH_PRICE, researchRowCostRange } from '../engine/research/research-cost.js';
+import type { PriceTable } from '../kernel/models.js';
 import type { JobConfig } from '../ports/domain.js';
 import type { ColumnOverwrite } from '../ports/spreadsheet.js';
+import { researchShare } from './research-share.js';
 
 /** An estimate of a sheet job: the engine's, plus the user's columns the outputs would overwrite. */
 export interface SheetEstimate extends Estimate {
@@ -22,24 +22,17 @@ export interface SheetEstimate extends Estimate {
 
 /** The range with research's searches and reading added for every row that will run; `prices` are the engine's overrides. */
 export function withResearchShare(config: JobConfig, estimate: Estimate, prices: PriceTable | undefined): Omit<SheetEstimate, 'overwrites'> {
-  const research = config.research?.enabled ? config.research : undefined;
-  if (!research) return { ...estimate, maxSearchesPerRow: 0, maxPagesPerRow: 0, searchCostLowUsd: 0, searchCostHighUsd: 0, readingCostHighUsd: 0 };
-  const price = config.price ?? priceFor(config.model, { ...DEFAULT_PRICES, ...prices });
-  const row = researchRowCostRange(research, price);
-  const n = estimate.toRun;
-  const { searchUsd } = DEFAULT_SEARCH_PRICE;
-  // Billed searches alone (as `rowfill estimate` reports them); what their results and the pages add to prompts apart.
-  const searchCostLowUsd = n * searchUsd;
-  const searchCostHighUsd = n * research.maxSearches * searchUsd;
-  const readingCostHighUsd = n * (row.searchHighUsd + row.pageHighUsd) - searchCostHighUsd;
+  const share = researchShare(config, estimate.toRun, prices);
+  if (!share) return { ...estimate, maxSearchesPerRow: 0, maxPagesPerRow: 0, searchCostLowUsd: 0, searchCostHighUsd: 0, readingCostHighUsd: 0 };
   return {
     ...estimate,
-    maxSearchesPerRow: research.maxSearches,
-    maxPagesPerRow: research.maxPages,
-    searchCostLowUsd,
-    searchCostHighUsd,
-    readingCostHighUsd,
-    costLowUsd: estimate.costLowUsd + n * row.searchLowUsd,
-    costHighUsd: estimate.costHighUsd + n * (row.searchHighUsd + row.pageHighUsd),
+    maxSearchesPerRow: share.maxSearchesPerRow,
+    maxPagesPerRow: share.maxPagesPerRow,
+    // Billed searches alone (as `rowfill estimate` reports them); what their results and the pages add to prompts apart.
+    searchCostLowUsd: share.searchCostLowUsd,
+    searchCostHighUsd: share.searchCostHighUsd,
+    readingCostHighUsd: share.readingCostHighUsd,
+    costLowUsd: estimate.costLowUsd + share.lowUsd,
+    costHighUsd: estimate.costHighUsd + share.highUsd,
   };
 }

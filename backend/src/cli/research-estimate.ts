@@ -1,6 +1,6 @@
 // Research mode's share of `rowfill estimate`: searches at their price per search, and what results and pages add to prompts.
-import { DEFAULT_PRICES, priceFor, type ModelPrice } from '../kernel/models.js';
-import { DEFAULT_SEARCH_PRICE, researchRowCostRange } from '../engine/research/research-cost.js';
+import { researchShare } from '../application/research-share.js';
+import type { ModelPrice } from '../kernel/models.js';
 import type { Estimate } from '../engine/engine.js';
 import type { JobConfig } from '../ports/domain.js';
 import { usd } from './progress-view.js';
@@ -22,31 +22,26 @@ export interface ResearchEstimate {
   };
 }
 
-/** Undefined for a job that does not research. The same per-row share as the sidebar's estimate (researchRowCostRange). */
+/** Undefined for a job that does not research. The same share as the sidebar's estimate (application/research-share.ts). */
 export function researchEstimate(config: JobConfig, estimate: Estimate, prices: Readonly<Record<string, ModelPrice>> | undefined): ResearchEstimate | undefined {
-  const research = config.research?.enabled ? config.research : undefined;
-  if (!research) return undefined;
-  const price = config.price ?? priceFor(config.model, { ...DEFAULT_PRICES, ...prices });
-  const row = researchRowCostRange(research, price);
-  const n = estimate.toRun;
-  const perSearch = DEFAULT_SEARCH_PRICE.searchUsd;
-  const searchesLow = n;
-  const searchesHigh = n * research.maxSearches;
+  const share = researchShare(config, estimate.toRun, prices);
+  if (!share) return undefined;
+  const { searchesLow, searchesHigh, searchUsd: perSearch } = share;
   return {
-    lowUsd: n * row.searchLowUsd,
-    highUsd: n * (row.searchHighUsd + row.pageHighUsd),
+    lowUsd: share.lowUsd,
+    highUsd: share.highUsd,
     line:
-      `Research: ${searchesLow === searchesHigh ? searchesLow : `${searchesLow} – ${searchesHigh}`} searches (1 – ${research.maxSearches} a row at ${usd(perSearch)} each: ` +
-      `${usd(searchesLow * perSearch)} – ${usd(searchesHigh * perSearch)}) and up to ${research.maxPages} pages a row, inside the range above; ` +
+      `Research: ${searchesLow === searchesHigh ? searchesLow : `${searchesLow} – ${searchesHigh}`} searches (1 – ${share.maxSearchesPerRow} a row at ${usd(perSearch)} each: ` +
+      `${usd(share.searchCostLowUsd)} – ${usd(share.searchCostHighUsd)}) and up to ${share.maxPagesPerRow} pages a row, inside the range above; ` +
       `the worst case reserves every search and every model turn of the tool loop.`,
     json: {
-      maxSearchesPerRow: research.maxSearches,
-      maxPagesPerRow: research.maxPages,
+      maxSearchesPerRow: share.maxSearchesPerRow,
+      maxPagesPerRow: share.maxPagesPerRow,
       searchUsd: perSearch,
       searchesLow,
       searchesHigh,
-      searchCostLowUsd: searchesLow * perSearch,
-      searchCostHighUsd: searchesHigh * perSearch,
+      searchCostLowUsd: share.searchCostLowUsd,
+      searchCostHighUsd: share.searchCostHighUsd,
     },
   };
 }
