@@ -8,6 +8,7 @@ import type { Search } from '../ports/search.js';
 import type { Queue } from '../ports/queue.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { Store } from '../ports/store.js';
+import type { CheapModeDeps } from './batch/cheap-options.js';
 import { AimdWindow } from './aimd.js';
 import { autoWindow, CallStats } from './in-flight.js';
 import { AUTO_WORKERS } from './job-config.js';
@@ -30,9 +31,11 @@ export interface EngineDeps {
   /** Research mode's web search and page reader; a research job's rows fail as invalid_request without them. */
   readonly search?: Search;
   readonly pages?: Pages;
+  /** Cheap mode's Batch API client and batch records; a cheap job pauses without them. */
+  readonly batch?: CheapModeDeps;
 }
 
-type OptionalDeps = 'sinks' | 'search' | 'pages';
+type OptionalDeps = 'sinks' | 'search' | 'pages' | 'batch';
 
 export class EngineContext {
   readonly plans: JobPlanCache;

@@ -83,7 +83,8 @@ export class JobControl {
    */
   async recoverExclusive(jobId: string): Promise<Job> {
     const job = await this.require(jobId);
-    const recovered = await this.ctx.store.expireLeases(jobId, Number.POSITIVE_INFINITY);
+    // A cheap job's running rows wait in provider batches that outlive the process: only a lease past its end is lost.
+    const recovered = await this.ctx.store.expireLeases(jobId, job.config.mode === 'cheap' ? this.ctx.clock.now() : Number.POSITIVE_INFINITY);
     await this.ctx.store.undispatchStale(jobId, Number.POSITIVE_INFINITY);
     if (recovered > 0) this.ctx.log.warn({ jobId, recovered }, 'rows in flight at the crash go back to the queue; their reservations count as spent');
     if (job.status === 'running') await this.ctx.topUp(job);

@@ -1,6 +1,7 @@
 // The pump task: every ~second while a job is active, recover lost work, write results, refill the window, finish.
 import type { Job } from '../ports/domain.js';
 import type { TaskOutcome } from '../ports/queue.js';
+import { CheapMode } from './batch/cheap-mode.js';
 import type { EngineContext } from './context.js';
 import type { RowRunner } from './row-runner.js';
 import { pumpTask, type PumpCause } from './task-names.js';
@@ -14,12 +15,15 @@ const MIN_TAIL_INTERVAL_MS = 50;
 
 export class JobPump {
   private readonly running: RunningRows;
+  /** Cheap jobs' step (engine/batch), when the engine has a Batch API client. */
+  private readonly cheap: CheapMode | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly rows: RowRunner,
   ) {
     this.running = new RunningRows(ctx.store);
+    this.cheap = ctx.deps.batch ? new CheapMode(ctx, ctx.deps.batch) : undefined;
   }
 
   /**
@@ -32,6 +36,12 @@ export class JobPump {
     const job = await store.getJob(jobId);
     if (!job || job.status === 'preparing') return OK;
     if (job.status === 'completed' || job.status === 'cancelled') {
+      // A cancelled cheap job's open batches are cancelled, then their answered rows applied: pump until none is open.
+      if (job.status === 'cancelled' && job.config.mode === 'cheap' && this.cheap && (await this.cheap.step(job)).openBatches > 0) {
+        await this.flushRows(job);
+        await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
+        return OK;
+      }
       // A cancelled job's last rows may wait for the Sheets quota: pump again until they are written (a failing write
       // is not retried forever here: the job is over).
       if ((await this.flushRows(job)) === 'deferred') {
@@ -58,7 +68,11 @@ export class JobPump {
       // A job paused meanwhile (a row met the budget, a user) gets no slots: the store dispatches only to a running job.
       const paused = await this.rows.checkFailureRate(job);
       if (paused) current = paused;
+      else if (job.config.mode === 'cheap') current = await this.cheapStep(job);
       else await this.ctx.topUp(job);
+    } else if (job.status === 'paused' && job.config.mode === 'cheap' && this.cheap) {
+      // A paused cheap job's batches still end and bill at the provider: apply their answers.
+      await this.cheap.step(job);
     }
 
     const counts = await store.counts(jobId);
@@ -76,9 +90,20 @@ export class JobPump {
     // A paused job with nothing in flight and everything written needs no pump until it is resumed; its waiting rows
     // say why it waits.
     if (current.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(current)) && (await this.rewriteWaiting(current))) return OK;
-    if (current.status === 'running' && counts.queued === 0 && counts.running > 0) await this.scheduleTailPump(jobId);
+    // A cheap job's last rows wait for their batch, polled with its own backoff: no tail pumping.
+    if (current.status === 'running' && counts.queued === 0 && counts.running > 0 && job.config.mode !== 'cheap') await this.scheduleTailPump(jobId);
     else await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
+  }
+
+  /** A cheap job's step, or its pause when this engine has no Batch API client. */
+  private async cheapStep(job: Job): Promise<Job> {
+    if (this.cheap) {
+      await this.cheap.step(job);
+      return job;
+    }
+    const message = 'Cheap mode needs the Batch API, and this server has no Batch client; start the job in fast mode.';
+    return (await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: 'quota', message, now: this.ctx.clock.now() })) ?? job;
   }
 
   /**

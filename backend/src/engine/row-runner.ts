@@ -89,6 +89,8 @@ export class RowRunner {
     if (rowId === undefined || dispatchSeq === undefined) return OK;
     const [job, row] = await Promise.all([store.getJob(jobId), store.getRow(jobId, rowId)]);
     if (!job || !row || job.status !== 'running') return OK;
+    // A cheap job's rows go in batches (engine/batch); a task a top-up gave one claims nothing and its slot is taken back.
+    if (job.config.mode === 'cheap') return OK;
     if (row.status !== 'queued' || !row.dispatched || row.dispatchSeq !== dispatchSeq) return OK;
     const now = clock.now();
     if (row.nextAttemptAt > now) return { status: 'retry', retryAfterMs: row.nextAttemptAt - now, reason: 'not yet due' };

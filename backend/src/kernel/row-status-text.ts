@@ -12,6 +12,8 @@ export interface RowStatusFacts {
 export interface JobStatusFacts {
   readonly status: 'preparing' | 'running' | 'paused' | 'cancelled' | 'completed';
   readonly pauseReason: string | null;
+  /** A cheap job's running rows wait in a provider batch (a ports/domain Job's config fits). */
+  readonly config?: { readonly mode?: 'fast' | 'cheap' | undefined };
 }
 
 export function rowStatusText(row: RowStatusFacts, job: JobStatusFacts): string {
@@ -24,6 +26,8 @@ export function rowStatusText(row: RowStatusFacts, job: JobStatusFacts): string 
       return `failed: ${row.errorClass ?? 'unknown'}`;
     case 'queued':
       return waitingStatusText(job);
+    case 'running':
+      return job.config?.mode === 'cheap' ? 'in batch' : 'running';
     default:
       return row.status;
   }

@@ -1,0 +1,231 @@
+// The pump's step for a cheap job: claim queued rows into a batch, upload and submit it, poll open batches, apply results.
+import { TERMINAL_BATCH_STATUSES, type BatchInfo, type BatchRowRequest } from '../../ports/batch.js';
+import type { BatchRecord } from '../../ports/batch-store.js';
+import type { Job, Row } from '../../ports/domain.js';
+import type { EngineContext } from '../context.js';
+import { BatchApplier } from './batch-apply.js';
+import { batchWorstCase } from './batch-cost.js';
+import { pollDelay, resolveCheapModeOptions, type CheapModeDeps, type ResolvedCheapModeOptions } from './cheap-options.js';
+
+/** Rows read at once while packing or pricing a batch. */
+const READ_CHUNK = 500;
+
+export interface CheapStepResult {
+  /** Batches still holding rows after this step: the job is not over while there are any. */
+  readonly openBatches: number;
+}
+
+/** The metadata a batch is created with, and found by after a crash. */
+export function batchMetadata(jobId: string, seq: number): Record<string, string> {
+  return { rowfill_job: jobId, rowfill_batch: String(seq) };
+}
+
+/** `rowfill-<job id>-<seq>.jsonl`, with the id reduced to what a packed file's name allows. */
+export function batchFilePrefix(jobId: string): string {
+  return `rowfill-${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export class CheapMode {
+  private readonly options: ResolvedCheapModeOptions;
+  private readonly applier: BatchApplier;
+  /** Jobs whose step runs in this process now: an overlapping pump skips the step instead of racing it. */
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: CheapModeDeps,
+  ) {
+    this.options = resolveCheapModeOptions(deps.options ?? {}, deps.client);
+    this.applier = new BatchApplier(ctx, deps);
+  }
+
+  /**
+   * Moves every open batch one phase on (each phase is recorded before the next provider call), then, for a running
+   * job, fills a new batch while the enqueued-token limit allows. A failing provider call is logged and tried again on
+   * the next tick: the record says exactly where to pick up.
+   */
+  async step(job: Job): Promise<CheapStepResult> {
+    if (this.busy.has(job.id)) return { openBatches: 1 };
+    this.busy.add(job.id);
+    try {
+      for (const record of await this.deps.store.listBatches(job.id, { open: true })) {
+        try {
+          await this.advance(job, record);
+        } catch (error) {
+          this.ctx.log.warn({ jobId: job.id, batch: record.seq, phase: record.phase, error: message(error) }, 'a batch step failed; will retry');
+        }
+      }
+      if (job.status === 'running') {
+        try {
+          await this.submit(job);
+        } catch (error) {
+          this.ctx.log.warn({ jobId: job.id, error: message(error) }, 'submitting a batch failed; will retry');
+        }
+      }
+      return { openBatches: (await this.deps.store.listBatches(job.id, { open: true })).length };
+    } finally {
+      this.busy.delete(job.id);
+    }
+  }
+
+  /** Claims the next rows into a new batch record and starts it; nothing when the token limit or the budget is reached. */
+  private async submit(job: Job): Promise<void> {
+    const { store, clock } = this.ctx;
+    const all = await this.deps.store.listBatches(job.id);
+    const open = all.filter((b) => b.phase !== 'applied');
+    // One batch at a time is being packed and submitted; its rows are already out of the queue.
+    if (open.some((b) => b.phase === 'claimed' || b.phase === 'uploaded')) return;
+    const waiting = open.filter((b) => b.providerStatus === null || !TERMINAL_BATCH_STATUSES.includes(b.providerStatus)).reduce((sum, b) => sum + b.tokens, 0);
+    const tokenRoom = this.options.enqueuedTokens(job.config.model) - waiting;
+    if (tokenRoom <= 0) return;
+    // No row tasks run in cheap mode: a queued row holding a slot is a retry, or a claim cut short. Take them all back.
+    await store.undispatchStale(job.id, Number.POSITIVE_INFINITY);
+    const now = clock.now();
+    const dispatched = await store.dispatchRows({ jobId: job.id, maxInFlight: Number.MAX_SAFE_INTEGER, limit: this.options.maxRowsPerBatch, now });
+    if (dispatched.length === 0) return;
+    const plan = this.ctx.plans.get(job);
+    const outputTokens = await this.ctx.ceilings.outputTokens(job, now);
+    const rows: Array<{ rowId: string; dispatchSeq: number; reserveUsd: number; tokens: number }> = [];
+    let tokens = 0;
+    for (let i = 0; i < dispatched.length; i += READ_CHUNK) {
+      const read = await Promise.all(dispatched.slice(i, i + READ_CHUNK).map((d) => store.getRow(job.id, d.rowId)));
+      for (const row of read) {
+        if (row === undefined || row.status !== 'queued') continue;
+        const promptTokens = plan.promptTokens(row.inputs);
+        // The first row always goes, even alone over the limit: otherwise it would never go.
+        if (rows.length > 0 && tokens + promptTokens > tokenRoom) break;
+        tokens += promptTokens;
+        rows.push({ rowId: row.rowId, dispatchSeq: row.dispatchSeq, reserveUsd: batchWorstCase(promptTokens, outputTokens, plan.price), tokens: promptTokens });
+      }
+      if (rows.length > 0 && tokens >= tokenRoom) break;
+    }
+    const seq = all.reduce((max, b) => Math.max(max, b.seq + 1), 0);
+    const claim = await this.deps.store.claimBatch({ jobId: job.id, seq, filename: `${batchFilePrefix(job.id)}-${seq}.jsonl`, rows, now: clock.now(), leaseMs: this.options.leaseMs });
+    if (claim.record === undefined) {
+      if (claim.refused.some((r) => r.reason === 'budget')) await this.budgetRefused(job, rows[0]?.reserveUsd ?? 0);
+      return;
+    }
+    this.ctx.log.info({ jobId: job.id, batch: seq, rows: claim.claimed.length, reservedUsd: claim.record.reservedUsd }, 'rows claimed into a batch');
+    await this.advance(job, claim.record);
+  }
+
+  /** Nothing fits: rows in open batches may hand back unused reservations; with none open, the job pauses as in fast mode. */
+  private async budgetRefused(job: Job, need: number): Promise<void> {
+    const { store, clock } = this.ctx;
+    const money = await store.counts(job.id);
+    if (money.reservedUsd > 0) return;
+    const left = (job.budgetUsd ?? 0) - money.spentUsd;
+    const message = `The budget is used up: the next row may cost up to $${need.toFixed(4)} at batch prices and $${Math.max(0, left).toFixed(4)} is left.`;
+    const paused = await store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: 'budget', message, now: clock.now() });
+    if (paused) this.ctx.log.warn({ jobId: job.id, reason: 'budget' }, `job paused: ${message}`);
+  }
+
+  /** One phase on for one batch; each provider call is preceded by a look-up of what a crash may have left done. */
+  private async advance(job: Job, record: BatchRecord): Promise<void> {
+    let current: BatchRecord | undefined = record;
+    // Claimed and uploaded batches go on at once to submitted, so a new batch starts its provider window in one tick.
+    for (let step = 0; current && step < 4; step++) {
+      const next = await this.advanceOnce(job, current);
+      if (next === undefined || next.phase === current.phase) return;
+      current = next;
+    }
+  }
+
+  private async advanceOnce(job: Job, record: BatchRecord): Promise<BatchRecord | undefined> {
+    const { clock } = this.ctx;
+    const store = this.deps.store;
+    const { client } = this.deps;
+    if (record.phase === 'claimed') {
+      if (job.status === 'cancelled') return this.giveUp(job, record, 'The job was cancelled before this batch was submitted.');
+      const uploaded = (await client.findUploadedFile(record.filename)) ?? (await this.packAndUpload(job, record));
+      return store.updateBatch(job.id, record.seq, { phase: 'uploaded', fileId: uploaded.fileId }, clock.now());
+    }
+    if (record.phase === 'uploaded') {
+      const metadata = batchMetadata(job.id, record.seq);
+      const [found] = await client.find({ inputFileId: record.fileId!, metadata });
+      if (found === undefined && job.status === 'cancelled') return this.giveUp(job, record, 'The job was cancelled before this batch was submitted.');
+      const info = found ?? (await client.create(record.fileId!, metadata));
+      this.ctx.log.info({ jobId: job.id, batch: record.seq, batchId: info.id }, found ? 'found the batch a crash left unrecorded' : 'batch submitted');
+      return this.recordInfo(job, record, info, 'submitted');
+    }
+    if (record.phase === 'submitted') {
+      const status = record.providerStatus;
+      const cancelNow = job.status === 'cancelled' && status !== null && !TERMINAL_BATCH_STATUSES.includes(status) && status !== 'cancelling';
+      if (!cancelNow && clock.now() < record.nextPollAt) return record;
+      const info = cancelNow ? await client.cancel(record.batchId!) : await client.retrieve(record.batchId!);
+      return this.recordInfo(job, record, info, TERMINAL_BATCH_STATUSES.includes(info.status) ? 'ended' : 'submitted');
+    }
+    if (record.phase === 'ended') {
+      const info = await client.retrieve(record.batchId!);
+      const summary = await this.applier.apply(job, record, info);
+      this.ctx.log.info({ jobId: job.id, batch: record.seq, status: info.status, finished: summary.finished, requeued: summary.requeued }, 'batch results applied');
+      const applied = await store.updateBatch(job.id, record.seq, { phase: 'applied', ...(info.status === 'failed' ? { message: info.errors.map((e) => e.message).join('; ') || 'failed' } : {}) }, clock.now());
+      if (summary.pause) {
+        const reason = summary.pause.errorClass === 'auth' ? 'auth' : 'quota';
+        await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: reason, message: summary.pause.message, now: clock.now() });
+      }
+      return applied;
+    }
+    return record;
+  }
+
+  private recordInfo(job: Job, record: BatchRecord, info: BatchInfo, phase: 'submitted' | 'ended'): Promise<BatchRecord | undefined> {
+    const now = this.ctx.clock.now();
+    const polls = record.phase === 'submitted' ? record.polls + 1 : 0;
+    return this.deps.store.updateBatch(job.id, record.seq, { phase, batchId: info.id, providerStatus: info.status, expiresAt: info.expiresAt, polls, nextPollAt: now + pollDelay(this.options, polls) }, now);
+  }
+
+  /** A batch never submitted (the job was cancelled first): its rows are released, nothing was billed. */
+  private async giveUp(job: Job, record: BatchRecord, why: string): Promise<BatchRecord | undefined> {
+    const { store, clock } = this.ctx;
+    for (const entry of await this.deps.store.batchRows(job.id, record.seq)) {
+      await store.finishRow({ jobId: job.id, rowId: entry.rowId, leaseToken: entry.leaseToken, outcome: { kind: 'release', usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 }, now: clock.now() });
+    }
+    return this.deps.store.updateBatch(job.id, record.seq, { phase: 'applied', message: why }, clock.now());
+  }
+
+  /** Packs the batch's rows (read from the store, in claim order) into its one file and uploads it. */
+  private async packAndUpload(job: Job, record: BatchRecord): Promise<{ fileId: string }> {
+    const { client } = this.deps;
+    const plan = this.ctx.plans.get(job);
+    const entries = await this.deps.store.batchRows(job.id, record.seq);
+    const store = this.ctx.store;
+    async function* requests(): AsyncIterable<BatchRowRequest> {
+      for (let i = 0; i < entries.length; i += READ_CHUNK) {
+        const chunk = entries.slice(i, i + READ_CHUNK);
+        const rows = await Promise.all(chunk.map((e) => store.getRow(job.id, e.rowId)));
+        for (const [k, row] of rows.entries()) {
+          const entry = chunk[k]!;
+          // A row the batch no longer holds (finished or taken back) is not asked about; its answer would be refused anyway.
+          if (!holds(row, entry.dispatchSeq)) continue;
+          yield {
+            customId: entry.customId,
+            request: { model: job.config.model, messages: plan.messages(row.inputs), schemaName: 'row_outputs', schema: plan.schema.jsonSchema, maxOutputTokens: job.config.maxOutputTokens },
+          };
+        }
+      }
+    }
+    const prefix = batchFilePrefix(job.id);
+    let uploaded: { fileId: string } | undefined;
+    for await (const file of client.pack(requests(), { filenamePrefix: prefix, firstSequence: record.seq })) {
+      try {
+        if (uploaded !== undefined || file.filename !== record.filename) {
+          throw new Error(`batch ${record.seq}: its rows do not fit one file of ${client.limits.maxBytesPerFile} bytes; lower maxRowsPerBatch`);
+        }
+        uploaded = await client.upload(file);
+      } finally {
+        await file.dispose();
+      }
+    }
+    if (uploaded === undefined) throw new Error(`batch ${record.seq}: none of its rows is still in it`);
+    return uploaded;
+  }
+}
+
+function holds(row: Row | undefined, dispatchSeq: number): row is Row {
+  return row !== undefined && row.status === 'running' && row.dispatchSeq === dispatchSeq;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

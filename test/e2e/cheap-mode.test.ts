@@ -1,0 +1,119 @@
+// Cheap mode end to end on SQLite: rows go to the stand-in's Batch API and come back on their own rows, billed at batch prices.
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { brandRows, expectedOutputs, jobConfig, testTarget } from '../helpers/embedded-harness.js';
+import { standInBill, startCheapHarness, type CheapHarness } from '../helpers/cheap-harness.js';
+
+let h: CheapHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function providerBatches(harness: CheapHarness, jobId: string): Promise<Array<{ id: string; input_file_id: string; status: string }>> {
+  const openai = new OpenAI({ apiKey: 'sk-test', baseURL: harness.standIn.url });
+  const all: Array<{ id: string; input_file_id: string; status: string; metadata: unknown }> = [];
+  for await (const b of openai.batches.list({ limit: 100 })) all.push(b as never);
+  return all.filter((b) => (b.metadata as Record<string, string> | null)?.rowfill_job === jobId);
+}
+
+describe('cheap mode (SQLite, Batch API stand-in)', () => {
+  it('fills 5,000 rows through several batches: every row done with its own answer, the bill equals the spend, at batch prices', async () => {
+    // 5,000 rows of ~80 prompt tokens against a 150,000-token enqueued limit: several files, each submitted as the last ends.
+    h = await startCheapHarness({ cheap: { enqueuedTokenLimit: 150_000 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 20 });
+    const rows = brandRows(5000);
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-5000'), config, rows });
+    const { status, counts } = await h.rest(job.id, 120_000);
+    expect(status).toBe('completed');
+    expect(counts.done).toBe(5000);
+    expect(counts.reservedUsd).toBe(0);
+    for (const source of [rows[0]!, rows[2499]!, rows[4999]!]) {
+      const row = await h.store.getRow(job.id, source.rowId);
+      expect(row?.outputs).toEqual(expectedOutputs(config, source.inputs));
+    }
+    const bill = standInBill(h.standIn, config.model);
+    expect(bill.batchRequests).toBe(5000);
+    expect(bill.fastRequests).toBe(0);
+    expect(counts.spentUsd).toBeCloseTo(bill.usd, 6);
+    const batches = await providerBatches(h, job.id);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(new Set(batches.map((b) => b.input_file_id)).size).toBe(batches.length);
+    const records = await h.batches.listBatches(job.id);
+    expect(records.map((r) => r.phase)).toEqual(records.map(() => 'applied'));
+    expect(records.reduce((n, r) => n + r.rowCount, 0)).toBe(5000);
+  }, 180_000);
+
+  it('sends rows whose request failed (10% server errors) in the next batch until they are answered', async () => {
+    h = await startCheapHarness({ standIn: { batchErrorRate: 0.1, seed: 5 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-errors'), config, rows: brandRows(300) });
+    const { status, counts } = await h.rest(job.id);
+    expect(status).toBe('completed');
+    expect(counts.done).toBe(300);
+    expect(counts.retriesByClass.server ?? 0).toBeGreaterThan(0);
+    expect((await h.batches.listBatches(job.id)).length).toBeGreaterThan(1);
+    expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+  }, 60_000);
+
+  it('puts the rows an expired batch did not answer back in the queue, and they finish in later batches', async () => {
+    h = await startCheapHarness({ standIn: { batchExpireFraction: 0.5 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-expired'), config, rows: brandRows(200) });
+    // Every batch expires half answered: the first answers 100, the second 50 of the rest...; then let the rest through.
+    for (;;) {
+      const records = await h.batches.listBatches(job.id);
+      if (records.some((r) => r.phase === 'applied' && r.providerStatus === 'expired')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const afterFirst = await h.engine.counts(job.id);
+    expect(afterFirst.done).toBe(100);
+    h.standIn.configure({ batchExpireFraction: null });
+    const { status, counts } = await h.rest(job.id);
+    expect(status).toBe('completed');
+    expect(counts.done).toBe(200);
+    expect(standInBill(h.standIn, config.model).batchRequests).toBe(200);
+    expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+  }, 60_000);
+
+  it('cancels the open batch when the job is cancelled: answered rows keep their results, the rest are cancelled, nothing stays in a batch', async () => {
+    h = await startCheapHarness({ standIn: { batchDelayMs: 4000 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-cancel'), config, rows: brandRows(400) });
+    for (;;) {
+      const [record] = await h.batches.listBatches(job.id);
+      if (record?.providerStatus === 'in_progress') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    await h.engine.cancel(job.id);
+    const { status, counts } = await h.rest(job.id);
+    expect(status).toBe('cancelled');
+    expect(counts.running).toBe(0);
+    expect(counts.queued).toBe(0);
+    expect(counts.cancelled).toBeGreaterThan(0);
+    expect(counts.done + counts.cancelled).toBe(400);
+    const [batch] = await providerBatches(h, job.id);
+    expect(batch?.status).toBe('cancelled');
+    expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+    expect(standInBill(h.standIn, config.model).batchRequests).toBe(counts.done);
+  }, 60_000);
+
+  it('never reserves past the budget: a budget for about half the rows pauses the job, spend within it', async () => {
+    h = await startCheapHarness();
+    const probe = jobConfig({ mode: 'cheap' });
+    const estimate = await h.engine.estimate({ target: testTarget('cheap-budget'), config: probe, rows: brandRows(200) });
+    void estimate;
+    // Per row, the worst case at batch prices plus a fast repair: read it from the first claim's reservation.
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 0.05 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-budget'), config, rows: brandRows(200) });
+    const { status, counts } = await h.rest(job.id);
+    const [first] = await h.batches.listBatches(job.id);
+    expect(first!.rowCount).toBeLessThan(200);
+    expect(first!.reservedUsd).toBeLessThanOrEqual(0.05);
+    expect(counts.spentUsd).toBeLessThanOrEqual(0.05);
+    expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+    if (status === 'paused') expect((await h.engine.job(job.id)).pauseReason).toBe('budget');
+    else expect(counts.done).toBe(200);
+  }, 60_000);
+});
