@@ -9,6 +9,7 @@ import type { RowfillConfig } from '../config.js';
 import type { Engine, EngineOptions } from '../engine/engine.js';
 import type { Logger } from '../ports/logger.js';
 import type { ModelClient } from '../ports/model.js';
+import type { CheapModeOptions } from '../engine/batch/cheap-options.js';
 import { silentLogger } from '../ports/logger.js';
 import type { SinkResolver } from '../ports/sheet.js';
 import type { OpenAiStandIn, OpenAiStandInOptions } from './dev-wiring.js';
@@ -60,7 +61,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
     const log = options.log ?? silentLogger;
     // The stand-in's code is loaded only when it answers: with a key, a job's start-up does not pay for it.
     if (!config.openaiApiKey) standIn = await (await import('./dev-wiring.js')).startStandIn(options.standIn);
-    const { store, queue, model } = embeddedAdapters({
+    const { store, queue, model, batch } = embeddedAdapters({
       db,
       log,
       model: standIn ? { apiKey: 'sk-local-stand-in', baseURL: standIn.url, simulated: true } : { apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl },
@@ -75,7 +76,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       ...(options.searchStandIn ? { standIn: options.searchStandIn } : {}),
     });
     const engine = composeEngine(
-      { store, queue, model, clock: systemClock, log, search: research, pages: research, ...(options.sinks ? { sinks: options.sinks } : {}) },
+      { store, queue, model, clock: systemClock, log, search: research, pages: research, batch: { ...batch, options: cheapModeOptions(standIn !== undefined) }, ...(options.sinks ? { sinks: options.sinks } : {}) },
       { ...(config.prices ? { prices: config.prices } : {}), ...options.engine },
     );
     const runningStandIn = standIn;
@@ -129,4 +130,15 @@ export function openEmbeddedStore(dbPath: string): EmbeddedStore {
     db.close();
     throw error;
   }
+}
+
+/**
+ * How often cheap mode polls a batch: from 30 s up to 10 min against OpenAI (a batch takes minutes to hours), from
+ * 250 ms against the local stand-in (its batches end in seconds). ROWFILL_BATCH_POLL_MS sets the first wait.
+ */
+function cheapModeOptions(standIn: boolean): CheapModeOptions {
+  const raw = process.env.ROWFILL_BATCH_POLL_MS;
+  const pollMinMs = raw === undefined || raw === '' ? (standIn ? 250 : 30_000) : Number(raw);
+  if (!(Number.isInteger(pollMinMs) && pollMinMs > 0)) throw new Error(`ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds above 0, got ${JSON.stringify(raw)}`);
+  return { pollMinMs, pollMaxMs: Math.max(pollMinMs, standIn || raw ? pollMinMs * 8 : 600_000) };
 }

@@ -1,7 +1,9 @@
 // The embedded composition's adapters: SQLite store and the local durable queue in one file, the OpenAI client.
 // Imported lazily by cli/embedded-runtime.ts, so commands that only read the store never load the queue or the SDK.
 import { LocalQueue } from '../adapters/local-queue/index.js';
+import { OpenAiBatchClient } from '../adapters/openai-batch/openai-batch-client.js';
 import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
+import { SqliteBatchStore } from '../adapters/sqlite/batch-store.js';
 import type { SqliteDatabase } from '../adapters/sqlite/database.js';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
@@ -21,6 +23,8 @@ export interface EmbeddedAdapters {
   readonly store: SqliteStore;
   readonly queue: LocalQueue;
   readonly model: OpenAiModelClient;
+  /** Cheap mode: the Batch API at the model client's endpoint and key (the stand-in's when it answers), records in the same file. */
+  readonly batch: { readonly client: OpenAiBatchClient; readonly store: SqliteBatchStore };
 }
 
 export function embeddedAdapters(options: EmbeddedAdapterOptions): EmbeddedAdapters {
@@ -39,5 +43,6 @@ export function embeddedAdapters(options: EmbeddedAdapterOptions): EmbeddedAdapt
       logger: log,
     }),
     model: new OpenAiModelClient(options.model),
+    batch: { client: new OpenAiBatchClient(options.model), store: new SqliteBatchStore(db) },
   };
 }
