@@ -100,6 +100,17 @@ describe('Sheets stand-in over HTTP', () => {
     expect(workbook.values("'Leads list'!E2:H2")).toEqual([[{ formula }, 42, '=text', true]]);
   });
 
+  it('answers the values of each requested range after the write with includeValuesInResponse, skipped null cells included', async () => {
+    const { api, id } = await setup();
+    const res = await api.spreadsheets.values.batchUpdate({
+      spreadsheetId: id,
+      requestBody: { valueInputOption: 'RAW', includeValuesInResponse: true, data: [{ range: "'Leads list'!A2:C3", values: [[null, 'acme.new', 1], [null, null, 2]] }] },
+    });
+    expect(res.data.responses?.[0]?.updatedData).toEqual({ range: "'Leads list'!A2:C3", majorDimension: 'ROWS', values: [['Acme', 'acme.new', '1'], ['Globex', 'globex.test', '2']] });
+    const plain = await api.spreadsheets.values.batchUpdate({ spreadsheetId: id, requestBody: { valueInputOption: 'RAW', data: [{ range: "'Leads list'!C2", values: [[3]] }] } });
+    expect(plain.data.responses?.[0]?.updatedData).toBeUndefined();
+  });
+
   it('writes a batch all-or-nothing and refuses values that overflow their range or a cell over 50,000 characters', async () => {
     const { s, api, id } = await setup();
     const overflow = await api.spreadsheets.values
