@@ -1,8 +1,6 @@
 // One model call the way a user's own script makes it: the `openai` SDK with its retries off, the engine's exact prompt.
 import OpenAI from 'openai';
 import { toMessageParam } from '../../backend/src/adapters/openai/openai-tools.js';
-import { DEFAULT_LIMITS } from '../../backend/src/kernel/limits.js';
-import { parseJobConfig } from '../../backend/src/engine/job-config.js';
 import { buildJobPlan, type JobPlan } from '../../backend/src/engine/job-plan.js';
 import { DEFAULT_PRICES } from '../../backend/src/kernel/models.js';
 import { benchJobConfig } from '../lib/job-config.js';
@@ -16,7 +14,7 @@ export type CallOutcome =
 export class BaselineClient {
   private readonly client: OpenAI;
   // The same prompt and schema as Rowfill's, so every contender sends the same tokens and the comparison is fair.
-  private readonly plan: JobPlan = buildJobPlan(parseJobConfig(benchJobConfig({ workers: WORKERS, budgetUsd: 100 }), DEFAULT_LIMITS), DEFAULT_PRICES);
+  private readonly plan: JobPlan = buildJobPlan(benchJobConfig({ workers: WORKERS, budgetUsd: 100 }), DEFAULT_PRICES);
 
   constructor(baseURL: string) {
     this.client = new OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0, timeout: 60_000 });

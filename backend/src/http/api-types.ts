@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ErrorClass } from '../kernel/error-classes.js';
 import { FIELD_LIMITS } from '../kernel/limits.js';
+import type { BatchStatus } from '../ports/batch.js';
 import type { JobStatus, PauseReason } from '../ports/domain.js';
 
 const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
@@ -14,7 +15,7 @@ export const selectionSchema = z.object({
   sheetId: z.number().int().min(0),
   ranges: z.array(z.string().min(1).max(100)).min(1, 'select at least one range').max(2000),
   headerRow: z.number().int().min(1).max(FIELD_LIMITS.maxHeaderRow).default(1),
-  /** Validated in full by the engine (parseJobConfig); here only its shape and size are bounded. */
+  /** Validated in full once, by the application layer with this backend's caps (application/config-input.ts); here only its shape and size are bounded. */
   config: z.record(z.string(), z.unknown()),
 });
 
@@ -46,8 +47,29 @@ export interface JobCountsView {
   readonly cancelled: number;
 }
 
+/** One provider batch of a cheap job that still holds rows. */
+export interface BatchView {
+  /** The provider's state (validating, in_progress, finalizing, …); null while Rowfill is still packing or sending it. */
+  readonly status: BatchStatus | null;
+  /** Rows the batch carries. */
+  readonly rows: number;
+  /** When the provider's window ends (ISO), or the 24 h after the batch was recorded while the provider has not said. */
+  readonly expiresAt: string;
+}
+
 export interface JobView {
   readonly id: string;
+  /** `cheap`: rows go through the provider's Batch API (results within 24 h, at batch prices). */
+  readonly mode: 'fast' | 'cheap';
+  /** A cheap job's rows waiting in a provider batch (0 in fast mode). */
+  readonly inBatch: number;
+  /** A cheap job's open batches, oldest first (empty in fast mode and once every batch was applied). */
+  readonly batches: readonly BatchView[];
+  /**
+   * A cheap job's ETA: when the last open batch's window ends (ISO), so the sidebar says "by <time>" instead of a
+   * rate; null in fast mode, when no batch is open, or when the job is not running.
+   */
+  readonly resultsBy: string | null;
   readonly status: JobStatus;
   readonly pauseReason: PauseReason | null;
   readonly message: string | null;
@@ -84,6 +106,10 @@ export interface EstimateView {
   readonly costLowUsd: number;
   readonly costHighUsd: number;
   readonly worstCaseUsd: number;
+  /** The same range and worst case in cheap mode (Batch API prices), shown beside the fast price. */
+  readonly cheapCostLowUsd: number;
+  readonly cheapCostHighUsd: number;
+  readonly cheapWorstCaseUsd: number;
   readonly priced: boolean;
   readonly simulated: boolean;
   readonly model: string;
