@@ -13,6 +13,8 @@ interface Entry {
 
 export class LayoutCache {
   private readonly entries = new Map<string, Entry>();
+  /** Tabs whose columns were found moved by a status write: the next flush asks for every finished row again. */
+  private readonly moved = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -46,6 +48,16 @@ export class LayoutCache {
     if (this.entries.size > MAX_TABS) this.entries.delete(this.entries.keys().next().value as string);
     if (!before || before.tagged === tagged || before.tagged.get(ID_TAG) !== tagged.get(ID_TAG)) return false;
     return [...before.tagged].some(([tag, column]) => tagged.has(tag) && tagged.get(tag) !== column);
+  }
+
+  /** A status write found the columns moved: the next flush of the tab reports it (see takeMoved). */
+  markMoved(ref: SheetRef): void {
+    this.moved.add(this.key(ref));
+  }
+
+  /** Whether a status write found the tab's columns moved since the last flush (and forgets it). */
+  takeMoved(ref: SheetRef): boolean {
+    return this.moved.delete(this.key(ref));
   }
 
   /** The tab's columns changed (a job was prepared on it) or its id column is gone: search again next time. */

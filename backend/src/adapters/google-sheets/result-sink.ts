@@ -70,7 +70,7 @@ export class GoogleSheetsResultSink implements ResultSink {
     if (rows.length === 0) return { written: [], missing: [], duplicated: [] };
     const placed = await this.place();
     if ('deferred' in placed) return { written: [], missing: [], duplicated: [], deferred: placed.deferred };
-    const { placement } = placed;
+    const placement = placed.placement && this.deps.layouts.takeMoved(this.ref) ? { ...placed.placement, columnsMoved: true } : placed.placement;
     const written: string[] = [];
     const missing: string[] = [];
     const duplicated: string[] = [];
@@ -134,6 +134,7 @@ export class GoogleSheetsResultSink implements ResultSink {
       });
     }
     const { placement } = placed;
+    if (placement?.columnsMoved) this.deps.layouts.markMoved(this.ref);
     const column = placement?.tagged.get(STATUS_TAG);
     if (!placement || column === undefined) return;
     const cells: CellWrite[] = [];

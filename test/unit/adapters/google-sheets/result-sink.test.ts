@@ -146,6 +146,29 @@ describe('GoogleSheetsResultSink.flush', () => {
     expect(h.standIn.writeLog.map((e) => e.status)).toEqual([429, 200]);
   });
 
+  it('finds an output column dragged past another at its next column search, and asks for every finished row again', async () => {
+    const { h, workbook, sink, idOf } = await prepared();
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
+    // The user drags Founded (E) before Category (D): values and tags move with the columns, the id column stays put.
+    const tags = workbook.metadata.list().filter((e) => e.key === 'rowfill.column' && (e.value === 'output:Category' || e.value === 'output:Founded'));
+    workbook.deleteMetadata(tags.map((e) => e.id));
+    for (const e of tags) {
+      const index = e.value === 'output:Category' ? 4 : 3;
+      workbook.createMetadata({ key: e.key, value: e.value, visibility: e.visibility, location: { kind: 'column', sheetId: 0, index } });
+    }
+    const swapped = workbook.values('D1:E7').map(([category, founded]) => [founded ?? null, category ?? null]);
+    workbook.setValues('D1', swapped);
+    h.time.advance(61_000);
+    const result = await sink.flush(job(), [doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(result).toMatchObject({ written: [idOf.get('Globex')], resync: true });
+    await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(workbook.values('D1:F3')).toEqual([
+      ['Founded', 'Category', 'rowfill_status'],
+      [4, 'category of Acme', 'done'],
+      [6, 'category of Globex', 'done'],
+    ]);
+  });
+
   it('sends nothing while the Sheets quota has no token, and writes every row carried over once it has', async () => {
     h = await harness({}, { idFactory: sequentialIds() });
     const time = h.time;
