@@ -18,6 +18,13 @@ const envSchema = z.object({
    */
   ROWFILL_STAND_IN_PAGES: z.enum(['0', '1'], { error: 'ROWFILL_STAND_IN_PAGES must be 0 or 1' }).optional(),
   ROWFILL_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'ROWFILL_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('warn'),
+  /** Cheap mode: the first wait before polling a batch, ms (then 1.5× longer each poll, up to 8×). Default: 30 s, or 250 ms on the stand-in. */
+  ROWFILL_BATCH_POLL_MS: z.coerce
+    .number({ error: 'ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000' })
+    .int('ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000')
+    .min(1, 'ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000')
+    .max(600_000, 'ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000')
+    .optional(),
   /** JSON object of model → { input, cachedInput, output } USD per 1M tokens, merged over the built-in table. */
   ROWFILL_PRICES: z
     .string()
@@ -43,6 +50,8 @@ export interface RowfillConfig {
   readonly tavilyBaseUrl?: string | undefined;
   /** ROWFILL_STAND_IN_PAGES=1: pages come from the search stand-in at TAVILY_BASE_URL (tests, development). */
   readonly standInPages?: boolean;
+  /** ROWFILL_BATCH_POLL_MS: cheap mode's first wait before polling a batch. */
+  readonly batchPollMs?: number | undefined;
 }
 
 export class ConfigLoadError extends Error {
@@ -62,6 +71,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tavilyApiKey: e.TAVILY_API_KEY,
     tavilyBaseUrl: e.TAVILY_BASE_URL,
     standInPages: e.ROWFILL_STAND_IN_PAGES === '1',
+    batchPollMs: e.ROWFILL_BATCH_POLL_MS,
   };
 }
 

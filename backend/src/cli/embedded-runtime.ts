@@ -4,6 +4,7 @@
 import type { LocalQueue } from '../adapters/local-queue/index.js';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { SqliteBatchStore } from '../adapters/sqlite/batch-store.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { RowfillConfig } from '../config.js';
 import type { Engine, EngineOptions } from '../engine/engine.js';
@@ -76,7 +77,7 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
       ...(options.searchStandIn ? { standIn: options.searchStandIn } : {}),
     });
     const engine = composeEngine(
-      { store, queue, model, clock: systemClock, log, search: research, pages: research, batch: { ...batch, options: cheapModeOptions(standIn !== undefined) }, ...(options.sinks ? { sinks: options.sinks } : {}) },
+      { store, queue, model, clock: systemClock, log, search: research, pages: research, batch: { ...batch, options: cheapModeOptions(config, standIn !== undefined) }, ...(options.sinks ? { sinks: options.sinks } : {}) },
       { ...(config.prices ? { prices: config.prices } : {}), ...options.engine },
     );
     const runningStandIn = standIn;
@@ -112,6 +113,8 @@ export async function openEmbeddedRuntime(options: EmbeddedRuntimeOptions): Prom
 /** The store alone, for commands that only read jobs: no lock, no queue, no model client, no stand-in. */
 export interface EmbeddedStore {
   readonly store: SqliteStore;
+  /** Cheap mode's batch records, for `rowfill status`. */
+  readonly batches: SqliteBatchStore;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export function openEmbeddedStore(dbPath: string): EmbeddedStore {
     const store = new SqliteStore(db);
     return {
       store,
+      batches: new SqliteBatchStore(db),
       async close() {
         await store.close();
         db.close();
@@ -134,11 +138,9 @@ export function openEmbeddedStore(dbPath: string): EmbeddedStore {
 
 /**
  * How often cheap mode polls a batch: from 30 s up to 10 min against OpenAI (a batch takes minutes to hours), from
- * 250 ms against the local stand-in (its batches end in seconds). ROWFILL_BATCH_POLL_MS sets the first wait.
+ * 250 ms against the local stand-in (its batches end in seconds); ROWFILL_BATCH_POLL_MS sets the first wait (up to 8×).
  */
-function cheapModeOptions(standIn: boolean): CheapModeOptions {
-  const raw = process.env.ROWFILL_BATCH_POLL_MS;
-  const pollMinMs = raw === undefined || raw === '' ? (standIn ? 250 : 30_000) : Number(raw);
-  if (!(Number.isInteger(pollMinMs) && pollMinMs > 0)) throw new Error(`ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds above 0, got ${JSON.stringify(raw)}`);
-  return { pollMinMs, pollMaxMs: Math.max(pollMinMs, standIn || raw ? pollMinMs * 8 : 600_000) };
+function cheapModeOptions(config: RowfillConfig, standIn: boolean): CheapModeOptions {
+  if (config.batchPollMs !== undefined) return { pollMinMs: config.batchPollMs, pollMaxMs: config.batchPollMs * 8 };
+  return standIn ? { pollMinMs: 250, pollMaxMs: 2000 } : { pollMinMs: 30_000, pollMaxMs: 600_000 };
 }

@@ -30,6 +30,7 @@ export interface RawJobFlags {
   readonly maxSearches?: string;
   readonly maxPages?: string;
   readonly searchRpm?: string;
+  readonly mode?: string;
 }
 
 export interface JobArgs {
@@ -69,6 +70,7 @@ const fileSchema = z
     maxSearches: num.optional(),
     maxPages: num.optional(),
     searchRpm: num.optional(),
+    mode: z.string().optional(),
   })
   .strict();
 
@@ -99,6 +101,14 @@ function number(flag: string, text: string | undefined, { integer = false } = {}
   return value;
 }
 
+/** `--mode`: fast (default) or cheap (the Batch API); research rows need several turns and run fast only. */
+function modeArg(text: string | undefined): 'fast' | 'cheap' | undefined {
+  if (text === undefined) return undefined;
+  const mode = text.trim().toLowerCase();
+  if (mode !== 'fast' && mode !== 'cheap') throw new UsageError(`--mode must be fast or cheap, got "${text}"`);
+  return mode;
+}
+
 /** `--workers`: 1–50 rows in flight, or `auto`: as many as the model's rate limits allow. */
 function workersArg(text: string | undefined): number | typeof AUTO_WORKERS | undefined {
   if (text !== undefined && text.trim().toLowerCase() === AUTO_WORKERS) return AUTO_WORKERS;
@@ -125,6 +135,7 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   budgetUsd: '--budget',
   rpm: '--rpm',
   tpm: '--tpm',
+  mode: '--mode',
 };
 
 export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetRequired: boolean }): JobArgs {
@@ -145,6 +156,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   const limit = number('limit', pick('limit'), { integer: true });
   if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`);
   const rows = pick('rows');
+  const mode = modeArg(pick('mode'));
   const research = researchArgs(pick('research') ?? false, pick('maxSearches'), pick('maxPages'), pick('searchRpm'));
   const input: JobConfigInput = {
     inputs: inputList,
@@ -156,6 +168,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
     ...(pick('tpm') !== undefined ? { tpm: number('tpm', pick('tpm')) } : {}),
     force: pick('force') ?? false,
     ...(research.config ? { research: research.config } : {}),
+    ...(mode === 'cheap' ? { mode } : {}),
   };
   let config: JobConfig;
   try {

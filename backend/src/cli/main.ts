@@ -22,6 +22,7 @@ function jobOptions(command: Command): Command {
     .option('--output <spec>', 'an output column: "Name[:type]=instruction"; type is text (default), number, boolean, url or enum(a|b|c) (repeat for more)', collect)
     .option('--model <id>', 'the model (default gpt-4.1-mini)')
     .option('--workers <n>', 'rows in flight at once, 1–50, or auto: as many as the rate limits allow (default 8)')
+    .option('--mode <mode>', 'fast (default): answers as the rate limits allow; cheap: the Batch API, about half the price, answers within 24 h')
     .option('--budget <usd>', 'hard spending cap in USD')
     .option('--out <file>', 'where to write the enriched copy (default <name>.enriched.<ext>)')
     .option('--rpm <n>', "the model's requests-per-minute limit on your account")

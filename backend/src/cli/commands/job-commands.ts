@@ -1,6 +1,8 @@
 // `rowfill status|resume|retry-failed|cancel|jobs`: thin commands over the engine's job operations.
 import { existsSync } from 'node:fs';
+import type { SqliteBatchStore } from '../../adapters/sqlite/batch-store.js';
 import type { SqliteStore } from '../../adapters/sqlite/sqlite-store.js';
+import type { BatchRecord } from '../../ports/batch-store.js';
 import { JobError } from '../../kernel/job-errors.js';
 import { targetKey, type Job } from '../../ports/domain.js';
 import { configFor, openRuntime, progressMode, simulatedNotice, type CliIo } from '../cli-io.js';
@@ -20,21 +22,21 @@ export interface JobFlags {
  * status and jobs only read: they open the store alone, not the runtime (queue, engine, model client, stand-in), whose
  * modules and set-up were most of their time on a 100,000-row state file. A missing state file reads as an empty one.
  */
-async function readState<T>(io: CliIo, flags: JobFlags, read: (store: SqliteStore) => Promise<T>): Promise<T> {
+async function readState<T>(io: CliIo, flags: JobFlags, read: (store: SqliteStore, batches: SqliteBatchStore) => Promise<T>): Promise<T> {
   const { dbPath } = configFor(io, flags.db);
   const exists = existsSync(dbPath);
   if (exists) assertStateFile(dbPath);
   else assertFileCanExist('--db', dbPath);
   const state = openEmbeddedStore(exists ? dbPath : ':memory:');
   try {
-    return await read(state.store);
+    return await read(state.store, state.batches);
   } finally {
     await state.close();
   }
 }
 
 export async function statusCommand(jobId: string | undefined, flags: JobFlags, io: CliIo): Promise<number> {
-  return readState(io, flags, async (store) => {
+  return readState(io, flags, async (store, batches) => {
     // The job is read once (the newest one, when none is named), then its counters once.
     const job = jobId === undefined ? (await store.listJobs({ limit: 1 }))[0] : await store.getJob(jobId);
     if (!job) {
@@ -44,6 +46,7 @@ export async function statusCommand(jobId: string | undefined, flags: JobFlags, 
     const counts = await store.counts(job.id);
     const summary = { job, counts, elapsedMs: (job.finishedAt ?? job.updatedAt) - job.createdAt, out: job.target.kind === 'file' ? job.target.out : undefined, interrupted: false };
     io.stdout.write(`${flags.json ? summaryJson(summary) : summaryText(summary)}\n`);
+    if (job.config.mode === 'cheap') io.stdout.write(batchLines(await batches.listBatches(job.id), flags.json ?? false));
     return 0;
   });
 }
@@ -123,4 +126,20 @@ export async function jobsCommand(flags: JobFlags, io: CliIo): Promise<number> {
     io.stdout.write(`${job.id}  ${status.padEnd(20)} ${String(counts.total).padStart(7)} rows  ${usd(counts.spentUsd).padStart(9)}  ${new Date(job.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${sourceOf(job)}\n`);
   }
   return 0;
+}
+
+/** A cheap job's batches, one line each: its provider state (validating, in_progress, …), rows, and when its window ends. */
+function batchLines(records: readonly BatchRecord[], json: boolean): string {
+  if (json) {
+    return records
+      .map((b) => `${JSON.stringify({ type: 'batch', seq: b.seq, batchId: b.batchId, status: b.providerStatus, phase: b.phase, rows: b.rowCount, reservedUsd: b.reservedUsd, expiresAt: b.expiresAt === null ? null : new Date(b.expiresAt).toISOString(), message: b.message })}\n`)
+      .join('');
+  }
+  if (records.length === 0) return 'Batches: none submitted yet\n';
+  const lines = records.map((b) => {
+    const state = b.phase === 'applied' ? `${b.providerStatus ?? 'not submitted'}, applied` : (b.providerStatus ?? b.phase);
+    const by = b.expiresAt !== null && b.phase !== 'applied' ? `  answers by ${new Date(b.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+    return `  batch ${b.seq}  ${state.padEnd(22)} ${String(b.rowCount).padStart(7)} rows  ${b.batchId ?? ''}${by}${b.message ? `  (${b.message})` : ''}\n`;
+  });
+  return `Batches:\n${lines.join('')}`;
 }
