@@ -24,6 +24,7 @@ import {
   FINISH_PATH,
   jobConfig,
   MAX_IN_FLIGHT,
+  type CloudCaseChoice,
   QUEUE,
   QUEUE_PATH,
   SCENARIO,
@@ -40,7 +41,10 @@ export interface CloudPlan {
   readonly jobs: number;
   readonly jobRows: number;
   readonly workers: number | 'auto';
+  /** Which cases run: (a) on SQLite, (a) on Firestore, (b). */
+  readonly cases: readonly CloudCaseChoice[];
 }
+
 
 export interface CloudCase {
   readonly name: string;
@@ -302,16 +306,18 @@ export async function runCloud(plan: CloudPlan, progress: (line: string) => void
       skipped.push({ name: spec.name, reason: `failed: ${reason}` });
     }
   };
-  await attempt(one('sqlite'), null);
+  const wanted = (c: CloudCaseChoice): boolean => plan.cases.includes(c);
+  if (wanted('a-sqlite')) await attempt(one('sqlite'), null);
+  if (!wanted('a-firestore') && !wanted('b')) return { plan, quota, code, cases, skipped };
   if (!hasGcloud()) {
-    for (const spec of [one('firestore'), many]) skipped.push({ name: spec.name, reason: 'not run: `gcloud` (the Firestore emulator) is not on PATH' });
+    for (const spec of [...(wanted('a-firestore') ? [one('firestore')] : []), ...(wanted('b') ? [many] : [])]) skipped.push({ name: spec.name, reason: 'not run: `gcloud` (the Firestore emulator) is not on PATH' });
     return { plan, quota, code, cases, skipped };
   }
   progress('cloud: starting the Firestore emulator…');
   const emulator = await startFirestoreEmulator();
   try {
-    await attempt(one('firestore'), emulator);
-    await attempt(many, emulator);
+    if (wanted('a-firestore')) await attempt(one('firestore'), emulator);
+    if (wanted('b')) await attempt(many, emulator);
   } finally {
     await emulator.stop();
   }

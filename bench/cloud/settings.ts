@@ -11,6 +11,9 @@ export const CLOUD_JITTER_MS = 500;
 /** (b) jobs at once, each on its own spreadsheet. */
 export const MULTI_JOBS = 10;
 export const MULTI_ROWS = 2000;
+/** The cases `--cloud-cases` picks from: (a) on SQLite, (a) on Firestore, (b). */
+export type CloudCaseChoice = 'a-sqlite' | 'a-firestore' | 'b';
+export const CLOUD_CASES: readonly CloudCaseChoice[] = ['a-sqlite', 'a-firestore', 'b'];
 /** --quick: a smoke run that still crosses a few flushes. */
 export const QUICK = { rows: 600, jobs: 3, jobRows: 200 } as const;
 

@@ -1,6 +1,6 @@
 // Parses `npm run bench -- [flags]` into a plan: which scenarios, how many rows, which samples, whether to run 1M.
 import { parseArgs } from 'node:util';
-import { CLOUD_ROWS, DEFAULT_WORKERS, MAX_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
+import { CLOUD_CASES, CLOUD_ROWS, DEFAULT_WORKERS, type CloudCaseChoice, MAX_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
 import type { ContenderName } from '../rate-bound/contender.js';
 
 export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'cloud' | 'all';
@@ -26,13 +26,13 @@ export interface BenchPlan {
   /** Rows of the research scenario. */
   readonly researchRows: number;
   /** The cloud scenario's sizes: (a) rows of the one job; (b) jobs at once and rows in each; workers a job asks for. */
-  readonly cloud: { readonly rows: number; readonly jobs: number; readonly jobRows: number; readonly workers: number | 'auto' };
+  readonly cloud: { readonly rows: number; readonly jobs: number; readonly jobRows: number; readonly workers: number | 'auto'; readonly cases: readonly CloudCaseChoice[] };
   readonly million: 'yes' | 'no' | 'auto';
   readonly profile: boolean;
   readonly quick: boolean;
 }
 
-export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|cloud|all] [--research-rows N] [--cloud-rows N] [--cloud-jobs N] [--cloud-job-rows N] [--cloud-workers N|auto] [--million] [--quick] [--profile]
+export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|cloud|all] [--research-rows N] [--cloud-rows N] [--cloud-jobs N] [--cloud-job-rows N] [--cloud-workers N|auto] [--cloud-cases a-sqlite,a-firestore,b] [--million] [--quick] [--profile]
   --rows N      rate-bound rows (default 5000; 500 with --quick)
   --scenario    which scenario to run (default all; research and cloud run only when named: each takes over 20 minutes)
   --research-rows N  research scenario rows (default 1000; 100 with --quick)
@@ -40,6 +40,7 @@ export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhea
   --cloud-jobs N     cloud scenario (b): jobs at once, each on its own spreadsheet (default ${MULTI_JOBS}; ${CLOUD_QUICK.jobs} with --quick)
   --cloud-job-rows N cloud scenario (b): rows in each job (default ${MULTI_ROWS}; ${CLOUD_QUICK.jobRows} with --quick)
   --cloud-workers N|auto  workers each cloud job asks for (default ${DEFAULT_WORKERS}: the most the server allows)
+  --cloud-cases LIST cloud cases to run, comma-separated (default all: ${CLOUD_CASES.join(',')})
   --million     also run engine overhead on 1,000,000 rows (default: only if it fits the 15-minute budget)
   --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, start-up state file 10,000 rows, small baseline samples
   --profile     write V8 CPU profiles of the engine-overhead runs to bench/results/profiles/`;
@@ -58,6 +59,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
       'cloud-jobs': { type: 'string' },
       'cloud-job-rows': { type: 'string' },
       'cloud-workers': { type: 'string' },
+      'cloud-cases': { type: 'string' },
       scenario: { type: 'string', default: 'all' },
       million: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -78,6 +80,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     rows: wholeNumber('--cloud-rows', values['cloud-rows'], quick ? CLOUD_QUICK.rows : CLOUD_ROWS, 10, 1_000_000),
     jobs: wholeNumber('--cloud-jobs', values['cloud-jobs'], quick ? CLOUD_QUICK.jobs : MULTI_JOBS, 2, 100),
     jobRows: wholeNumber('--cloud-job-rows', values['cloud-job-rows'], quick ? CLOUD_QUICK.jobRows : MULTI_ROWS, 10, 1_000_000),
+    cases: cloudCases(values['cloud-cases']),
     workers: values['cloud-workers'] === undefined ? DEFAULT_WORKERS : values['cloud-workers'] === 'auto' ? ('auto' as const) : wholeNumber('--cloud-workers', values['cloud-workers'], MAX_WORKERS, 1, 1000),
   };
   const base = quick ? QUICK_SAMPLES : SAMPLES;
@@ -105,4 +108,12 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}"`);
   return n;
+}
+
+function cloudCases(text: string | undefined): CloudCaseChoice[] {
+  if (text === undefined) return [...CLOUD_CASES];
+  const cases = text.split(',').map((c) => c.trim());
+  const bad = cases.filter((c) => !CLOUD_CASES.includes(c as CloudCaseChoice));
+  if (bad.length > 0 || cases.length === 0) throw new Error(`--cloud-cases must list some of ${CLOUD_CASES.join(', ')}, got "${text}"`);
+  return cases as CloudCaseChoice[];
 }
