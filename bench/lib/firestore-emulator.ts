@@ -53,9 +53,17 @@ export async function startFirestoreEmulator(): Promise<BenchEmulator> {
   child.once('exit', () => (exited = true));
   // Never leave a JVM behind, even when the bench is interrupted.
   const onExit = (): void => killGroup(child, 'SIGKILL');
+  const onSignal = (signal: NodeJS.Signals): void => {
+    onExit();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async (): Promise<void> => {
     process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (exited) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     killGroup(child, 'SIGTERM');
