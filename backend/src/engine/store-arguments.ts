@@ -1,4 +1,6 @@
 // Argument checks every Store adapter runs before any read or write, so a bad number changes nothing and reads the same everywhere.
+import type { BatchPatch, BatchPhase, ClaimBatchRequest, ClaimBatchRow } from '../ports/batch-store.js';
+import { OPEN_BATCH_PHASES } from '../ports/batch-store.js';
 import type { Usage } from '../ports/domain.js';
 import type { CacheHoldRequest, ClaimRequest, FinishRequest } from '../ports/store.js';
 import { usdToNanos } from '../kernel/money.js';
@@ -59,4 +61,34 @@ export function checkHoldRequest(request: CacheHoldRequest): void {
   assertTime('now', request.now);
   assertPositive('holdMs', request.holdMs);
   if (request.minExpiresAt !== undefined) assertTime('minExpiresAt', request.minExpiresAt);
+}
+
+/**
+ * Checks a whole batch claim before any row is claimed (a store that claims in several commits must not fail half
+ * way on a bad row); returns each row's reservation in nanos, in order.
+ */
+export function checkClaimBatchRequest(request: ClaimBatchRequest): number[] {
+  assertCount('seq', request.seq);
+  assertTime('now', request.now);
+  assertPositive('leaseMs', request.leaseMs);
+  if (typeof request.filename !== 'string' || request.filename === '') throw new TypeError('claimBatch: filename must be a non-empty string');
+  const rows: readonly ClaimBatchRow[] = request.rows;
+  if (!Array.isArray(rows)) throw new TypeError('claimBatch: rows must be an array');
+  return rows.map((row: ClaimBatchRow) => {
+    assertCount('tokens', row.tokens);
+    return usdToNanos(row.reserveUsd, 'reserveUsd');
+  });
+}
+
+const BATCH_PHASES: readonly BatchPhase[] = [...OPEN_BATCH_PHASES, 'applied'];
+const BATCH_PATCH_FIELDS: ReadonlySet<string> = new Set<keyof BatchPatch>(['phase', 'fileId', 'batchId', 'providerStatus', 'expiresAt', 'nextPollAt', 'polls', 'message']);
+
+/** Checks a batch record change: known fields only, a known phase, a finite `now`. */
+export function checkBatchPatch(patch: BatchPatch, now: number): void {
+  assertTime('now', now);
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (!BATCH_PATCH_FIELDS.has(field)) throw new TypeError(`updateBatch: unknown field ${JSON.stringify(field)}`);
+    if (field === 'phase' && !BATCH_PHASES.includes(value as BatchPhase)) throw new TypeError(`updateBatch: phase must be one of ${BATCH_PHASES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
 }

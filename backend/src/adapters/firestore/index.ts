@@ -2,3 +2,4 @@
 export { FirestoreStore } from './firestore-store.js';
 export { FIRESTORE_STORE_DEFAULTS, type CommitTouch, type FirestoreStoreOptions } from './options.js';
 export { FirestoreSheetsQuota, type FirestoreSheetsQuotaOptions } from './sheets-quota.js';
+export { FirestoreBatchStore } from './batch-store.js';
