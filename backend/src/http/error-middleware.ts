@@ -28,18 +28,7 @@ const SHEET_STATUS: Record<SheetAccessCode, number> = {
   quota: 429,
 };
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-/** An error that already knows its HTTP status and code (auth errors, HttpError). */
+/** An error that already knows its HTTP status and code (the auth errors). */
 function isStatusError(error: unknown): error is Error & { status: number; code: string } {
   return error instanceof Error && typeof (error as { status?: unknown }).status === 'number' && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SOURCES_COLUMN, withSources } from '../../../../backend/src/engine/research/research-plan.js';
 import { researchLeaseMs, researchRow } from '../../../../backend/src/engine/research/research-row.js';
-import { countMessageTokens } from '../../../../backend/src/engine/tokens.js';
+import { countTokens } from '../../../../backend/src/engine/tokens.js';
 import { answerJson, ioWith, planFor, reply, searchIndex, toolCall } from './fakes.js';
 
 describe('research plan', () => {
@@ -12,7 +12,8 @@ describe('research plan', () => {
     expect(withPages.tools.map((t) => t.name)).toEqual(['web_search', 'open_page']);
     expect(noPages.tools.map((t) => t.name)).toEqual(['web_search']);
     const inputs = { Brand: 'Acme' };
-    expect(withPages.promptTokens(inputs)).toBeGreaterThan(countMessageTokens(withPages.messages(inputs)));
+    const messageTokens = withPages.messages(inputs).reduce((sum, m) => sum + countTokens(m.content), 0);
+    expect(withPages.promptTokens(inputs)).toBeGreaterThan(messageTokens);
   });
 
   it('asks for _sources next to every output column, each of which may be null', () => {
