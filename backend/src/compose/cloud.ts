@@ -4,11 +4,13 @@ import { CloudTasksClient } from '@google-cloud/tasks';
 import { auth as googleAuth, sheets } from '@googleapis/sheets';
 import type { Request } from 'express';
 import { CloudTasksQueue, DeliveryAbandonedError } from '../adapters/cloud-tasks/index.js';
-import { FirestoreSheetsQuota, FirestoreStore } from '../adapters/firestore/index.js';
+import { FirestoreBatchStore, FirestoreSheetsQuota, FirestoreStore } from '../adapters/firestore/index.js';
 import { GoogleSheetsGateway } from '../adapters/google-sheets/index.js';
 import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
+import { OpenAiBatchClient } from '../adapters/openai-batch/openai-batch-client.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { CloudServerSettings, ServerConfig } from '../config.js';
+import type { CheapModeDeps } from '../engine/batch/cheap-options.js';
 import type { EngineOptions } from '../engine/options.js';
 import type { Caller } from '../application/caller.js';
 import { verifyAddonCaller, verifyTaskCaller } from '../http/auth/index.js';
@@ -34,6 +36,8 @@ export interface CloudAdapters {
   readonly log: Logger;
   readonly search?: Search | undefined;
   readonly pages?: Pages | undefined;
+  /** Cheap mode: the Batch API client and the Firestore batch records; without it a cheap job pauses. */
+  readonly batch?: CheapModeDeps | undefined;
 }
 
 export interface CloudBackendSettings {
@@ -70,6 +74,10 @@ export function cloudAdapters(config: ServerConfig & { readonly server: CloudSer
       serviceAccountEmail: s.tasksServiceAccount,
     }),
     model: new OpenAiModelClient({ apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl }),
+    // The Batch API client refuses an empty key at construction; with no key there is no cheap mode (a cheap job pauses).
+    ...(config.openaiApiKey
+      ? { batch: { client: new OpenAiBatchClient({ apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl }), store: new FirestoreBatchStore({ firestore, rootPath: FIRESTORE_ROOT }) } }
+      : {}),
     gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS, quota }),
     clock: systemClock,
     log,
@@ -94,9 +102,9 @@ export function cloudBackendSettings(config: ServerConfig & { readonly server: C
  * deliveries go through the queue's receive(), so stop() drains exactly the deliveries in flight.
  */
 export function composeCloudBackend(adapters: CloudAdapters, settings: CloudBackendSettings): Backend {
-  const { store, queue, model, gateway, clock, log, search, pages } = adapters;
+  const { store, queue, model, gateway, clock, log, search, pages, batch } = adapters;
   const research = search && pages ? { search, pages } : undefined;
-  const engine = composeEngine({ store, queue, model, clock, log, sinks: sheetSinks(gateway), ...research }, serverEngineOptions(settings.limits, settings.engine));
+  const engine = composeEngine({ store, queue, model, clock, log, sinks: sheetSinks(gateway), ...research, ...(batch ? { batch } : {}) }, serverEngineOptions(settings.limits, settings.engine));
   const backend = createBackend({
     engine,
     store,
