@@ -166,6 +166,20 @@ export function describeBatchStoreContract(name: string, factory: BatchStoreFact
         await expectCountersMatchRows(store, jobId);
       });
 
+      it('lets only one of two claims of the same seq at once record it; the other changes nothing', async () => {
+        const { store, batches } = harness;
+        const other = await harness.reopen();
+        const { jobId } = await startJob(store, { rows: 20 });
+        const rows = await dispatched(store, jobId, 20);
+        const outcomes = await Promise.allSettled([batches.claimBatch(request(jobId, 0, rows.slice(0, 10))), other.batches.claimBatch(request(jobId, 0, rows.slice(10)))]);
+        const won = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+        expect(won).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+        expect(await batches.batchRows(jobId, 0)).toEqual(won[0]!.claimed);
+        expect(await store.counts(jobId)).toMatchObject({ running: 10, queued: 10, reservedUsd: 0.1 });
+        await expectCountersMatchRows(store, jobId);
+      });
+
       it('rejects bad arguments with exact messages before changing anything', async () => {
         const { store, batches } = harness;
         const { jobId } = await startJob(store, { rows: 1 });
