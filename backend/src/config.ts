@@ -25,6 +25,12 @@ const envSchema = z.object({
     .min(1, 'ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000')
     .max(600_000, 'ROWFILL_BATCH_POLL_MS must be a whole number of milliseconds from 1 to 600000')
     .optional(),
+  /** Cheap mode: prompt tokens a job may have waiting at the provider per model (your account's enqueued-token limit). Default 2,000,000. */
+  ROWFILL_BATCH_ENQUEUED_TOKENS: z.coerce
+    .number({ error: 'ROWFILL_BATCH_ENQUEUED_TOKENS must be a whole number of tokens from 1,000 up' })
+    .int('ROWFILL_BATCH_ENQUEUED_TOKENS must be a whole number of tokens from 1,000 up')
+    .min(1000, 'ROWFILL_BATCH_ENQUEUED_TOKENS must be a whole number of tokens from 1,000 up')
+    .optional(),
   /** JSON object of model → { input, cachedInput, output } USD per 1M tokens, merged over the built-in table. */
   ROWFILL_PRICES: z
     .string()
@@ -52,6 +58,8 @@ export interface RowfillConfig {
   readonly standInPages?: boolean;
   /** ROWFILL_BATCH_POLL_MS: cheap mode's first wait before polling a batch. */
   readonly batchPollMs?: number | undefined;
+  /** ROWFILL_BATCH_ENQUEUED_TOKENS: cheap mode's enqueued-token limit per model. */
+  readonly batchEnqueuedTokens?: number | undefined;
 }
 
 export class ConfigLoadError extends Error {
@@ -72,6 +80,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tavilyBaseUrl: e.TAVILY_BASE_URL,
     standInPages: e.ROWFILL_STAND_IN_PAGES === '1',
     batchPollMs: e.ROWFILL_BATCH_POLL_MS,
+    batchEnqueuedTokens: e.ROWFILL_BATCH_ENQUEUED_TOKENS,
   };
 }
 

@@ -141,6 +141,7 @@ export function openEmbeddedStore(dbPath: string): EmbeddedStore {
  * 250 ms against the local stand-in (its batches end in seconds); ROWFILL_BATCH_POLL_MS sets the first wait (up to 8×).
  */
 function cheapModeOptions(config: RowfillConfig, standIn: boolean): CheapModeOptions {
-  if (config.batchPollMs !== undefined) return { pollMinMs: config.batchPollMs, pollMaxMs: config.batchPollMs * 8 };
-  return standIn ? { pollMinMs: 250, pollMaxMs: 2000 } : { pollMinMs: 30_000, pollMaxMs: 600_000 };
+  const limit = config.batchEnqueuedTokens !== undefined ? { enqueuedTokenLimit: config.batchEnqueuedTokens } : {};
+  if (config.batchPollMs !== undefined) return { pollMinMs: config.batchPollMs, pollMaxMs: config.batchPollMs * 8, ...limit };
+  return { ...(standIn ? { pollMinMs: 250, pollMaxMs: 2000 } : { pollMinMs: 30_000, pollMaxMs: 600_000 }), ...limit };
 }
