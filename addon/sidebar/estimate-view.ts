@@ -1,7 +1,7 @@
 // The estimate shown before anything is spent: rows, rows skipped as unchanged, cost range against the budget, and
 // the filled cells an output would overwrite, which the user must agree to before Enrich is allowed.
 import { money, moneyRange, plural } from '../src/format.js';
-import { overwriteWarning, rowsToEnrich } from '../src/messages.js';
+import { bothPrices, chosenCostHigh, overwriteWarning, rowsToEnrich } from '../src/messages.js';
 import { overwritesOf, type EstimateResult } from '../src/sidebar-api.js';
 import { byId, fillStats, show } from './dom.js';
 
@@ -37,20 +37,20 @@ export function renderEstimate(result: EstimateResult | null): void {
   show(overwriteBox(), false);
   overwriteCheck().checked = false;
   if (!result) return;
-  const { estimate, budgetUsd, selection } = result;
+  const { estimate, budgetUsd, selection, mode } = result;
   fillStats(byId('estimate-stats'), [
     ['Selected', plural(selection.rows, 'row')],
     ['Model calls', plural(estimate.toRun, 'row')],
     ['Unchanged (skipped)', String(estimate.skippedUnchanged)],
     ...(estimate.reused > 0 ? [['From cache (free)', String(estimate.reused)] as const] : []),
     ...(estimate.invalid > 0 ? [['Empty inputs', String(estimate.invalid)] as const] : []),
-    ['Estimated cost', estimate.priced ? moneyRange(estimate.costLowUsd, estimate.costHighUsd) : 'unknown (no price for this model)'],
+    ['Estimated cost', estimate.priced ? bothPrices(estimate) : 'unknown (no price for this model)'],
     ...(estimate.maxSearchesPerRow > 0 ? [['Web searches (included)', searchLine(estimate)] as const] : []),
     ['Budget', money(budgetUsd)],
   ]);
   const note = byId('estimate-note');
   note.textContent =
-    estimate.priced && estimate.costHighUsd > budgetUsd
+    estimate.priced && chosenCostHigh(estimate, mode) > budgetUsd
       ? 'The budget is below the estimate: the job will pause when it is spent, and you can raise it to go on.'
       : rowsToEnrich(estimate) === 0
         ? 'Nothing to run: every selected row is unchanged since its last run.'

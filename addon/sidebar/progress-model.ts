@@ -1,6 +1,21 @@
 // What the progress panel shows for a job, worked out from the API's JobView (pure, so it is tested without a page).
-import { eta, money, plural, rowsPerMinute } from '../src/format.js';
+import { byTime, eta, money, plural, rowsPerMinute } from '../src/format.js';
 import type { JobView } from '../src/sidebar-api.js';
+
+type BatchList = JobView['batches'];
+
+/** `in progress (20 rows)`, `2 validating (40 rows)`: the open batches by their provider state, in the order first seen. */
+export function batchStates(batches: BatchList): string {
+  if (batches.length === 0) return '—';
+  const groups = new Map<string, { batches: number; rows: number }>();
+  for (const b of batches) {
+    // Before the provider has it, Rowfill is packing and sending the file.
+    const state = b.status === null ? 'being sent' : b.status.replace(/_/g, ' ');
+    const group = groups.get(state) ?? { batches: 0, rows: 0 };
+    groups.set(state, { batches: group.batches + 1, rows: group.rows + b.rows });
+  }
+  return [...groups].map(([state, g]) => `${g.batches > 1 ? `${g.batches} ` : ''}${state} (${plural(g.rows, 'row')})`).join(', ');
+}
 
 export interface ProgressModel {
   /** 0–100, rows that ran to an end (done, cached, skipped, failed) over all rows; cancelled rows never ran, so they do not fill the bar. */
@@ -49,7 +64,24 @@ function headline(job: JobView, finished: number): string {
   }
 }
 
-export function progressModel(job: JobView): ProgressModel {
+/** A fast job's speed and time left from its rate; a cheap job's from its batches, whose window sets when results come. */
+function timing(job: JobView, active: boolean, now: Date): (readonly [string, string])[] {
+  if (job.mode === 'cheap') {
+    return [
+      ['In batch', String(job.inBatch)],
+      ['Batches', batchStates(job.batches)],
+      ['Results', !active ? '—' : job.resultsBy === null ? 'unknown' : byTime(new Date(job.resultsBy), now)],
+    ];
+  }
+  return [
+    ['Speed', rowsPerMinute(job.rowsPerMinute)],
+    // The rate-based ETA reaches 0 while the last rows are still in flight: that is not "done".
+    ['Time left', !active ? '—' : job.etaMs !== null && job.etaMs <= 0 ? 'finishing the last rows' : eta(job.etaMs)],
+  ];
+}
+
+/** `now` is the reader's clock, for "by <time>" in their own day. */
+export function progressModel(job: JobView, now: Date = new Date()): ProgressModel {
   const c = job.counts;
   const finished = c.done + c.skipped + c.failed;
   const percent = c.total === 0 ? 100 : Math.min(100, Math.round((finished / c.total) * 100));
@@ -64,9 +96,7 @@ export function progressModel(job: JobView): ProgressModel {
       ['Failed', String(c.failed)],
       ['Skipped', String(c.skipped)],
       ['Spent', budget === null ? money(job.spentUsd) : `${money(job.spentUsd)} of ${money(budget)}`],
-      ['Speed', rowsPerMinute(job.rowsPerMinute)],
-      // The rate-based ETA reaches 0 while the last rows are still in flight: that is not "done".
-      ['Time left', !active ? '—' : job.etaMs !== null && job.etaMs <= 0 ? 'finishing the last rows' : eta(job.etaMs)],
+      ...timing(job, active, now),
     ],
     errors: Object.entries(job.errorsByClass)
       .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)

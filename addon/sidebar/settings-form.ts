@@ -1,4 +1,4 @@
-// The settings form: input columns from the header row, output columns, model, workers, budget, research, header row.
+// The settings form: input columns from the header row, output columns, model, workers, budget, speed, research, header row.
 import { isListedModel } from '../../backend/src/kernel/models.js';
 import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
 import type { HeaderColumn } from '../src/sidebar-api.js';
@@ -21,6 +21,7 @@ export class SettingsForm {
       this.showWorkers();
       onChange();
     });
+    byId('mode').addEventListener('change', onChange);
     byId('researchEnabled').addEventListener('change', () => {
       this.showResearch();
       onChange();
@@ -62,6 +63,7 @@ export class SettingsForm {
     this.showWorkers();
     byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
     byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
+    byId<HTMLInputElement>(`mode-${settings.mode}`).checked = true;
     byId<HTMLInputElement>('researchEnabled').checked = settings.research.enabled;
     byId<HTMLInputElement>('maxSearches').value = Number.isFinite(settings.research.maxSearches) ? String(settings.research.maxSearches) : '';
     byId<HTMLInputElement>('maxPages').value = Number.isFinite(settings.research.maxPages) ? String(settings.research.maxPages) : '';
@@ -80,6 +82,7 @@ export class SettingsForm {
       workersAuto: byId<HTMLInputElement>('workersAuto').checked,
       budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
       headerRow: byId<HTMLInputElement>('headerRow').value,
+      mode: byId<HTMLInputElement>('mode-cheap').checked ? 'cheap' : 'fast',
       research: { enabled: byId<HTMLInputElement>('researchEnabled').checked, maxSearches: byId<HTMLInputElement>('maxSearches').value, maxPages: byId<HTMLInputElement>('maxPages').value },
     });
   }

@@ -32,3 +32,16 @@ export function rowsPerMinute(rate: number | null | undefined): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+const hhmm = (d: Date): string => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A deadline in the reader's own time: `by 14:05` today, `by tomorrow 09:30`, `by Dec 9 14:05` later; `unknown` without one. */
+export function byTime(at: Date | null, now: Date): string {
+  if (at === null || !Number.isFinite(at.getTime())) return 'unknown';
+  const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((day(at) - day(now)) / 86_400_000);
+  if (days <= 0) return `by ${hhmm(at)}`;
+  if (days === 1) return `by tomorrow ${hhmm(at)}`;
+  return `by ${MONTHS[at.getMonth()] ?? ''} ${at.getDate()} ${hhmm(at)}`;
+}

@@ -46,7 +46,7 @@ export function enrichSelectedRows(): void {
     }
     const quote = estimate(request);
     const ui = SpreadsheetApp.getUi();
-    if (ui.alert(say.TITLE, say.confirmStart(quote, settings.budgetUsd), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) return;
+    if (ui.alert(say.TITLE, say.confirmStart(quote, settings.budgetUsd, settings.mode), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) return;
     // The confirmation named the columns it would overwrite: OK is the consent the backend asks for.
     const job = startJob(request, overwritesOf(quote).length > 0);
     notify(say.started(job));

@@ -63,18 +63,35 @@ export function rowsToEnrich(estimate: EstimateView): number {
   return estimate.rows - estimate.skippedUnchanged;
 }
 
-export function confirmStart(estimate: EstimateView, budgetUsd: number): string {
+/** The cost range of the chosen Speed: the Batch API's prices in cheap mode. */
+export function chosenCostHigh(estimate: EstimateView, mode: 'fast' | 'cheap'): number {
+  return mode === 'cheap' ? estimate.cheapCostHighUsd : estimate.costHighUsd;
+}
+
+/**
+ * `Fast $0.01–$0.05 · Cheap $0.0050–$0.02`: both prices of the selection, whichever Speed is chosen, so the choice is
+ * made knowing what it saves. A research job runs fast only, so it has one price.
+ */
+export function bothPrices(estimate: EstimateView): string {
+  const fast = moneyRange(estimate.costLowUsd, estimate.costHighUsd);
+  if (estimate.maxSearchesPerRow > 0) return fast;
+  return `Fast ${fast} · Cheap ${moneyRange(estimate.cheapCostLowUsd, estimate.cheapCostHighUsd)}`;
+}
+
+export function confirmStart(estimate: EstimateView, budgetUsd: number, mode: 'fast' | 'cheap' = 'fast'): string {
   const lines = [`Enrich ${plural(rowsToEnrich(estimate), 'row')} with ${estimate.model}?`];
   const overwrites = overwritesOf(estimate);
   if (overwrites.length > 0) lines.push(`${overwriteWarning(overwrites)}: OK overwrites them with the answers.`);
   if (estimate.skippedUnchanged > 0) lines.push(`${plural(estimate.skippedUnchanged, 'row')} unchanged since the last run will be skipped.`);
   if (estimate.reused > 0) lines.push(`${plural(estimate.reused, 'row')} already answered before will be filled from the cache at no cost.`);
   if (estimate.invalid > 0) lines.push(`${plural(estimate.invalid, 'row')} cannot run (empty inputs) and will be marked failed.`);
-  lines.push(estimate.priced ? `Estimated cost: ${moneyRange(estimate.costLowUsd, estimate.costHighUsd)} (at most ${money(estimate.worstCaseUsd)}).` : 'This model has no known price; cost cannot be estimated.');
+  const worst = mode === 'cheap' ? estimate.cheapWorstCaseUsd : estimate.worstCaseUsd;
+  lines.push(estimate.priced ? `Estimated cost: ${bothPrices(estimate)} (${mode === 'cheap' ? 'Cheap' : 'Fast'} chosen: at most ${money(worst)}).` : 'This model has no known price; cost cannot be estimated.');
+  if (mode === 'cheap') lines.push('Cheap: the rows go to the Batch API; results arrive within 24 hours.');
   if (estimate.maxSearchesPerRow > 0) {
     lines.push(`Research the web: 1–${estimate.maxSearchesPerRow} searches a row (${moneyRange(estimate.searchCostLowUsd, estimate.searchCostHighUsd)}, included above); sources go in rowfill_sources.`);
   }
-  lines.push(`Budget: ${money(budgetUsd)}${estimate.priced && estimate.costHighUsd > budgetUsd ? ' — below the estimate, so the job will pause when it is spent; raise it in the sidebar to resume.' : '.'}`);
+  lines.push(`Budget: ${money(budgetUsd)}${estimate.priced && chosenCostHigh(estimate, mode) > budgetUsd ? ' — below the estimate, so the job will pause when it is spent; raise it in the sidebar to resume.' : '.'}`);
   if (estimate.simulated) lines.push('The backend is using a simulated model: answers are made up, nothing is spent.');
   return lines.join('\n');
 }

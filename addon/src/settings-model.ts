@@ -13,6 +13,15 @@ export interface OutputColumn {
   readonly options: readonly string[];
 }
 
+/** Fast: rows answered as they run. Cheap: the provider's Batch API, at half price, results within 24 h. */
+export const MODES = ['fast', 'cheap'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const MODE_LABELS: Readonly<Record<Mode, string>> = {
+  fast: 'Fast',
+  cheap: 'Cheap (Batch API, results within 24 h)',
+};
+
 export interface Settings {
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputColumn[];
@@ -27,6 +36,8 @@ export interface Settings {
   readonly headerRow: number;
   /** "Research the web": search and read pages before answering, citing sources in rowfill_sources. */
   readonly research: ResearchSettings;
+  /** The Speed choice, sent as `config.mode` (only when cheap, so a fast job's config stays as it was). */
+  readonly mode: Mode;
 }
 
 export interface ResearchSettings {
@@ -86,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   budgetUsd: 1,
   headerRow: 1,
   research: { enabled: false, maxSearches: 3, maxPages: 2 },
+  mode: 'fast',
 };
 
 /** Settings stored before research mode existed (or a form without it) read as research off, with the defaults. */
@@ -160,6 +172,8 @@ export function normalizeSettings(raw: unknown): Settings {
     budgetUsd: numberOf(s.budgetUsd),
     headerRow: s.headerRow === undefined ? DEFAULT_SETTINGS.headerRow : numberOf(s.headerRow),
     research: normalizeResearch(s.research),
+    // Settings stored before the Speed choice existed read as fast.
+    mode: s.mode === 'cheap' ? 'cheap' : 'fast',
   };
 }
 
@@ -219,6 +233,8 @@ export function validateSettings(settings: Settings, header?: readonly string[])
       add('maxPages', `Pages read per row must be a whole number from ${LIMITS.minPages} to ${LIMITS.maxPages}.`);
     }
   }
+  // The engine refuses it too (job-config.ts); saying it here keeps the message next to the choice.
+  if (settings.mode === 'cheap' && research.enabled) add('mode', 'Research the web runs in Fast mode only: choose Fast, or turn research off.');
   return errors;
 }
 
@@ -235,5 +251,6 @@ export function toJobConfig(settings: Settings): Record<string, unknown> {
     budgetUsd: settings.budgetUsd,
     // Only when on: a plain job's config (and so its cache keys) stays as it was before research mode.
     ...(settings.research.enabled ? { research: { enabled: true, maxSearches: settings.research.maxSearches, maxPages: settings.research.maxPages } } : {}),
+    ...(settings.mode === 'cheap' ? { mode: 'cheap' } : {}),
   };
 }

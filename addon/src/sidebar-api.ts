@@ -86,6 +86,8 @@ export interface EstimateResult {
   readonly selection: SelectionSummary;
   readonly estimate: EstimateView;
   readonly budgetUsd: number;
+  /** The Speed the tab's settings chose: the budget note weighs that price. */
+  readonly mode: 'fast' | 'cheap';
 }
 
 export interface SidebarApi {

@@ -69,7 +69,7 @@ export function estimateSelection(): ReturnType<SidebarApi['estimateSelection']>
   const checked = preflight();
   if (!checked.ok) return failure(checked.error);
   const { request, selection, settings } = checked.ready;
-  return rpc(() => ({ selection, estimate: jobs.estimate(request), budgetUsd: settings.budgetUsd }));
+  return rpc(() => ({ selection, estimate: jobs.estimate(request), budgetUsd: settings.budgetUsd, mode: settings.mode }));
 }
 
 export function startEnrichment(expected?: StartRequest): ReturnType<SidebarApi['startEnrichment']> {

@@ -1,5 +1,6 @@
 // The engine's front door: wires the handlers over the ports and exposes what routes and CLI commands call.
 import { silentLogger } from '../ports/logger.js';
+import type { BatchRecord } from '../ports/batch-store.js';
 import type { Job, JobCounts } from '../ports/domain.js';
 import type { DeliveredTask, TaskOutcome } from '../ports/queue.js';
 import { EngineContext, type EngineDeps } from './context.js';
@@ -86,6 +87,11 @@ export class Engine {
   async status(jobId: string): Promise<{ job: Job; counts: JobCounts }> {
     const job = await this.job(jobId);
     return { job, counts: await this.counts(jobId) };
+  }
+
+  /** A cheap job's batches that still hold rows, oldest first; none when this engine has no Batch API client. */
+  async openBatches(jobId: string): Promise<BatchRecord[]> {
+    return (await this.ctx.deps.batch?.store.listBatches(jobId, { open: true })) ?? [];
   }
 
   progress(jobId: string, options?: ProgressOptions): AsyncGenerator<Progress> {

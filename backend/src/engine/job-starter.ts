@@ -6,7 +6,8 @@ import { RowfillError } from '../kernel/errors.js';
 import { configHash, unknownPriceError } from './job-config.js';
 import { JobError } from '../kernel/job-errors.js';
 import { buildJobPlan } from './job-plan.js';
-import { costOf } from './pricing.js';
+import { batchPrice, costOf } from './pricing.js';
+import { batchWorstCase } from './batch/batch-cost.js';
 import { intakeRows, type RowsSource, type SourceRow } from './row-intake.js';
 
 export interface StartJobRequest {
@@ -37,6 +38,13 @@ export interface Estimate {
   readonly costHighUsd: number;
   /** What the engine reserves in the worst case (every answer at max length, plus one repair each). */
   readonly worstCaseUsd: number;
+  /**
+   * The same three in cheap mode (the Batch API, at batch prices; a cheap row's worst case holds one repair at the
+   * full price), so a front end can show both prices whichever mode the config names.
+   */
+  readonly cheapCostLowUsd: number;
+  readonly cheapCostHighUsd: number;
+  readonly cheapWorstCaseUsd: number;
   readonly priced: boolean;
   readonly simulated: boolean;
 }
@@ -165,6 +173,8 @@ export class JobStarter {
     const hash = configHash(config);
     const seen = new Set<string>();
     let rows = 0, toRun = 0, skipped = 0, invalid = 0, reused = 0, low = 0, high = 0, worst = 0;
+    let cheapLow = 0, cheapHigh = 0, cheapWorst = 0;
+    const cheapPrice = plan.price ? batchPrice(plan.price) : undefined;
     for await (const batch of intakeRows(request.rows, { store, registryKey: targetKey(request.target), config, configHash: hash, maxCellChars: this.ctx.options.maxCellChars })) {
       for (const row of batch) {
         rows++;
@@ -176,11 +186,18 @@ export class JobStarter {
         toRun++;
         if (!plan.price) continue;
         const prompt = plan.promptTokens(row.inputs);
-        low += costOf({ inputTokens: prompt, cachedInputTokens: 0, outputTokens: plan.expectedOutputTokens }, plan.price);
-        high += costOf({ inputTokens: Math.ceil(prompt * 1.1), cachedInputTokens: 0, outputTokens: Math.min(config.maxOutputTokens, plan.expectedOutputTokens * 3) }, plan.price);
+        const typical = { inputTokens: prompt, cachedInputTokens: 0, outputTokens: plan.expectedOutputTokens };
+        const long = { inputTokens: Math.ceil(prompt * 1.1), cachedInputTokens: 0, outputTokens: Math.min(config.maxOutputTokens, plan.expectedOutputTokens * 3) };
+        low += costOf(typical, plan.price);
+        high += costOf(long, plan.price);
         worst += plan.worstCaseCost(prompt);
+        if (cheapPrice) {
+          cheapLow += costOf(typical, cheapPrice);
+          cheapHigh += costOf(long, cheapPrice);
+          cheapWorst += batchWorstCase(prompt, config.maxOutputTokens, plan.price);
+        }
       }
     }
-    return { model: config.model, rows, toRun, skippedUnchanged: skipped, invalid, reused, costLowUsd: low, costHighUsd: high, worstCaseUsd: worst, priced: plan.price !== undefined, simulated: this.ctx.deps.model.simulated };
+    return { model: config.model, rows, toRun, skippedUnchanged: skipped, invalid, reused, costLowUsd: low, costHighUsd: high, worstCaseUsd: worst, cheapCostLowUsd: cheapLow, cheapCostHighUsd: cheapHigh, cheapWorstCaseUsd: cheapWorst, priced: plan.price !== undefined, simulated: this.ctx.deps.model.simulated };
   }
 }

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import type { ErrorClass } from '../kernel/error-classes.js';
 import { FIELD_LIMITS } from '../kernel/limits.js';
-import type { BatchStatus } from '../ports/batch.js';
 import type { JobStatus, PauseReason } from '../ports/domain.js';
 
 const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
@@ -47,10 +46,16 @@ export interface JobCountsView {
   readonly cancelled: number;
 }
 
+/**
+ * OpenAI's batch states, verbatim (ports/batch.ts's BatchStatus; a copy, since that port needs Node's types and the
+ * add-on type-checks this file without them).
+ */
+export type BatchStatusView = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+
 /** One provider batch of a cheap job that still holds rows. */
 export interface BatchView {
   /** The provider's state (validating, in_progress, finalizing, …); null while Rowfill is still packing or sending it. */
-  readonly status: BatchStatus | null;
+  readonly status: BatchStatusView | null;
   /** Rows the batch carries. */
   readonly rows: number;
   /** When the provider's window ends (ISO), or the 24 h after the batch was recorded while the provider has not said. */

@@ -1,12 +1,27 @@
 // Turns a job and its counters into the API's progress view: a per-job smoothed rate while running, frozen at the end.
+import type { BatchRecord } from '../ports/batch-store.js';
 import type { Job, JobCounts } from '../ports/domain.js';
 import { RateMeter, speedOf } from '../engine/progress.js';
-import type { JobView } from './api-types.js';
+import type { BatchView, JobView } from './api-types.js';
+
+/** The Batch API's completion window: a batch the provider has not dated yet ends at the latest this long after it was recorded. */
+const BATCH_WINDOW_MS = 24 * 3600_000;
+
+function batchView(record: BatchRecord): BatchView {
+  return { status: record.providerStatus, rows: record.rowCount, expiresAt: new Date(record.expiresAt ?? record.createdAt + BATCH_WINDOW_MS).toISOString() };
+}
+
+/** The last open batch's window end: every row now in a batch is answered (or sent back) by then. */
+function resultsBy(job: Job, open: readonly BatchRecord[]): string | null {
+  if (job.status !== 'running' || open.length === 0) return null;
+  return new Date(Math.max(...open.map((b) => b.expiresAt ?? b.createdAt + BATCH_WINDOW_MS))).toISOString();
+}
 
 export class JobViews {
   private readonly meters = new Map<string, RateMeter>();
 
-  view(job: Job, counts: JobCounts, now: number): JobView {
+  /** `openBatches`: a cheap job's batches not yet applied (BatchStore.listBatches with `open`); none for a fast job. */
+  view(job: Job, counts: JobCounts, now: number, openBatches: readonly BatchRecord[] = []): JobView {
     let meter = this.meters.get(job.id);
     if (!meter) {
       if (this.meters.size > 10_000) this.meters.clear();
@@ -17,8 +32,14 @@ export class JobViews {
     // A resumed job measures afresh rather than averaging in the time it stood still.
     if (job.status !== 'running') this.meters.delete(job.id);
     const sheet = job.target.kind === 'sheet' ? job.target : undefined;
+    const cheap = job.config.mode === 'cheap';
     return {
       id: job.id,
+      mode: cheap ? 'cheap' : 'fast',
+      // A cheap job's running rows are those its batches carry (a row's one repair runs fast, briefly).
+      inBatch: cheap ? counts.running : 0,
+      batches: cheap ? openBatches.map(batchView) : [],
+      resultsBy: cheap ? resultsBy(job, openBatches) : null,
       status: job.status,
       pauseReason: job.pauseReason,
       message: job.message,

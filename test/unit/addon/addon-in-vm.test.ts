@@ -212,7 +212,7 @@ describe('the add-on in a vm over the local backend', () => {
     await addon.call('enrichSelectedRows');
     const confirm = addon.ui.alerts.find((a) => a.buttons === 'OK_CANCEL');
     expect(confirm?.prompt).toMatch(/^Enrich 10 rows with gpt-4\.1-mini\?/);
-    expect(confirm?.prompt).toMatch(/Estimated cost: \$/);
+    expect(confirm?.prompt).toMatch(/Estimated cost: Fast \$.* · Cheap \$/);
     expect(addon.fetchLog.map((f) => `${f.method} ${new URL(f.url).pathname}`)).toEqual(['GET /v1/sheets/' + workbook.id + '/latest-job', 'POST /v1/estimate']);
   });
 

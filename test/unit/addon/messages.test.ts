@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EstimateView } from '../../../backend/src/http/api-types.js';
 import { bytesToHex } from '../../../addon/src/hex.js';
 import { eta, money, moneyRange, rowsPerMinute } from '../../../addon/src/format.js';
-import { confirmStart, overwriteWarning, rowsToEnrich, selectionChanged, selectionLine } from '../../../addon/src/messages.js';
+import { bothPrices, confirmStart, overwriteWarning, rowsToEnrich, selectionChanged, selectionLine } from '../../../addon/src/messages.js';
 
 const estimate: EstimateView = {
   rows: 120,
@@ -14,6 +14,9 @@ const estimate: EstimateView = {
   costLowUsd: 0.0123,
   costHighUsd: 0.0456,
   worstCaseUsd: 0.9,
+  cheapCostLowUsd: 0.00615,
+  cheapCostHighUsd: 0.0228,
+  cheapWorstCaseUsd: 0.6,
   priced: true,
   simulated: false,
   model: 'gpt-4.1-mini',
@@ -40,7 +43,7 @@ describe('add-on messages', () => {
         'Enrich 105 rows with gpt-4.1-mini?',
         '15 rows unchanged since the last run will be skipped.',
         '5 rows already answered before will be filled from the cache at no cost.',
-        'Estimated cost: $0.01–$0.05 (at most $0.90).',
+        'Estimated cost: Fast $0.01–$0.05 · Cheap $0.0062–$0.02 (Fast chosen: at most $0.90).',
         'Budget: $0.02 — below the estimate, so the job will pause when it is spent; raise it in the sidebar to resume.',
       ].join('\n'),
     );
@@ -61,5 +64,16 @@ describe('add-on messages', () => {
 
   it('turns signed digest bytes into hex', () => {
     expect(bytesToHex([0, 15, 16, 127, -128, -1])).toBe('000f107f80ff');
+  });
+
+  it('shows both prices of the selection, Fast and Cheap; the alert weighs the chosen one against the budget', () => {
+    expect(bothPrices(estimate)).toBe('Fast $0.01–$0.05 · Cheap $0.0062–$0.02');
+    // Research runs fast only: one price.
+    expect(bothPrices({ ...estimate, maxSearchesPerRow: 3 })).toBe('$0.01–$0.05');
+    const cheap = confirmStart({ ...estimate, costHighUsd: 0.5, cheapCostHighUsd: 0.25 }, 0.3, 'cheap');
+    expect(cheap).toContain('Estimated cost: Fast $0.01–$0.50 · Cheap $0.0062–$0.25 (Cheap chosen: at most $0.60).');
+    expect(cheap).toContain('Cheap: the rows go to the Batch API; results arrive within 24 hours.');
+    expect(cheap).toContain('Budget: $0.30.');
+    expect(confirmStart({ ...estimate, costHighUsd: 0.5, cheapCostHighUsd: 0.25 }, 0.3)).toContain('Budget: $0.30 — below the estimate');
   });
 });

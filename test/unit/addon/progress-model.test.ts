@@ -7,6 +7,10 @@ function job(patch: Partial<Omit<JobView, 'counts'>> & { counts?: Partial<JobVie
   const { counts, ...rest } = patch;
   return {
     id: 'job_1',
+    mode: 'fast',
+    inBatch: 0,
+    batches: [],
+    resultsBy: null,
     status: 'running',
     pauseReason: null,
     message: null,
@@ -88,5 +92,36 @@ describe('progress model', () => {
     const cancelled = progressModel(job({ status: 'cancelled', counts: { queued: 0, running: 0, cancelled: 40, done: 53 } }));
     // 53 done + 4 failed + 3 skipped ran; 40 were cancelled.
     expect(cancelled.headline).toBe('Cancelled after 60 of 100 rows.');
+  });
+
+  it('shows a cheap job by its batches: rows in batch, each state with its rows, and results "by <time>" from the batch window', () => {
+    const now = new Date(2026, 11, 7, 9, 0);
+    const at = (h: number, m: number, day = 7) => new Date(2026, 11, day, h, m).toISOString();
+    const cheap = job({
+      mode: 'cheap',
+      inBatch: 30,
+      batches: [
+        { status: 'in_progress', rows: 20, expiresAt: at(14, 5) },
+        { status: 'validating', rows: 5, expiresAt: at(14, 30) },
+        { status: 'in_progress', rows: 3, expiresAt: at(14, 31) },
+        { status: null, rows: 2, expiresAt: at(15, 0) },
+      ],
+      resultsBy: at(15, 0),
+      counts: { total: 50, queued: 0, running: 30, done: 20, cached: 0, failed: 0, skipped: 0 },
+    });
+    const model = progressModel(cheap, now);
+    expect(model.stats.slice(4)).toEqual([
+      ['In batch', '30'],
+      ['Batches', '2 in progress (23 rows), validating (5 rows), being sent (2 rows)'],
+      ['Results', 'by 15:00'],
+    ]);
+    expect(progressModel({ ...cheap, resultsBy: at(9, 5, 8) }, now).stats.at(-1)).toEqual(['Results', 'by tomorrow 09:05']);
+    expect(progressModel({ ...cheap, resultsBy: at(7, 45, 9) }, now).stats.at(-1)).toEqual(['Results', 'by Dec 9 07:45']);
+    // Finished: no batches, no deadline.
+    expect(progressModel({ ...cheap, status: 'completed', inBatch: 0, batches: [], resultsBy: null }, now).stats.slice(4)).toEqual([
+      ['In batch', '0'],
+      ['Batches', '—'],
+      ['Results', '—'],
+    ]);
   });
 });

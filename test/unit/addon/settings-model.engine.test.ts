@@ -65,6 +65,14 @@ describe('the sidebar and the engine', () => {
     expect(verdicts({ ...base, ...past })).toEqual({ sidebar: false, engine: false });
   });
 
+  it('agree on the Speed choice: Cheap alone passes both, Cheap with research is refused by both, on the same field', () => {
+    expect(verdicts({ ...base, mode: 'cheap' })).toEqual({ sidebar: true, engine: true });
+    expect(parseJobConfig(toJobConfig({ ...base, mode: 'cheap' })).mode).toBe('cheap');
+    const both: Settings = { ...base, mode: 'cheap', research: { enabled: true, maxSearches: 3, maxPages: 2 } };
+    expect(verdicts(both)).toEqual({ sidebar: false, engine: false });
+    expect(validateSettings(both).map((e) => e.field)).toEqual(['mode']);
+  });
+
   it('accept the same header rows as the HTTP API', () => {
     const selection = (headerRow: number) => selectionSchema.safeParse({ spreadsheetId: 'a'.repeat(20), sheetId: 0, ranges: ['A2:B3'], headerRow, config: {} }).success;
     expect([validateSettings({ ...base, headerRow: LIMITS.maxHeaderRow }).length === 0, selection(LIMITS.maxHeaderRow)]).toEqual([true, true]);

@@ -27,6 +27,7 @@ describe('settings', () => {
       budgetUsd: 0.5,
       headerRow: 1,
       research: { enabled: false, maxSearches: 3, maxPages: 2 },
+      mode: 'fast',
     });
     expect(parseOptions(['a', ' b ', '', 'a'])).toEqual(['a', 'b']);
     expect(normalizeSettings(null)).toMatchObject({ inputs: [], outputs: [], model: 'gpt-4.1-mini' });
@@ -109,6 +110,22 @@ describe('settings', () => {
     ]);
     // Off, out-of-range limits are kept but not judged: they are not sent.
     expect(validateSettings(normalizeSettings({ ...good, research: { enabled: false, maxSearches: '9' } }))).toEqual([]);
+  });
+
+  it('keeps the Speed choice Fast by default (settings saved before it read as Fast), sends config.mode only for Cheap, and refuses Cheap with research', () => {
+    expect(normalizeSettings({}).mode).toBe('fast');
+    expect(normalizeSettings({ ...good, mode: 'turbo' }).mode).toBe('fast');
+    const cheap = normalizeSettings({ ...good, mode: 'cheap' });
+    expect(cheap.mode).toBe('cheap');
+    expect(validateSettings(cheap)).toEqual([]);
+    expect(toJobConfig(cheap)).toMatchObject({ mode: 'cheap' });
+    // A fast job's config (and so its cache keys) stays as it was before the choice existed.
+    expect(toJobConfig(good)).not.toHaveProperty('mode');
+    // Kept across a save: what is stored is read back the same.
+    expect(normalizeSettings(JSON.parse(JSON.stringify(cheap)))).toEqual(cheap);
+    expect(validateSettings(normalizeSettings({ ...cheap, research: { enabled: true } }))).toEqual([
+      { field: 'mode', message: 'Research the web runs in Fast mode only: choose Fast, or turn research off.' },
+    ]);
   });
 
   it('refuses an output named like any column Rowfill writes itself', () => {

@@ -5,7 +5,7 @@ import type { Estimate } from '../../../backend/src/engine/engine.js';
 import { DEFAULT_SEARCH_PRICE } from '../../../backend/src/engine/research/research-cost.js';
 import { jobConfig } from '../../helpers/embedded-harness.js';
 
-const ESTIMATE: Estimate = { model: 'gpt-4.1-mini', rows: 12, toRun: 10, skippedUnchanged: 2, invalid: 0, reused: 0, costLowUsd: 0.01, costHighUsd: 0.02, worstCaseUsd: 0.05, priced: true, simulated: true };
+const ESTIMATE: Estimate = { model: 'gpt-4.1-mini', rows: 12, toRun: 10, skippedUnchanged: 2, invalid: 0, reused: 0, costLowUsd: 0.01, costHighUsd: 0.02, worstCaseUsd: 0.05, cheapCostLowUsd: 0.005, cheapCostHighUsd: 0.01, cheapWorstCaseUsd: 0.035, priced: true, simulated: true };
 
 describe('withResearchShare', () => {
   it('leaves a plain job as the engine estimated it, with no research share', () => {

@@ -1,6 +1,7 @@
 // The API's progress view: a running job's smoothed rate, and a finished or paused job's speed frozen at its end.
 import { describe, expect, it } from 'vitest';
 import { JobViews } from '../../../backend/src/http/job-view.js';
+import type { BatchRecord } from '../../../backend/src/ports/batch-store.js';
 import type { Job, JobCounts, JobStatus } from '../../../backend/src/ports/domain.js';
 
 const MIN = 60_000;
@@ -55,5 +56,28 @@ describe('JobViews', () => {
     const view = views.view(job('running'), counts(100, 0, 900), MIN);
     expect(view.rowsPerMinute).toBe(100);
     expect(view.etaMs).toBe(9 * MIN);
+  });
+
+  it('shows a cheap job by its open batches: rows in batch, each batch\'s state and window, results by the last window end', () => {
+    const HOUR = 60 * MIN;
+    const batch = (seq: number, providerStatus: BatchRecord['providerStatus'], rowCount: number, expiresAt: number | null): BatchRecord => ({
+      jobId: 'job-1', seq, filename: `f-${seq}`, phase: providerStatus === null ? 'claimed' : 'submitted', fileId: null, batchId: null, providerStatus,
+      rowCount, reservedUsd: 0, tokens: 0, createdAt: seq * MIN, updatedAt: seq * MIN, expiresAt, nextPollAt: 0, polls: 0, message: null,
+    });
+    const cheapJob = (status: JobStatus) => job(status, { config: { ...job(status).config, mode: 'cheap' } });
+    const open = [batch(0, 'in_progress', 20, 24 * HOUR), batch(1, null, 5, null)];
+    const view = new JobViews().view(cheapJob('running'), counts(10, 0, 0, 25), HOUR, open);
+    expect(view).toMatchObject({
+      mode: 'cheap',
+      inBatch: 25,
+      batches: [
+        { status: 'in_progress', rows: 20, expiresAt: new Date(24 * HOUR).toISOString() },
+        // Not dated by the provider yet: 24 h after it was recorded.
+        { status: null, rows: 5, expiresAt: new Date(MIN + 24 * HOUR).toISOString() },
+      ],
+      resultsBy: new Date(MIN + 24 * HOUR).toISOString(),
+    });
+    expect(new JobViews().view(cheapJob('completed'), counts(35, 0, 0), HOUR, [])).toMatchObject({ mode: 'cheap', inBatch: 0, batches: [], resultsBy: null });
+    expect(new JobViews().view(job('running'), counts(10, 0, 0, 8), HOUR)).toMatchObject({ mode: 'fast', inBatch: 0, batches: [], resultsBy: null });
   });
 });

@@ -30,7 +30,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     await sheetJobs.authorize(job, caller(req), proof ?? req.get(PROOF_HEADER));
     return job;
   };
-  const respond = async (job: Job) => ({ job: views.view(job, await engine.counts(job.id), clock.now()) });
+  // A cheap job's open batches are read too, for the sidebar's `in batch` line and its "by <time>".
+  const respond = async (job: Job) => {
+    const [counts, batches] = await Promise.all([engine.counts(job.id), job.config.mode === 'cheap' ? engine.openBatches(job.id) : []]);
+    return { job: views.view(job, counts, clock.now(), batches) };
+  };
 
   router.post('/v1/jobs', async (req, res) => {
     const body = startJobBody.parse(req.body);
