@@ -23,12 +23,14 @@ export interface CheapHarness {
   readonly batches: SqliteBatchStore;
   readonly client: OpenAiBatchClient;
   readonly standIn: OpenAiStandIn;
+  /** Starts the queue (when the harness was made with `startQueue: false`, to set up a state by hand first). */
+  start(): void;
   /** Waits until the job is at rest with no row in a batch (a cancelled job's batches are cancelled and applied first). */
   rest(jobId: string, timeoutMs?: number): Promise<{ status: string; counts: JobCounts }>;
   close(): Promise<void>;
 }
 
-export async function startCheapHarness(options: { standIn?: OpenAiStandInOptions; cheap?: CheapModeOptions; maxRequestsPerFile?: number } = {}): Promise<CheapHarness> {
+export async function startCheapHarness(options: { standIn?: OpenAiStandInOptions; cheap?: CheapModeOptions; maxRequestsPerFile?: number; startQueue?: boolean } = {}): Promise<CheapHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'rowfill-cheap-'));
   const db = openDatabase({ path: join(dir, 'rowfill.db') });
   const store = new SqliteStore(db);
@@ -41,8 +43,10 @@ export async function startCheapHarness(options: { standIn?: OpenAiStandInOption
     { store, queue, model, clock: systemClock, batch: { client, store: batches, options: { pollMinMs: 50, pollMaxMs: 300, ...options.cheap } } },
     { pumpIntervalMs: 100, backoff: { baseMs: 50, capMs: 500 } },
   );
-  queue.start(engine.handleTask);
+  const start = (): void => queue.start(engine.handleTask);
+  if (options.startQueue !== false) start();
   return {
+    start,
     engine,
     store,
     batches,
