@@ -25,6 +25,7 @@ async function crashedAfterUpload(harness: CheapHarness, created: boolean): Prom
   expect(claim.claimed).toHaveLength(ROWS);
   const requests = (async function* () {
     for (const entry of claim.claimed) {
+      await Promise.resolve();
       yield { customId: entry.customId, request: { model: config.model, messages: [{ role: 'user' as const, content: `{"Brand":"x ${entry.rowId}"}` }], schemaName: 'row_outputs', schema: { type: 'object' }, maxOutputTokens: 50 } };
     }
   })();
