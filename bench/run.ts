@@ -14,6 +14,7 @@ import { runRateBound } from './rate-bound/scenario.js';
 import { JITTER_MS, LATENCY_MS, RPM, TPM, WORKERS } from './rate-bound/settings.js';
 import { RESEARCH_MODEL_RPM, runResearch, SEARCH_LATENCY_MS, SEARCH_RPM } from './research/scenario.js';
 import { runShortJob, SHORT_JOB_ROWS, SHORT_JOB_RPM } from './short-job/scenario.js';
+import { cheapConditions, cheapTable, cheapTargetLines, runCheap, type CheapResult } from './cheap/scenario.js';
 import { runStartup, startupTable, startupTargetLine, type StartupResult } from './startup/scenario.js';
 
 /** The whole default run must fit in 15 minutes; the optional million-row case is dropped if it would not. */
@@ -45,6 +46,7 @@ function conditions(plan: BenchPlan, cloud: CloudResult | undefined): string[] {
     lines.push(`- start-up: wall time from spawn, median of several runs after one warm-up; \`status\` and \`jobs\` read a state file holding one finished ${plan.startupRows.toLocaleString('en-US')}-row job; the server is backend/src/http/server.ts in cloud mode (nothing contacted) polled on /healthz every 10 ms. Both columns run today's code (commands load their modules lazily); only the loader differs.`);
   }
   if (cloud) lines.push(cloudConditions(cloud));
+  if (includes(plan, 'cheap')) lines.push(cheapConditions(plan.cheap));
   return lines;
 }
 
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     cloud = await runCloud(plan.cloud, progress);
     rows.push(...cloudMeasurements(cloud));
   }
+  let cheap: CheapResult | undefined;
+  if (includes(plan, 'cheap')) cheap = await runCheap(plan.cheap, progress);
   if (includes(plan, 'rate-bound')) {
     rows.push(...(await runRateBound({ rows: plan.rateRows, samples: plan.samples }, progress)));
   }
@@ -86,15 +90,17 @@ async function main(): Promise<void> {
     ...(rows.length > 0 ? [markdownTable(rows), ''] : []),
     ...(startup ? [startupTable(startup), ''] : []),
     ...(cloud ? [cloudTable(cloud), ''] : []),
+    ...(cheap ? [cheapTable(cheap), ''] : []),
     'Targets (reported, not enforced):',
     '',
     ...targetLines(rows, plan.overheadRows),
     ...(startup ? [startupTargetLine(startup) ?? '- start-up: `rowfill --version` failed'] : []),
     ...(cloud ? cloudTargetLines(cloud) : []),
+    ...(cheap ? cheapTargetLines(cheap) : []),
     '',
   ].join('\n');
   process.stdout.write(markdown);
-  saveReport(markdown, { date, machine, plan, elapsedMs: Date.now() - started, results: rows, ...(startup ? { startup } : {}), ...(cloud ? { cloud } : {}) });
+  saveReport(markdown, { date, machine, plan, elapsedMs: Date.now() - started, results: rows, ...(startup ? { startup } : {}), ...(cloud ? { cloud } : {}), ...(cheap ? { cheap } : {}) });
 }
 
 main().catch((error: unknown) => {

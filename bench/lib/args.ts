@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { CLOUD_CASES, CLOUD_ROWS, DEFAULT_WORKERS, type CloudCaseChoice, MAX_WORKERS, MULTI_JOBS, MULTI_ROWS, QUICK as CLOUD_QUICK } from '../cloud/settings.js';
 import type { ContenderName } from '../rate-bound/contender.js';
 
-export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'cloud' | 'all';
+export type ScenarioChoice = 'rate-bound' | 'overhead' | 'startup' | 'short-job' | 'research' | 'cloud' | 'cheap' | 'all';
 
-const SCENARIOS: readonly ScenarioChoice[] = ['rate-bound', 'overhead', 'startup', 'short-job', 'research', 'cloud', 'all'];
+const SCENARIOS: readonly ScenarioChoice[] = ['rate-bound', 'overhead', 'startup', 'short-job', 'research', 'cloud', 'cheap', 'all'];
 
 /** Whether the plan includes one scenario. */
 export function includes(plan: { readonly scenario: ScenarioChoice }, scenario: Exclude<ScenarioChoice, 'all'>): boolean {
@@ -27,12 +27,14 @@ export interface BenchPlan {
   readonly researchRows: number;
   /** The cloud scenario's sizes: (a) rows of the one job; (b) jobs at once and rows in each; workers a job asks for. */
   readonly cloud: { readonly rows: number; readonly jobs: number; readonly jobRows: number; readonly workers: number | 'auto'; readonly cases: readonly CloudCaseChoice[] };
+  /** The cheap scenario's sizes: rows of the job run in fast and in cheap mode; rows of the packing cases. */
+  readonly cheap: { readonly rows: number; readonly packRows: number };
   readonly million: 'yes' | 'no' | 'auto';
   readonly profile: boolean;
   readonly quick: boolean;
 }
 
-export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|cloud|all] [--research-rows N] [--cloud-rows N] [--cloud-jobs N] [--cloud-job-rows N] [--cloud-workers N|auto] [--cloud-cases a-sqlite,a-firestore,b] [--million] [--quick] [--profile]
+export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhead|startup|short-job|research|cloud|cheap|all] [--research-rows N] [--cloud-rows N] [--cloud-jobs N] [--cloud-job-rows N] [--cloud-workers N|auto] [--cloud-cases a-sqlite,a-firestore,b] [--cheap-rows N] [--pack-rows N] [--million] [--quick] [--profile]
   --rows N      rate-bound rows (default 5000; 500 with --quick)
   --scenario    which scenario to run (default all; research and cloud run only when named: each takes over 20 minutes)
   --research-rows N  research scenario rows (default 1000; 100 with --quick)
@@ -41,6 +43,8 @@ export const USAGE = `npm run bench -- [--rows N] [--scenario rate-bound|overhea
   --cloud-job-rows N cloud scenario (b): rows in each job (default ${MULTI_ROWS}; ${CLOUD_QUICK.jobRows} with --quick)
   --cloud-workers N|auto  workers each cloud job asks for (default ${DEFAULT_WORKERS}: the most the server allows)
   --cloud-cases LIST cloud cases to run, comma-separated (default all: ${CLOUD_CASES.join(',')})
+  --cheap-rows N     cheap scenario: rows of the job run once in fast and once in cheap mode (default 1000; 200 with --quick)
+  --pack-rows N      cheap scenario: rows packed (and uploaded) into batch files (default 100000; 10000 with --quick)
   --million     also run engine overhead on 1,000,000 rows (default: only if it fits the 15-minute budget)
   --quick       smoke run: rate-bound 500 rows, overhead 10,000 rows, start-up state file 10,000 rows, small baseline samples
   --profile     write V8 CPU profiles of the engine-overhead runs to bench/results/profiles/`;
@@ -60,6 +64,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
       'cloud-job-rows': { type: 'string' },
       'cloud-workers': { type: 'string' },
       'cloud-cases': { type: 'string' },
+      'cheap-rows': { type: 'string' },
+      'pack-rows': { type: 'string' },
       scenario: { type: 'string', default: 'all' },
       million: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -97,6 +103,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     startupRows: quick ? 10_000 : 100_000,
     researchRows,
     cloud,
+    cheap: {
+      rows: wholeNumber('--cheap-rows', values['cheap-rows'], quick ? 200 : 1000, 10, 100_000),
+      packRows: wholeNumber('--pack-rows', values['pack-rows'], quick ? 10_000 : 100_000, 10, 1_000_000),
+    },
     million: values.million ? 'yes' : quick ? 'no' : 'auto',
     profile: values.profile,
     quick,
