@@ -47,4 +47,22 @@ describe('rowfill --mode', () => {
     expect(research.stderr).toContain('--mode: research mode runs in fast mode only; choose "fast" or turn research off');
     expect(standIn.requestLog).toHaveLength(0);
   });
+
+  it('estimate shows both prices, the cheap one about half, and weighs the budget against the chosen mode', async () => {
+    const ws = ctx.workspace();
+    const standIn = await ctx.standIn();
+    ws.write('brands.csv', brandsCsv(200));
+    const args = ['estimate', ws.path('brands.csv'), '--input', 'Brand', '--input', 'Country', ...OUTPUT_FLAGS, '--db', ws.db];
+    const fast = await rowfill(args, modelEnv(standIn));
+    expect(fast.code).toBe(0);
+    const fastRange = /Estimated cost with gpt-4\.1-mini: \$([\d.]+) – \$([\d.]+)/.exec(fast.stdout);
+    const cheapRange = /In cheap mode \(--mode cheap: the Batch API, results within 24 h\): \$([\d.]+) – \$([\d.]+) \(hard worst case \$[\d.]+\)/.exec(fast.stdout);
+    expect(fastRange, fast.stdout).not.toBeNull();
+    expect(cheapRange, fast.stdout).not.toBeNull();
+    expect(Number(cheapRange![2])).toBeCloseTo(Number(fastRange![2]) / 2, 3);
+    const cheap = await rowfill([...args, '--mode', 'cheap', '--budget', String(Number(cheapRange![2]) * 1.5)], modelEnv(standIn));
+    expect(cheap.stdout).toContain('In cheap mode (chosen)');
+    expect(cheap.stdout).not.toContain('may not cover every row');
+    expect(standIn.requestLog).toHaveLength(0);
+  });
 });

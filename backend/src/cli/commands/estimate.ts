@@ -25,9 +25,15 @@ export async function estimateCommand(file: string, flags: RawJobFlags, io: CliI
       `${e.rows} rows · ${e.toRun} to run · ${e.skippedUnchanged} skipped (unchanged) · ${e.reused} repeat an earlier answer (free) · ${e.invalid} invalid (empty or oversized inputs)`,
       e.priced ? `Estimated cost with ${e.model}: ${usd(e.costLowUsd)} – ${usd(e.costHighUsd)} (hard worst case ${usd(e.worstCaseUsd)})` : `No price is known for ${e.model}; cost cannot be estimated.`,
     ];
+    // Both prices whichever mode was asked for, so the choice is made knowing what it saves (research runs fast only).
+    if (e.priced && !research) {
+      const chosen = args.config.mode === 'cheap' ? ' (chosen)' : '';
+      lines.push(`In cheap mode${chosen} (--mode cheap: the Batch API, results within 24 h): ${usd(e.cheapCostLowUsd)} – ${usd(e.cheapCostHighUsd)} (hard worst case ${usd(e.cheapWorstCaseUsd)})`);
+    }
     if (research) lines.push(research.line);
     if (research && runtime.research.simulated) lines.push('Search: simulated — without TAVILY_API_KEY, enrich searches the local stand-in (its searches still count at the list price, as real ones would).');
-    if (args.config.budgetUsd !== null && e.priced && args.config.budgetUsd < e.costHighUsd) {
+    const chosenHigh = args.config.mode === 'cheap' ? e.cheapCostHighUsd : e.costHighUsd;
+    if (args.config.budgetUsd !== null && e.priced && args.config.budgetUsd < chosenHigh) {
       lines.push(`The budget (${usd(args.config.budgetUsd)}) may not cover every row: the job will pause at the budget, and you can raise it to go on.`);
     }
     // enrich refuses these without --overwrite; the estimate says so rather than failing.
