@@ -40,3 +40,19 @@ describe('JobStarter.start', () => {
     expect((await h.store.counts(job.id)).total).toBe(2_500);
   });
 });
+
+describe('JobStarter.estimate', () => {
+  it('prices the selection in both modes: cheap at the Batch API\'s half price, its worst case with one repair at the full price', async () => {
+    h = await startHarness();
+    const estimate = await h.engine.estimate({ target: testTarget('test:estimate'), config: jobConfig(), rows: countedRows(40).rows });
+    expect(estimate).toMatchObject({ rows: 40, toRun: 40, priced: true });
+    expect(estimate.cheapCostLowUsd).toBeCloseTo(estimate.costLowUsd / 2, 12);
+    expect(estimate.cheapCostHighUsd).toBeCloseTo(estimate.costHighUsd / 2, 12);
+    // The first answer at half price, the one repair (run fast) at the full price: between half and all of fast's.
+    expect(estimate.cheapWorstCaseUsd).toBeGreaterThan(estimate.worstCaseUsd / 2);
+    expect(estimate.cheapWorstCaseUsd).toBeLessThan(estimate.worstCaseUsd);
+    // The same numbers whichever mode the config names: the sidebar shows both before the user chooses.
+    const asCheap = await h.engine.estimate({ target: testTarget('test:estimate'), config: jobConfig({ mode: 'cheap' }), rows: countedRows(40).rows });
+    expect(asCheap).toEqual(estimate);
+  });
+});
