@@ -10,7 +10,7 @@ import { OpenAiModelClient } from '../adapters/openai/openai-model-client.js';
 import { OpenAiBatchClient } from '../adapters/openai-batch/openai-batch-client.js';
 import { systemClock } from '../adapters/system-clock/system-clock.js';
 import type { CloudServerSettings, ServerConfig } from '../config.js';
-import type { CheapModeDeps } from '../engine/batch/cheap-options.js';
+import type { CheapModeDeps, CheapModeOptions } from '../engine/batch/cheap-options.js';
 import type { EngineOptions } from '../engine/options.js';
 import type { Caller } from '../application/caller.js';
 import { verifyAddonCaller, verifyTaskCaller } from '../http/auth/index.js';
@@ -74,14 +74,43 @@ export function cloudAdapters(config: ServerConfig & { readonly server: CloudSer
       serviceAccountEmail: s.tasksServiceAccount,
     }),
     model: new OpenAiModelClient({ apiKey: config.openaiApiKey ?? '', baseURL: config.openaiBaseUrl }),
-    // The Batch API client refuses an empty key at construction; with no key there is no cheap mode (a cheap job pauses).
-    ...(config.openaiApiKey
-      ? { batch: { client: new OpenAiBatchClient({ apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl }), store: new FirestoreBatchStore({ firestore, rootPath: FIRESTORE_ROOT }) } }
-      : {}),
+    ...cloudBatchDeps(config, { firestore, rootPath: FIRESTORE_ROOT }),
     gateway: new GoogleSheetsGateway({ sheets: sheetsClient, serviceAccountEmail: s.sheetsServiceAccount, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS, quota }),
     clock: systemClock,
     log,
     ...researchDeps(s.research),
+  };
+}
+
+/** Where cheap mode's batch records live: beside the store's documents, on the same Firestore client. */
+export interface CloudBatchRecords {
+  readonly firestore: Firestore;
+  readonly rootPath: string;
+  /** True when the OpenAI endpoint is the local stand-in (tests), so results are labelled simulated. Default false. */
+  readonly simulated?: boolean;
+}
+
+/**
+ * Cheap mode on Cloud Run: the Batch API client on the model's key and endpoint, Firestore batch records, and the
+ * deployment's ROWFILL_BATCH_POLL_MS (first wait, up to 8× between polls, as the CLI) and ROWFILL_BATCH_ENQUEUED_TOKENS;
+ * unset, the engine's defaults (30 s to 10 min, 2,000,000 tokens). The Batch API client refuses an empty key at
+ * construction, so with no key there is no cheap mode (a cheap job pauses).
+ */
+export function cloudBatchDeps(
+  config: Pick<ServerConfig, 'openaiApiKey' | 'openaiBaseUrl' | 'batchPollMs' | 'batchEnqueuedTokens'>,
+  records: CloudBatchRecords,
+): { readonly batch?: CheapModeDeps } {
+  if (!config.openaiApiKey) return {};
+  const options: CheapModeOptions = {
+    ...(config.batchPollMs !== undefined ? { pollMinMs: config.batchPollMs, pollMaxMs: config.batchPollMs * 8 } : {}),
+    ...(config.batchEnqueuedTokens !== undefined ? { enqueuedTokenLimit: config.batchEnqueuedTokens } : {}),
+  };
+  return {
+    batch: {
+      client: new OpenAiBatchClient({ apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl, ...(records.simulated ? { simulated: true } : {}) }),
+      store: new FirestoreBatchStore({ firestore: records.firestore, rootPath: records.rootPath }),
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    },
   };
 }
 
