@@ -226,8 +226,8 @@ async function runCase(spec: CaseSpec, plan: CloudPlan, quota: CloudResult['quot
     const url = `http://127.0.0.1:${port}`;
     const totalRows = spec.jobs * spec.rowsPerJob;
     const askedWorkers = typeof plan.workers === 'number' ? plan.workers : MAX_IN_FLIGHT;
-    // A hang guard: four times the bound at the asked workers, plus five minutes for intake and the emulator.
-    const timeoutMs = 4 * boundMs(totalRows, CLOUD_RPM, totalRows * CLOUD_LATENCY_MS, askedWorkers * spec.jobs) + 300_000;
+    // A hang guard, not a target: ten times the bound at the asked workers, plus five minutes for intake and the emulator.
+    const timeoutMs = 10 * boundMs(totalRows, CLOUD_RPM, totalRows * CLOUD_LATENCY_MS, askedWorkers * spec.jobs) + 300_000;
     const input: BackendChildInput = {
       store: spec.store,
       emulatorHost: emulator?.host ?? null,
