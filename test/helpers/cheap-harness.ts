@@ -30,7 +30,7 @@ export interface CheapHarness {
   close(): Promise<void>;
 }
 
-export async function startCheapHarness(options: { standIn?: OpenAiStandInOptions; cheap?: CheapModeOptions; maxRequestsPerFile?: number; startQueue?: boolean } = {}): Promise<CheapHarness> {
+export async function startCheapHarness(options: { standIn?: OpenAiStandInOptions; cheap?: CheapModeOptions; maxRequestsPerFile?: number; maxBytesPerFile?: number; startQueue?: boolean } = {}): Promise<CheapHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'rowfill-cheap-'));
   const db = openDatabase({ path: join(dir, 'rowfill.db') });
   const store = new SqliteStore(db);
@@ -38,7 +38,7 @@ export async function startCheapHarness(options: { standIn?: OpenAiStandInOption
   const queue = new LocalQueue({ db, clock: systemClock, pollIntervalMs: 20, maxDispatchesPerSecond: 5000, minBackoffMs: 20, maxBackoffMs: 2000 });
   const standIn = await startOpenAiStandIn({ batchDelayMs: 300, ...options.standIn });
   const model = new OpenAiModelClient({ apiKey: 'sk-test', baseURL: standIn.url, simulated: true });
-  const client = new OpenAiBatchClient({ apiKey: 'sk-test', baseURL: standIn.url, simulated: true, tmpDir: dir, ...(options.maxRequestsPerFile ? { maxRequestsPerFile: options.maxRequestsPerFile } : {}) });
+  const client = new OpenAiBatchClient({ apiKey: 'sk-test', baseURL: standIn.url, simulated: true, tmpDir: dir, ...(options.maxRequestsPerFile ? { maxRequestsPerFile: options.maxRequestsPerFile } : {}), ...(options.maxBytesPerFile ? { maxBytesPerFile: options.maxBytesPerFile } : {}) });
   const engine = composeEngine(
     { store, queue, model, clock: systemClock, batch: { client, store: batches, options: { pollMinMs: 50, pollMaxMs: 300, ...options.cheap } } },
     { pumpIntervalMs: 100, backoff: { baseMs: 50, capMs: 500 } },

@@ -9,6 +9,8 @@ import { pollDelay, resolveCheapModeOptions, type CheapModeDeps, type ResolvedCh
 
 /** Rows read at once while packing or pricing a batch. */
 const READ_CHUNK = 500;
+/** A request line's bytes besides its messages and schema: custom id, method, url, model, response format, caps. */
+const LINE_ENVELOPE_BYTES = 400;
 
 export interface CheapStepResult {
   /** Batches still holding rows after this step: the job is not over while there are any. */
@@ -87,17 +89,24 @@ export class CheapMode {
     const outputTokens = await this.ctx.ceilings.outputTokens(job, now);
     const rows: Array<{ rowId: string; dispatchSeq: number; reserveUsd: number; tokens: number }> = [];
     let tokens = 0;
+    // The file must stay under the client's byte limit: a line is about its messages and schema as JSON, plus the
+    // request's envelope; a tenth is kept spare for what this estimate leaves out.
+    const byteRoom = this.deps.client.limits.maxBytesPerFile * 0.9;
+    const lineBytes = LINE_ENVELOPE_BYTES + JSON.stringify(plan.schema.jsonSchema).length;
+    let bytes = 0;
     for (let i = 0; i < dispatched.length; i += READ_CHUNK) {
       const read = await Promise.all(dispatched.slice(i, i + READ_CHUNK).map((d) => store.getRow(job.id, d.rowId)));
       for (const row of read) {
         if (row === undefined || row.status !== 'queued') continue;
         const promptTokens = plan.promptTokens(row.inputs);
+        const rowBytes = lineBytes + Buffer.byteLength(JSON.stringify(plan.messages(row.inputs)));
         // The first row always goes, even alone over the limit: otherwise it would never go.
-        if (rows.length > 0 && tokens + promptTokens > tokenRoom) break;
+        if (rows.length > 0 && (tokens + promptTokens > tokenRoom || bytes + rowBytes > byteRoom)) break;
         tokens += promptTokens;
+        bytes += rowBytes;
         rows.push({ rowId: row.rowId, dispatchSeq: row.dispatchSeq, reserveUsd: batchWorstCase(promptTokens, outputTokens, plan.price), tokens: promptTokens });
       }
-      if (rows.length > 0 && tokens >= tokenRoom) break;
+      if (rows.length > 0 && (tokens >= tokenRoom || bytes >= byteRoom)) break;
     }
     const seq = all.reduce((max, b) => Math.max(max, b.seq + 1), 0);
     const claim = await this.deps.store.claimBatch({ jobId: job.id, seq, filename: `${batchFilePrefix(job.id)}-${seq}.jsonl`, rows, now: clock.now(), leaseMs: this.options.leaseMs });
@@ -138,6 +147,8 @@ export class CheapMode {
     if (record.phase === 'claimed') {
       if (job.status === 'cancelled') return this.giveUp(job, record, 'The job was cancelled before this batch was submitted.');
       const uploaded = (await client.findUploadedFile(record.filename)) ?? (await this.packAndUpload(job, record));
+      // Every row left the batch before it was sent (their leases ran out while no process ran): nothing to send.
+      if (uploaded === undefined) return this.giveUp(job, record, 'None of its rows was still waiting for it; they went back to the queue.');
       return store.updateBatch(job.id, record.seq, { phase: 'uploaded', fileId: uploaded.fileId }, clock.now());
     }
     if (record.phase === 'uploaded') {
@@ -185,7 +196,7 @@ export class CheapMode {
   }
 
   /** Packs the batch's rows (read from the store, in claim order) into its one file and uploads it. */
-  private async packAndUpload(job: Job, record: BatchRecord): Promise<{ fileId: string }> {
+  private async packAndUpload(job: Job, record: BatchRecord): Promise<{ fileId: string } | undefined> {
     const { client } = this.deps;
     const plan = this.ctx.plans.get(job);
     const entries = await this.deps.store.batchRows(job.id, record.seq);
@@ -217,7 +228,6 @@ export class CheapMode {
         await file.dispose();
       }
     }
-    if (uploaded === undefined) throw new Error(`batch ${record.seq}: none of its rows is still in it`);
     return uploaded;
   }
 }

@@ -72,4 +72,20 @@ describe('cheap mode after a crash', () => {
     expect(await providerState(h)).toEqual({ batches: 1, files: 1 });
     expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, 'gpt-4.1-mini').usd, 6);
   }, 30_000);
+
+  it('keeps every file under the byte limit: a job too large for one file goes out in several', async () => {
+    h = await startCheapHarness({ maxBytesPerFile: 30_000 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('bytes'), config: jobConfig({ mode: 'cheap', budgetUsd: 5 }), rows: brandRows(120) });
+    const { status, counts } = await h.rest(job.id);
+    expect(status).toBe('completed');
+    expect(counts.done).toBe(120);
+    const records = await h.batches.listBatches(job.id);
+    expect(records.length).toBeGreaterThan(2);
+    expect(records.every((r) => r.phase === 'applied' && r.providerStatus === 'completed')).toBe(true);
+    // Each file held every row its batch claimed (none left out to go round again).
+    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: h.standIn.url });
+    const sent = new Map<string, number>();
+    for await (const b of openai.batches.list({ limit: 100 })) sent.set(b.metadata?.rowfill_batch ?? '', b.request_counts?.total ?? 0);
+    for (const r of records) expect(sent.get(String(r.seq))).toBe(r.rowCount);
+  }, 30_000);
 });
