@@ -76,6 +76,26 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
   }, 60_000);
 
+  it('fails the rows of a batch the provider refuses, with its reason, and re-runs them when asked', async () => {
+    // The stand-in refuses a file of more than 10 requests at validation, as OpenAI refuses one over its limits.
+    h = await startCheapHarness({ standIn: { batchMaxRequests: 10 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-refused'), config, rows: brandRows(30) });
+    const { counts } = await h.rest(job.id);
+    expect(counts.failed).toBe(30);
+    expect(counts.errorsByClass.invalid_request).toBe(30);
+    expect(counts.spentUsd).toBe(0);
+    const row = await h.store.getRow(job.id, 'r0');
+    expect(row?.errorMessage).toMatch(/^The provider refused the batch: /);
+    const [record] = await h.batches.listBatches(job.id);
+    expect(record).toMatchObject({ phase: 'applied', providerStatus: 'failed' });
+    h.standIn.configure({ batchMaxRequests: 50_000 });
+    await h.engine.retryFailed(job.id);
+    const again = await h.rest(job.id);
+    expect(again.status).toBe('completed');
+    expect(again.counts.done).toBe(30);
+  }, 60_000);
+
   it('cancels the open batch when the job is cancelled: answered rows keep their results, the rest are cancelled, nothing stays in a batch', async () => {
     h = await startCheapHarness({ standIn: { batchDelayMs: 4000 } });
     const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
