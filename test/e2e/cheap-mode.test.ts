@@ -76,6 +76,21 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
   }, 60_000);
 
+  it('repairs an answer that does not match the columns with one fast request, billed at the full price', async () => {
+    // A fifth of the answers (batch and fast alike) do not match the schema: most rows are repaired, a few fail.
+    h = await startCheapHarness({ standIn: { faults: { invalidOutput: 0.2 }, seed: 3 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-repair'), config, rows: brandRows(200) });
+    const { counts } = await h.rest(job.id);
+    const bill = standInBill(h.standIn, config.model);
+    expect(bill.batchRequests).toBe(200);
+    expect(bill.fastRequests).toBeGreaterThan(10);
+    expect(counts.done + counts.failed).toBe(200);
+    expect(counts.errorsByClass.output_invalid ?? 0).toBe(counts.failed);
+    expect(counts.done).toBeGreaterThan(200 - bill.fastRequests);
+    expect(counts.spentUsd).toBeCloseTo(bill.usd, 6);
+  }, 60_000);
+
   it('fails the rows of a batch the provider refuses, with its reason, and re-runs them when asked', async () => {
     // The stand-in refuses a file of more than 10 requests at validation, as OpenAI refuses one over its limits.
     h = await startCheapHarness({ standIn: { batchMaxRequests: 10 } });

@@ -1,9 +1,9 @@
 // Applies an ended batch's results: each row it carries finishes through the store's finishRow, as a fast row does.
 import type { BatchInfo, BatchRowResult } from '../../ports/batch.js';
 import type { BatchRecord, BatchRowEntry } from '../../ports/batch-store.js';
-import { targetKey, ZERO_USAGE, type Job, type Row, type Usage } from '../../ports/domain.js';
+import { targetKey, ZERO_USAGE, type Job, type Outputs, type Row, type Usage } from '../../ports/domain.js';
 import type { FinishRequest, RowOutcome } from '../../ports/store.js';
-import { asRowfillError, InvalidRequestError, OutputInvalidError, type RowfillError } from '../../kernel/errors.js';
+import { asRowfillError, InvalidRequestError, OutputInvalidError, TimeoutError, type RowfillError } from '../../kernel/errors.js';
 import type { EngineContext } from '../context.js';
 import type { JobPlan } from '../job-plan.js';
 import { addUsage, costOf } from '../pricing.js';
@@ -53,13 +53,12 @@ export class BatchApplier {
       }
     }
     // A batch that failed validation answered nothing and will not: its rows fail, or the next batch fails the same way.
-    const unanswered: BatchRowResult['kind'] = 'unanswered';
     for (const entry of entries.values()) {
       if (seen.has(entry.customId)) continue;
       const result: BatchRowResult =
         info.status === 'failed'
           ? { kind: 'error', customId: entry.customId, error: new InvalidRequestError(`The provider refused the batch: ${info.errors.map((e) => e.message).join('; ') || 'no reason given'}`), usage: ZERO_USAGE }
-          : { kind: unanswered, customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
+          : { kind: 'unanswered', customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
       const done = await this.finishOne(job, plan, entry, result);
       if (done === 'finished') finished++;
       else if (done === 'requeued') requeued++;
@@ -106,7 +105,7 @@ export class BatchApplier {
     if (parsed.ok) return { kind: 'done', outputs: parsed.outputs, cached: false, usage, costUsd: firstCost };
     const controller = new AbortController();
     const untrack = this.ctx.trackCall(job.id, controller);
-    const timer = this.ctx.timer(job.config.attemptTimeoutCapMs, () => controller.abort(new Error('The repair call timed out.')));
+    const timer = this.ctx.timer(job.config.attemptTimeoutCapMs, () => controller.abort(new TimeoutError(`No answer to the repair within ${Math.round(job.config.attemptTimeoutCapMs / 1000)} s.`)));
     try {
       const repair = await this.ctx.deps.model.complete({
         model: job.config.model,
@@ -138,7 +137,7 @@ export class BatchApplier {
   }
 
   /** A success feeds the cross-job cache and the skip-unchanged registry in the same step, as in fast mode. */
-  private rememberFor(job: Job, row: Row, plan: JobPlan, outputs: Row['outputs'] & object): NonNullable<FinishRequest['remember']> {
+  private rememberFor(job: Job, row: Row, plan: JobPlan, outputs: Outputs): NonNullable<FinishRequest['remember']> {
     const now = this.ctx.clock.now();
     const ttl = this.ctx.options.cacheTtlMs;
     const cache = ttl > 0 ? { key: plan.cacheKey(row.inputHash), entry: { outputs, expiresAt: now + ttl } } : undefined;

@@ -1,7 +1,7 @@
 // The pump's step for a cheap job: claim queued rows into a batch, upload and submit it, poll open batches, apply results.
 import { TERMINAL_BATCH_STATUSES, type BatchInfo, type BatchRowRequest } from '../../ports/batch.js';
 import type { BatchRecord } from '../../ports/batch-store.js';
-import type { Job, Row } from '../../ports/domain.js';
+import { ZERO_USAGE, type Job, type Row } from '../../ports/domain.js';
 import type { EngineContext } from '../context.js';
 import { BatchApplier } from './batch-apply.js';
 import { batchWorstCase } from './batch-cost.js';
@@ -190,7 +190,7 @@ export class CheapMode {
   private async giveUp(job: Job, record: BatchRecord, why: string): Promise<BatchRecord | undefined> {
     const { store, clock } = this.ctx;
     for (const entry of await this.deps.store.batchRows(job.id, record.seq)) {
-      await store.finishRow({ jobId: job.id, rowId: entry.rowId, leaseToken: entry.leaseToken, outcome: { kind: 'release', usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 }, now: clock.now() });
+      await store.finishRow({ jobId: job.id, rowId: entry.rowId, leaseToken: entry.leaseToken, outcome: { kind: 'release', usage: ZERO_USAGE, costUsd: 0 }, now: clock.now() });
     }
     return this.deps.store.updateBatch(job.id, record.seq, { phase: 'applied', message: why }, clock.now());
   }
