@@ -1,5 +1,6 @@
 // The settings form: input columns from the header row, output columns, model, workers, budget, speed, research, header row.
 import { isListedModel } from '../../backend/src/kernel/models.js';
+import { DEFAULT_LIMITS } from '../../backend/src/kernel/limits.js';
 import { MODELS, normalizeSettings, validateSettings, type Settings } from '../src/settings-model.js';
 import type { HeaderColumn } from '../src/sidebar-api.js';
 import { byId, clear, el } from './dom.js';
@@ -87,9 +88,11 @@ export class SettingsForm {
     });
   }
 
-  /** The Workers number is kept but not used while "As fast as my limits allow" is on. */
+  /** The Workers number is kept but not used while "As fast as my limits allow" is on; the one hint says which applies. */
   private showWorkers(): void {
-    byId<HTMLInputElement>('workers').disabled = byId<HTMLInputElement>('workersAuto').checked;
+    const auto = byId<HTMLInputElement>('workersAuto').checked;
+    byId<HTMLInputElement>('workers').disabled = auto;
+    byId('workers-hint').textContent = auto ? `Up to ${DEFAULT_LIMITS.maxInFlight} rows at once, as the model's rate limits allow` : `Rows at once, 1–${DEFAULT_LIMITS.maxWorkers}`;
   }
 
   /** The limits matter only while research is on. */

@@ -66,7 +66,8 @@ describe.skipIf(!chromiumAvailable())('the playground in Chromium', { timeout: 1
     await expect.poll(() => sidebar.locator('#selection-line').textContent()).toBe('4 rows selected.');
     await open.screenshot('menu-alerts-and-two-ranges');
 
-    // The sharing helper: checks access, and says whom to share with when the backend cannot open the sheet.
+    // The sharing helper (folded until opened): checks access, and says whom to share with when the backend cannot open the sheet.
+    await sidebar.locator('#access-section > summary').click();
     const check = sidebar.getByRole('button', { name: 'Check access' });
     await check.click();
     await expect.poll(() => sidebar.locator('#access-result').textContent()).toContain('Rowfill can open this spreadsheet');
