@@ -43,6 +43,8 @@ function progressFields(p: Progress, withBar: boolean): Field[] {
     { text: `${Math.round(p.rowsPerMinute)} rows/min`, drop: 7 },
     { text: `ETA ${formatDuration(p.etaMs)}`, drop: 3 },
   ];
+  // A cheap job's rows wait at the provider: say how many, since they finish a whole batch at a time.
+  if (p.job.config.mode === 'cheap' && c.running > 0) fields.splice(withBar ? 4 : 3, 0, { text: `in batch ${c.running}`, drop: 4 });
   if (p.job.status === 'paused') fields.push({ text: `paused: ${p.job.pauseReason ?? 'user'}`, drop: 1 });
   return fields;
 }

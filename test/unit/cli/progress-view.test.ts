@@ -18,9 +18,9 @@ function terminal(columns: number): NodeJS.WriteStream & { text: string } {
   return stream;
 }
 
-function progress(paused = false): Progress {
+function progress(paused = false, mode: 'fast' | 'cheap' = 'fast'): Progress {
   const counts = { total: 100_000, done: 45_210, cached: 1_204, failed: 1_337, skipped: 12_004, cancelled: 0, queued: 41_449, running: 50, spentUsd: 12.3456, reservedUsd: 0.2 } as unknown as JobCounts;
-  const job = { id: 'job_0123456789ab', status: paused ? 'paused' : 'running', pauseReason: paused ? 'budget' : null, budgetUsd: 250 } as unknown as Job;
+  const job = { id: 'job_0123456789ab', status: paused ? 'paused' : 'running', pauseReason: paused ? 'budget' : null, budgetUsd: 250, config: mode === 'cheap' ? { mode } : {} } as unknown as Job;
   return { job, counts, rowsPerMinute: 12_345.6, etaMs: 3_725_000, elapsedMs: 60_000, settled: false };
 }
 
@@ -71,5 +71,21 @@ describe('the live progress line', () => {
     const lines = drawnLines(err.text);
     expect([...lines[0]!].length).toBeGreaterThan(50);
     expect([...lines[1]!].length).toBeLessThan(50);
+  });
+
+  it('says how many rows of a cheap job wait in a batch, and keeps within the terminal', () => {
+    const err = terminal(200);
+    const writer = progressWriter('tty', terminal(200), err);
+    writer.update(progress(false, 'cheap'));
+    writer.update(progress(false, 'fast'));
+    writer.end();
+    const [cheap, fast] = drawnLines(err.text);
+    expect(cheap).toContain(' · in batch 50 · ');
+    expect(fast).not.toContain('in batch');
+    const narrow = terminal(40);
+    const small = progressWriter('tty', terminal(40), narrow);
+    small.update(progress(false, 'cheap'));
+    small.end();
+    expect([...drawnLines(narrow.text)[0]!].length).toBeLessThan(40);
   });
 });
