@@ -1,7 +1,7 @@
 // What only the Firestore store has: leases raced by several clients, a settle left half-done, and where writes land.
 import type { Firestore } from '@google-cloud/firestore';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIRESTORE_STORE_DEFAULTS, FirestoreStore, type CommitTouch } from '../../backend/src/adapters/firestore/index.js';
+import { FirestoreStore, type CommitTouch } from '../../backend/src/adapters/firestore/index.js';
 import { Layout } from '../../backend/src/adapters/firestore/layout.js';
 import { emulatorClient, freshRootPath } from '../setup/firestore-client.js';
 import { firestoreEmulatorHost } from '../setup/firestore-emulator-host.js';
@@ -15,7 +15,7 @@ describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', ()
   let rootPath: string;
   let clients: Firestore[];
   let stores: FirestoreStore[];
-  const open = (options: { onCommit?: (touches: readonly CommitTouch[]) => void } = {}): FirestoreStore => {
+  const open = (options: { onCommit?: (touches: readonly CommitTouch[]) => void; counterShards?: number } = {}): FirestoreStore => {
     const firestore = emulatorClient(host!);
     clients.push(firestore);
     const store = new FirestoreStore({ firestore, rootPath, ...options });
@@ -73,7 +73,9 @@ describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', ()
 
   it('row steps never write the job document, and spread their writes over the shards', async () => {
     const writes = new Map<string, number>();
-    const store = open({ onCommit: (touches) => touches.forEach((t) => t.kind === 'write' && writes.set(t.path, (writes.get(t.path) ?? 0) + 1)) });
+    // 32 shards, so 400 rows land on every one of them (the default, 128, is sized for faster jobs).
+    const shards = 32;
+    const store = open({ counterShards: shards, onCommit: (touches) => touches.forEach((t) => t.kind === 'write' && writes.set(t.path, (writes.get(t.path) ?? 0) + 1)) });
     const { jobId } = await startJob(store, { rows: 400, budgetUsd: 100 });
     writes.clear();
     for (let now = T0; ; now++) {
@@ -94,9 +96,61 @@ describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', ()
     // The pool is written once per chunk of budget handed to a shard, not once per row.
     expect(writes.get(layout.pool(jobId).path) ?? 0).toBeLessThan(100);
     const counters = of(`${layout.counters(jobId).path}/`);
-    const shards = FIRESTORE_STORE_DEFAULTS.counterShards;
     expect(counters.length).toBe(shards);
     // 800 claims and finishes over the shards, spread by hash: none takes more than a few times its share.
     expect(Math.max(...counters)).toBeLessThan((3 * 800) / shards);
+  });
+
+  it('a client acting on what it saw earlier never wins over another client that changed the row or the job since', async () => {
+    const a = open();
+    const b = open();
+    const { jobId } = await startJob(a, { rows: 4, budgetUsd: 10 });
+    const slots = await a.dispatchRows({ jobId, maxInFlight: 4, limit: 4, now: T0 });
+    // A reads every row (and, claiming one, writes its shard): what it saw is what it would commit on.
+    for (const slot of slots) await a.getRow(jobId, slot.rowId);
+    const [first, second, third] = slots;
+    // B claims the first row under A's feet: A's claim of it must find it taken.
+    const byB = await b.claimRow({ jobId, rowId: first!.rowId, dispatchSeq: first!.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+    expect(byB.ok).toBe(true);
+    expect(await a.claimRow({ jobId, rowId: first!.rowId, dispatchSeq: first!.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 })).toEqual({ ok: false, reason: 'not_claimable' });
+    const byA = await a.claimRow({ jobId, rowId: second!.rowId, dispatchSeq: second!.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+    expect(byA.ok).toBe(true);
+    // B pauses the job: A, which saw it running in every shard it touched, claims nothing more.
+    await b.transitionJob(jobId, { to: 'paused', from: ['running'], now: T0 + 1 });
+    expect(await a.claimRow({ jobId, rowId: third!.rowId, dispatchSeq: third!.dispatchSeq, now: T0 + 2, leaseMs: LEASE_MS, reserveUsd: 0.01 })).toEqual({ ok: false, reason: 'job_not_running' });
+    // B expires A's lease: A's finish, on the row as A last wrote it, records nothing.
+    await b.expireLeases(jobId, Infinity);
+    const finished = await a.finishRow({ jobId, rowId: second!.rowId, leaseToken: byA.ok ? byA.leaseToken : -1, outcome: done(0.004), now: T0 + 3 });
+    expect(finished).toBe(false);
+    expect(await b.getRow(jobId, second!.rowId)).toMatchObject({ status: 'queued', leaseUntil: null, outputs: null });
+    await expectCountersMatchRows(b, jobId);
+  });
+
+  it('row steps running at once share their round trips: a window of claims and finishes takes a few commits, not one each', async () => {
+    let steps = 0;
+    const store = open({ onCommit: () => steps++ });
+    const { jobId } = await startJob(store, { rows: 40, budgetUsd: 100 });
+    const slots = await store.dispatchRows({ jobId, maxInFlight: 40, limit: 40, now: T0 });
+    expect(slots).toHaveLength(40);
+    // Counted at the client: every commit, grouped or not, is one batch the store asks the client for.
+    const client = clients[0]!;
+    const batch = client.batch.bind(client);
+    let commits = 0;
+    client.batch = () => {
+      commits++;
+      return batch();
+    };
+    steps = 0;
+    await Promise.all(
+      slots.map(async (slot) => {
+        const claim = await store.claimRow({ jobId, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+        if (!claim.ok) throw new Error(`claim refused: ${claim.reason}`);
+        await store.finishRow({ jobId, rowId: slot.rowId, leaseToken: claim.leaseToken, outcome: done(0.004), now: T0 });
+      }),
+    );
+    expect(steps).toBe(80);
+    expect(commits).toBeLessThan(40);
+    expect(await store.counts(jobId)).toMatchObject({ done: 40, spentUsd: 0.16, reservedUsd: 0 });
+    await expectCountersMatchRows(store, jobId);
   });
 });

@@ -107,16 +107,20 @@ async function throughBudget(ctx: StoreContext, attempt: Attempt, request: Claim
   return claim(attempt, request, rowSnapshot!, row!, shardSnapshot!, shard!, decision, fromShards + fromPool);
 }
 
-/** The row and its counter shard in one snapshot; a job made with another shard count costs one more read. */
+/**
+ * The row and its counter shard in one snapshot; a job made with another shard count costs one more read. Usually
+ * neither is read: the row was just read by the task (getRow) and the shard written by this process's last step on it,
+ * and the commit's pins check both are still as seen.
+ */
 async function readRowAndShard(ctx: StoreContext, attempt: Attempt, jobId: string, rowId: string, guess: number): Promise<[DocumentSnapshot, DocumentSnapshot]> {
-  const [rowSnapshot, shardSnapshot] = await attempt.getAll([ctx.layout.row(jobId, rowId), ctx.layout.counter(jobId, guess)], { pin: false });
+  const [rowSnapshot, shardSnapshot] = await attempt.getAll([ctx.layout.row(jobId, rowId), ctx.layout.counter(jobId, guess)], { pin: false, cached: true });
   const row = read.row(rowSnapshot!);
   if (row === undefined || row.shard === guess) {
     attempt.pin(rowSnapshot!.ref);
     attempt.pin(shardSnapshot!.ref);
     return [rowSnapshot!, shardSnapshot!];
   }
-  const [own] = await attempt.getAll([ctx.layout.counter(jobId, row.shard)]);
+  const [own] = await attempt.getAll([ctx.layout.counter(jobId, row.shard)], { cached: true });
   attempt.pin(rowSnapshot!.ref);
   return [rowSnapshot!, own!];
 }

@@ -4,6 +4,8 @@ import type { StoreContext } from './context.js';
 import type { MergedDispatch } from './dispatch-batcher.js';
 import { DispatchBatcher } from './dispatch-batcher.js';
 import { read } from './mappers.js';
+import { isLostRace } from './occ.js';
+import type { CounterDoc } from './records.js';
 import { withDerived } from './records.js';
 import { assertCount, assertTime } from '../../engine/store-arguments.js';
 
@@ -30,42 +32,85 @@ export function dispatchRows(ctx: StoreContext, request: DispatchRequest): Promi
 /** One batcher per store instance: merging is per process, which is what a store instance stands for. */
 const batchers = new WeakMap<StoreContext, DispatchBatcher<DispatchedRow>>();
 
+/** Tries of one dispatch whose rows changed between the read and the commit (another process dispatched them). */
+const MAX_TRIES = 20;
+
 /**
  * One Firestore step for one or more merged calls. Unlike every other step this one is a server transaction: it reads
  * all window shards but changes one, and a transaction's reads are read locks, where an optimistic commit would have
  * to pin (rewrite) every one of them on every dispatch. Only dispatches and transitions write window shards, and this
  * process runs one dispatch per job at a time, so the locks contend only with other processes' dispatches.
+ *
+ * The candidate rows are read beside the windows, not after them under the lock: one round trip instead of two before
+ * the commit. Each is then written only if unchanged since that read (its update time is the write's precondition), so
+ * a row another dispatcher took meanwhile fails the commit, and the step runs again on fresh reads.
  */
 async function dispatchStep(ctx: StoreContext, jobId: string, request: MergedDispatch): Promise<DispatchedRow[]> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await dispatchOnce(ctx, jobId, request);
+    } catch (error) {
+      if (!isLostRace(error) || tries >= MAX_TRIES) throw error;
+    }
+  }
+}
+
+async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDispatch): Promise<DispatchedRow[]> {
   const { layout } = ctx;
+  // No call ever gets more than maxInFlight rows, so no more are read.
+  const candidates = layout.rows(jobId).where('status', '==', 'queued').where('dispatched', '==', false).orderBy('rowNumber').limit(Math.min(request.limit, request.maxInFlight));
   const { result, written } = await ctx.db.runTransaction(
     async (tx): Promise<{ result: DispatchedRow[]; written: string[] }> => {
       const none = { result: [], written: [] };
-      // Read outside the transaction on purpose: `released` only grows, so a stale value only understates the room.
-      const counters = await layout.counters(jobId).get();
-      const windowSnapshots = (await tx.get(layout.windows(jobId))).docs;
+      const [seenReleased, windowSnapshots, rowSnapshots] = await Promise.all([
+        releasedAsSeen(ctx, jobId),
+        tx.get(layout.windows(jobId)).then((page) => page.docs),
+        candidates.get().then((page) => page.docs),
+      ]);
       const windows = windowSnapshots.map((snapshot) => read.window(snapshot)!);
       // Only a running job gets window slots: a slot given to a paused job would sit idle and shrink the window on resume.
       if (windows.length === 0 || windows.some((window) => window.status !== 'running')) return none;
       const dispatched = windows.reduce((sum, window) => sum + window.dispatched, 0);
-      const released = counters.docs.reduce((sum, snapshot) => sum + read.counter(snapshot)!.released, 0);
-      const room = Math.min(request.limit, request.maxInFlight - (dispatched - released));
+      const roomWith = (released: number) => Math.min(request.limit, request.maxInFlight - (dispatched - released));
+      // What this process saw may miss other processes' releases: no room by it is asked of Firestore before it counts.
+      const room = seenReleased !== undefined && roomWith(seenReleased) > 0 ? roomWith(seenReleased) : roomWith(await releasedNow(ctx, jobId));
       if (room <= 0) return none;
-      const query = layout.rows(jobId).where('status', '==', 'queued').where('dispatched', '==', false).orderBy('rowNumber').limit(room);
-      const rows = (await tx.get(query)).docs.map((snapshot) => read.row(snapshot)!);
-      if (rows.length === 0) return none;
-      const dispatchedRows = rows.map((row) => {
+      const taken = rowSnapshots.slice(0, room);
+      if (taken.length === 0) return none;
+      const dispatchedRows = taken.map((snapshot) => {
+        const row = read.row(snapshot)!;
         // nextAttemptAt is raised to now so that "should have run by" (undispatchStale) counts from the dispatch, not from submit.
         const next = withDerived({ ...row, dispatched: true, dispatchSeq: row.dispatchSeq + 1, nextAttemptAt: Math.max(row.nextAttemptAt, request.now) });
-        tx.update(layout.row(jobId, row.rowId), { ...next });
+        tx.update(snapshot.ref, { ...next }, { lastUpdateTime: snapshot.updateTime });
         return { rowId: next.rowId, dispatchSeq: next.dispatchSeq, nextAttemptAt: next.nextAttemptAt };
       });
       const k = Math.floor(Math.random() * windowSnapshots.length);
-      tx.update(windowSnapshots[k]!.ref, { dispatched: windows[k]!.dispatched + rows.length });
-      return { result: dispatchedRows, written: [...rows.map((row) => layout.row(jobId, row.rowId).path), windowSnapshots[k]!.ref.path] };
+      tx.update(windowSnapshots[k]!.ref, { dispatched: windows[k]!.dispatched + taken.length });
+      return { result: dispatchedRows, written: [...taken.map((snapshot) => snapshot.ref.path), windowSnapshots[k]!.ref.path] };
     },
     { maxAttempts: 20 },
   );
   if (written.length > 0) ctx.noteCommit(written);
   return result;
+}
+
+/**
+ * Σ released over the counter shards as this process last saw them, when it has seen every one (no read), else
+ * undefined. `released` only grows, so what was seen is at most the truth: the room it gives is never too large.
+ */
+function releasedAsSeen(ctx: StoreContext, jobId: string): Promise<number | undefined> {
+  let released = 0;
+  for (let k = 0; k < ctx.counterShards; k++) {
+    const seen = ctx.seen.get(ctx.layout.counter(jobId, k).path)?.data as CounterDoc | undefined;
+    if (seen === undefined) return Promise.resolve(undefined);
+    released += seen.released;
+  }
+  return Promise.resolve(released);
+}
+
+/** Σ released as Firestore has it now, read outside the transaction on purpose: a release landing after only understates the room. */
+async function releasedNow(ctx: StoreContext, jobId: string): Promise<number> {
+  const counters = await ctx.layout.counters(jobId).get();
+  for (const snapshot of counters.docs) ctx.seen.saw(snapshot);
+  return counters.docs.reduce((sum, snapshot) => sum + read.counter(snapshot)!.released, 0);
 }

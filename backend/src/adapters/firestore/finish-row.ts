@@ -1,4 +1,5 @@
 // finishRow: records a claimed row's outcome on the row and its counter shard, releasing its reservation and slot.
+import type { DocumentReference } from '@google-cloud/firestore';
 import type { FinishRequest } from '../../ports/store.js';
 import { allowance, normalize } from './budget.js';
 import { releaseInCommit, rememberInCommit } from './cache-hold.js';
@@ -9,7 +10,7 @@ import { applyDelta, toShardDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read } from './mappers.js';
 import type { Attempt } from './occ.js';
-import type { CounterDoc } from './records.js';
+import type { CacheHoldDoc, CounterDoc } from './records.js';
 import { patched } from './records.js';
 
 /**
@@ -24,9 +25,14 @@ export async function finishRow(ctx: StoreContext, request: FinishRequest): Prom
   const guess = shardOf(rowId, ctx.counterShards);
   return ctx.mutex.run(`counter:${jobId}:${guess}`, () =>
     ctx.occ('finishRow', async (attempt) => {
-      const [rowSnapshot, guessSnapshot] = await attempt.getAll([layout.row(jobId, rowId), layout.counter(jobId, guess)]);
+      // Usually no read at all: this process's claim wrote the row, its last step on the shard wrote the shard, and its
+      // hold wrote the hold; the pins check they are still as seen. A hold seen as someone else's is read afresh
+      // (releaseInCommit), since it is then left unpinned.
+      const [rowSnapshot, guessSnapshot] = await attempt.getAll([layout.row(jobId, rowId), layout.counter(jobId, guess), ...heldHere(ctx, request.cacheHold)], { pin: false, cached: true });
       const row = read.row(rowSnapshot!);
-      const shardSnapshot = row === undefined || row.shard === guess ? guessSnapshot! : (await attempt.getAll([layout.counter(jobId, row.shard)]))[0]!;
+      attempt.pin(rowSnapshot!.ref);
+      const shardSnapshot = row === undefined || row.shard === guess ? guessSnapshot! : (await attempt.getAll([layout.counter(jobId, row.shard)], { cached: true }))[0]!;
+      attempt.pin(shardSnapshot.ref);
       const shard = read.counter(shardSnapshot);
       const decision = decideFinish(row, shard && { status: shard.status }, request, usage);
       if (!decision.ok || row === undefined || shard === undefined) return false;
@@ -40,6 +46,14 @@ export async function finishRow(ctx: StoreContext, request: FinishRequest): Prom
       return true;
     }),
   );
+}
+
+/** The hold's document when this process last saw it held by `hold.holder` (so a cached read of it is pinned). */
+function heldHere(ctx: StoreContext, hold: FinishRequest['cacheHold']): DocumentReference[] {
+  if (hold === undefined) return [];
+  const ref = ctx.layout.cacheHold(hold.key);
+  const seen = ctx.seen.get(ref.path)?.data as CacheHoldDoc | undefined;
+  return seen !== undefined && seen.key === hold.key && seen.holder === hold.holder ? [ref] : [];
 }
 
 /**

@@ -1,6 +1,6 @@
 // The Store port on Firestore: the same semantics as the SQLite store, spread so no document is written per row.
 //
-// Layout (layout.ts): a document per job, per row, per counter shard (default 32) and window shard (16), and a
+// Layout (layout.ts): a document per job, per row, per counter shard (default 128) and window shard (16), and a
 // budget pool. Row steps never write the job document; a job's numbers are sums over its shards:
 //
 // - Counters: each row step changes its row and the one counter shard the row hashes to, in one atomic commit, so
@@ -22,6 +22,10 @@
 // - Concurrency is optimistic (occ.ts): reads take no locks and each commit pins what its step read, which avoids the
 //   lock-timeout livelock server transactions hit on contended documents. Dispatch alone is a server transaction: it
 //   reads sixteen window shards and writes one, and read locks are cheaper than pinning all of them.
+// - Round trips per row: a step commits on what this process last read or wrote of a document when it has it
+//   (snapshot-cache.ts; the pins make a stale one a lost race, never a wrong answer), and the reads and commits of
+//   steps running at once go to Firestore together (group-read.ts, group-commit.ts). A claim and a finish are then
+//   usually no read and a share of one commit each.
 import type { Job, JobCounts, JobTarget, NewRow, Row } from '../../ports/domain.js';
 import type {
   CacheEntry,

@@ -9,7 +9,9 @@ import { assertCount } from '../../engine/store-arguments.js';
 
 /** One document read: the engine reads the job once or twice per row, and its counters only when it needs them. */
 export async function getJob(ctx: StoreContext, jobId: string): Promise<Job | undefined> {
-  const doc = read.job(await ctx.layout.job(jobId).get());
+  // Through the grouped reads: a task reads its job and its row at once, and they usually share one round trip.
+  const [snapshot] = await ctx.channel.getAll([ctx.layout.job(jobId)]);
+  const doc = read.job(snapshot!);
   return doc === undefined ? undefined : toJob(doc);
 }
 

@@ -17,8 +17,9 @@ export interface FirestoreStoreOptions {
   readonly rootPath: string;
   /**
    * Counter shards per new job (status counts, spend, reservations, budget allowance). An integer from 1 to 200.
-   * Default 32. A claim and a finish write one each: 2 × rows/s ÷ shards writes per second per shard (~1.4/s at 50
-   * workers and ~22 rows/s); 64 keeps that under 1/s, at the price of wider reads for counts() and a dry budget.
+   * Default 128. A claim and a finish write one each: 2 × rows/s ÷ shards writes per second per shard, so 128 keeps
+   * every shard under 1 write/s up to ~50 rows/s (hashing leaves some shards ~1.3× their share), at the price of wider
+   * reads for counts() and a dry budget.
    */
   readonly counterShards?: number;
   /** Window shards per new job (dispatched-slot counters; one is written per dispatch). An integer from 1 to 64. Default 16. */
@@ -44,7 +45,7 @@ export interface ResolvedFirestoreStoreOptions {
   readonly onLostRace: ((step: string) => void) | undefined;
 }
 
-export const FIRESTORE_STORE_DEFAULTS = { counterShards: 32, windowShards: 16, maxCommitAttempts: 400, closeFirestore: false } as const;
+export const FIRESTORE_STORE_DEFAULTS = { counterShards: 128, windowShards: 16, maxCommitAttempts: 400, closeFirestore: false } as const;
 
 export function resolveFirestoreStoreOptions(options: FirestoreStoreOptions): ResolvedFirestoreStoreOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('FirestoreStore: options must be an object');

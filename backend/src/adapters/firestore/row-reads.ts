@@ -10,11 +10,13 @@ import { assertCount, assertTime } from '../../engine/store-arguments.js';
 
 /** Reads finish a pending transition first, so a row is never seen half-way (queued in a cancelled job, say). */
 export async function getRow(ctx: StoreContext, jobId: string, rowId: string): Promise<Row | undefined> {
-  const [jobSnapshot, rowSnapshot] = await ctx.db.getAll(ctx.layout.job(jobId), ctx.layout.row(jobId, rowId));
+  const [jobSnapshot, rowSnapshot] = await ctx.channel.getAll([ctx.layout.job(jobId), ctx.layout.row(jobId, rowId)]);
   if (read.job(jobSnapshot!)?.settle != null) {
     await finishTransition(ctx, jobId);
     return getRow(ctx, jobId, rowId);
   }
+  // The task claims this row next: its claim can then commit on this read instead of reading the row again.
+  ctx.seen.saw(rowSnapshot!);
   const row = read.row(rowSnapshot!);
   return row === undefined ? undefined : toRow(jobId, row);
 }
