@@ -141,7 +141,8 @@ export function openEmbeddedStore(dbPath: string): EmbeddedStore {
  * 250 ms against the local stand-in (its batches end in seconds); ROWFILL_BATCH_POLL_MS sets the first wait (up to 8×).
  */
 function cheapModeOptions(config: RowfillConfig, standIn: boolean): CheapModeOptions {
-  const limit = config.batchEnqueuedTokens !== undefined ? { enqueuedTokenLimit: config.batchEnqueuedTokens } : {};
+  // The process lock makes this the only process on the file: a fixed step holder takes a crashed run's holds back.
+  const limit = { stepHolder: 'embedded', ...(config.batchEnqueuedTokens !== undefined ? { enqueuedTokenLimit: config.batchEnqueuedTokens } : {}) };
   if (config.batchPollMs !== undefined) return { pollMinMs: config.batchPollMs, pollMaxMs: config.batchPollMs * 8, ...limit };
   return { ...(standIn ? { pollMinMs: 250, pollMaxMs: 2000 } : { pollMinMs: 30_000, pollMaxMs: 600_000 }), ...limit };
 }

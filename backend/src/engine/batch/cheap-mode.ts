@@ -1,4 +1,5 @@
 // The pump's step for a cheap job: claim queued rows into a batch, upload and submit it, poll open batches, apply results.
+import { randomUUID } from 'node:crypto';
 import { TERMINAL_BATCH_STATUSES, type BatchInfo, type BatchRowRequest } from '../../ports/batch.js';
 import type { BatchRecord } from '../../ports/batch-store.js';
 import { ZERO_USAGE, type Job, type Row } from '../../ports/domain.js';
@@ -9,6 +10,17 @@ import { pollDelay, resolveCheapModeOptions, type CheapModeDeps, type ResolvedCh
 
 /** Rows read at once while packing or pricing a batch. */
 const READ_CHUNK = 500;
+/**
+ * How long one process may hold a batch's step: longer than packing and uploading a 200 MB file or applying 50,000
+ * results takes; a process that died holding it blocks the batch no longer than this.
+ */
+const STEP_HOLD_MS = 15 * 60_000;
+
+/** The single-flight key a batch's step is held under (never a cache entry: no answer is stored under it). */
+export function batchStepKey(jobId: string, seq: number): string {
+  return `rowfill-batch-step\u0000${jobId}\u0000${seq}`;
+}
+
 /** A request line's bytes besides its messages and schema: custom id, method, url, model, response format, caps. */
 const LINE_ENVELOPE_BYTES = 400;
 
@@ -32,12 +44,15 @@ export class CheapMode {
   private readonly applier: BatchApplier;
   /** Jobs whose step runs in this process now: an overlapping pump skips the step instead of racing it. */
   private readonly busy = new Set<string>();
+  /** Names this process when it holds a batch's step (see advance). */
+  private readonly holder: string;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: CheapModeDeps,
   ) {
     this.options = resolveCheapModeOptions(deps.options ?? {}, deps.client);
+    this.holder = `batch-stepper:${this.options.stepHolder ?? randomUUID()}`;
     this.applier = new BatchApplier(ctx, deps);
   }
 
@@ -131,12 +146,23 @@ export class CheapMode {
 
   /** One phase on for one batch; each provider call is preceded by a look-up of what a crash may have left done. */
   private async advance(job: Job, record: BatchRecord): Promise<void> {
-    let current: BatchRecord | undefined = record;
-    // Claimed and uploaded batches go on at once to submitted, so a new batch starts its provider window in one tick.
-    for (let step = 0; current && step < 4; step++) {
-      const next = await this.advanceOnce(job, current);
-      if (next === undefined || next.phase === current.phase) return;
-      current = next;
+    // Across processes (several Cloud Run instances may pump one job at once): one steps a batch at a time, or two
+    // could each upload and create it before either records it. The store's single flight per key is that lock.
+    const key = batchStepKey(job.id, record.seq);
+    const now = this.ctx.clock.now();
+    const hold = await this.ctx.store.holdCacheKey({ key, holder: this.holder, now, holdMs: STEP_HOLD_MS });
+    if (hold.kind !== 'held') return;
+    try {
+      // The record as it is now: another process may have moved it on before this one got the hold.
+      let current = await this.deps.store.getBatch(job.id, record.seq);
+      // Claimed and uploaded batches go on at once to submitted, so a new batch starts its provider window in one tick.
+      for (let step = 0; current && current.phase !== 'applied' && step < 4; step++) {
+        const next = await this.advanceOnce(job, current);
+        if (next === undefined || next.phase === current.phase) return;
+        current = next;
+      }
+    } finally {
+      await this.ctx.store.releaseCacheHold(key, this.holder).catch(() => undefined);
     }
   }
 

@@ -21,6 +21,12 @@ export interface CheapModeOptions {
    */
   readonly enqueuedTokenLimit?: number;
   readonly enqueuedTokensByModel?: Readonly<Record<string, number>>;
+  /**
+   * Names this process when it holds a batch's step (engine/batch/cheap-mode.ts). Default: a random id, so processes
+   * sharing a store exclude each other, and a dead one's holds lapse after 15 min. The embedded runtime, the only
+   * process on its file, passes a fixed name: after a crash it takes its own holds back at once.
+   */
+  readonly stepHolder?: string;
 }
 
 export interface ResolvedCheapModeOptions {
@@ -28,6 +34,7 @@ export interface ResolvedCheapModeOptions {
   readonly pollMinMs: number;
   readonly pollMaxMs: number;
   readonly maxRowsPerBatch: number;
+  readonly stepHolder: string | undefined;
   enqueuedTokens(model: string): number;
 }
 
@@ -61,8 +68,14 @@ export function resolveCheapModeOptions(options: CheapModeOptions, client: Batch
     pollMinMs,
     pollMaxMs,
     maxRowsPerBatch: maxRows,
+    stepHolder: stepHolder(options.stepHolder),
     enqueuedTokens: (model) => byModel[model] ?? fallback,
   };
+}
+
+function stepHolder(name: string | undefined): string | undefined {
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw new TypeError(`Expected \`batch.options.stepHolder\` to be a non-empty string, got \`${String(name)}\``);
+  return name;
 }
 
 /** The wait before the next poll of a batch polled `polls` times: 1.5× longer each time, capped. */

@@ -1,7 +1,7 @@
 // A crash between a provider call and its record: the next step finds what the call did instead of doing it again.
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchFilePrefix, batchMetadata } from '../../../../backend/src/engine/batch/cheap-mode.js';
+import { batchFilePrefix, batchMetadata, batchStepKey } from '../../../../backend/src/engine/batch/cheap-mode.js';
 import { brandRows, jobConfig, testTarget } from '../../../helpers/embedded-harness.js';
 import { standInBill, startCheapHarness, type CheapHarness } from '../../../helpers/cheap-harness.js';
 
@@ -87,5 +87,22 @@ describe('cheap mode after a crash', () => {
     const sent = new Map<string, number>();
     for await (const b of openai.batches.list({ limit: 100 })) sent.set(b.metadata?.rowfill_batch ?? '', b.request_counts?.total ?? 0);
     for (const r of records) expect(sent.get(String(r.seq))).toBe(r.rowCount);
+  }, 30_000);
+
+  it('leaves a batch alone while another process holds its step, and takes it up once that hold is released', async () => {
+    h = await startCheapHarness({ startQueue: false });
+    const jobId = await crashedAfterUpload(h, false);
+    // Another instance is in the middle of this batch's step (say, uploading it).
+    const key = batchStepKey(jobId, 0);
+    expect((await h.store.holdCacheKey({ key, holder: 'other-instance', now: Date.now(), holdMs: 60_000 })).kind).toBe('held');
+    h.start();
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await h.batches.getBatch(jobId, 0))?.phase).toBe('claimed');
+    expect(await providerState(h)).toEqual({ batches: 0, files: 1 });
+    await h.store.releaseCacheHold(key, 'other-instance');
+    const { status, counts } = await h.rest(jobId);
+    expect(status).toBe('completed');
+    expect(counts.done).toBe(ROWS);
+    expect(await providerState(h)).toEqual({ batches: 1, files: 1 });
   }, 30_000);
 });
