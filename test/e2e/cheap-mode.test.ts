@@ -91,6 +91,20 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     expect(counts.spentUsd).toBeCloseTo(bill.usd, 6);
   }, 60_000);
 
+  it('fills rows an earlier job already answered from the cache, sending them in no batch', async () => {
+    h = await startCheapHarness();
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const first = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-cache-1'), config, rows: brandRows(50) });
+    expect((await h.rest(first.id)).counts.done).toBe(50);
+    const second = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-cache-2'), config, rows: brandRows(60) });
+    const { status, counts } = await h.rest(second.id);
+    expect(status).toBe('completed');
+    expect(counts).toMatchObject({ done: 60, cached: 50 });
+    expect(standInBill(h.standIn, config.model).batchRequests).toBe(60);
+    const records = await h.batches.listBatches(second.id);
+    expect(records.reduce((n, r) => n + r.rowCount, 0)).toBe(10);
+  }, 60_000);
+
   it('fails the rows of a batch the provider refuses, with its reason, and re-runs them when asked', async () => {
     // The stand-in refuses a file of more than 10 requests at validation, as OpenAI refuses one over its limits.
     h = await startCheapHarness({ standIn: { batchMaxRequests: 10 } });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { TERMINAL_BATCH_STATUSES, type BatchInfo, type BatchRowRequest } from '../../ports/batch.js';
 import type { BatchRecord } from '../../ports/batch-store.js';
-import { ZERO_USAGE, type Job, type Row } from '../../ports/domain.js';
+import { targetKey, ZERO_USAGE, type Job, type Row } from '../../ports/domain.js';
 import type { EngineContext } from '../context.js';
 import { BatchApplier } from './batch-apply.js';
 import { batchWorstCase } from './batch-cost.js';
@@ -113,6 +113,8 @@ export class CheapMode {
       const read = await Promise.all(dispatched.slice(i, i + READ_CHUNK).map((d) => store.getRow(job.id, d.rowId)));
       for (const row of read) {
         if (row === undefined || row.status !== 'queued') continue;
+        // An answer stored by an earlier job (the estimate counts these as free) is used, not bought again.
+        if (await this.fromCache(job, row, plan.cacheKey(row.inputHash))) continue;
         const promptTokens = plan.promptTokens(row.inputs);
         const rowBytes = lineBytes + Buffer.byteLength(JSON.stringify(plan.messages(row.inputs)));
         // The first row always goes, even alone over the limit: otherwise it would never go.
@@ -131,6 +133,19 @@ export class CheapMode {
     }
     this.ctx.log.info({ jobId: job.id, batch: seq, rows: claim.claimed.length, reservedUsd: claim.record.reservedUsd }, 'rows claimed into a batch');
     await this.advance(job, claim.record);
+  }
+
+  /** A queued row whose answer is in the cross-job cache finishes from it, as a fast row does; false when there is none. */
+  private async fromCache(job: Job, row: Row, key: string): Promise<boolean> {
+    const { store, clock } = this.ctx;
+    if (job.config.force) return false;
+    const entry = await store.getCache(key, clock.now());
+    if (entry === undefined) return false;
+    const claim = await store.claimRow({ jobId: job.id, rowId: row.rowId, dispatchSeq: row.dispatchSeq, now: clock.now(), leaseMs: 60_000, reserveUsd: 0 });
+    if (!claim.ok) return true;
+    const registry = { sheetKey: targetKey(job.target), rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs: entry.outputs, updatedAt: clock.now() };
+    await store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken: claim.leaseToken, outcome: { kind: 'done', outputs: entry.outputs, cached: true, usage: ZERO_USAGE, costUsd: 0 }, now: clock.now(), remember: { registry } });
+    return true;
   }
 
   /** Nothing fits: rows in open batches may hand back unused reservations; with none open, the job pauses as in fast mode. */
