@@ -96,7 +96,8 @@ describe.skipIf(!host)('FirestoreBatchStore: chunked claims', () => {
       // Thrown after the second chunk's commit landed: the claim stops there, as a process killed at that instant would.
       if (commits === 2) throw new Error('killed');
     };
-    const { batches, store, jobId, claimRows, cleanup } = await setUp(host!, 1_000, { onCommit: crashAfterSecond });
+    // 32 shards: the chunk sizes below (400 rows) are those of a job with 32 shards.
+    const { batches, store, jobId, claimRows, cleanup } = await setUp(host!, 1_000, { counterShards: 32, onCommit: crashAfterSecond });
     try {
       await expect(batches.claimBatch(claimAll(jobId, claimRows))).rejects.toThrow('killed');
       const running = (await allRows(store, jobId)).filter((row) => row.status === 'running').map((row) => row.rowId);
