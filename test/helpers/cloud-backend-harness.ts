@@ -2,6 +2,7 @@
 // real client), OpenAI (stand-in, real SDK), Google ID tokens (loopback signer, real verifier) and a pluggable Store.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../backend/src/adapters/cloud-tasks/index.js';
 import { GoogleSheetsGateway } from '../../backend/src/adapters/google-sheets/index.js';
@@ -10,7 +11,8 @@ import { systemClock } from '../../backend/src/adapters/system-clock/system-cloc
 import { TavilySearch } from '../../backend/src/adapters/tavily/tavily-search.js';
 import { WebPages } from '../../backend/src/adapters/web-pages/web-pages.js';
 import { GoogleIdTokenVerifier, verifyAddonCaller, verifyTaskCaller } from '../../backend/src/http/auth/index.js';
-import { composeCloudBackend } from '../../backend/src/compose/cloud.js';
+import { cloudBatchDeps, composeCloudBackend } from '../../backend/src/compose/cloud.js';
+import type { CheapModeDeps } from '../../backend/src/engine/batch/cheap-options.js';
 import type { Backend } from '../../backend/src/http/backend.js';
 import type { Clock } from '../../backend/src/ports/clock.js';
 import { silentLogger } from '../../backend/src/ports/logger.js';
@@ -40,6 +42,8 @@ export interface CloudBackend {
   readonly tasks: CloudTasksStandIn;
   readonly sheets: SheetsStandIn;
   readonly openai: OpenAiStandIn;
+  /** Cheap mode's Batch API client and batch records, when the backend was started with `cheap`. */
+  readonly batch: CheapModeDeps | undefined;
   /** Tavily's stand-in and its company pages (research mode), when the backend was started with `search`. */
   readonly web: SearchStandIn | undefined;
   /** Every search the backend made, with the URLs it returned: what a row's sources may cite. */
@@ -65,6 +69,12 @@ export interface CloudBackendOptions {
   readonly bodyLimit?: string;
   /** Research mode against the search stand-in (Tavily adapter, page fetcher allowed its loopback pages only). */
   readonly search?: SearchStandInOptions;
+  /**
+   * Cheap mode as Cloud Run wires it (compose/cloud.ts's cloudBatchDeps): the Batch API client at the OpenAI stand-in,
+   * batch records in this Firestore root (the store's), and the deployment's ROWFILL_BATCH_POLL_MS and
+   * ROWFILL_BATCH_ENQUEUED_TOKENS. The stand-in's batch delay is `openai.batchDelayMs`.
+   */
+  readonly cheap?: { readonly firestore: Firestore; readonly rootPath: string; readonly batchPollMs?: number; readonly batchEnqueuedTokens?: number };
 }
 
 export async function startCloudBackend(options: CloudBackendOptions): Promise<CloudBackend> {
@@ -88,6 +98,12 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
   const searches: { query: string; urls: string[] }[] = [];
   const research = web ? { search: loggedSearch(new TavilySearch({ apiKey: 'tvly-test', baseURL: web.url, simulated: true, requestsPerMinute: 60_000 }), searches), pages: new WebPages({ allowLoopback: true, resolve: web.resolve }) } : {};
   const verifier = new GoogleIdTokenVerifier({ certificateUrls: { pem: auth.certsUrl, jwk: auth.jwksUrl } });
+  const cheap = options.cheap
+    ? cloudBatchDeps(
+        { openaiApiKey: 'sk-test', openaiBaseUrl: openai.url, batchPollMs: options.cheap.batchPollMs, batchEnqueuedTokens: options.cheap.batchEnqueuedTokens },
+        { firestore: options.cheap.firestore, rootPath: options.cheap.rootPath, simulated: true },
+      )
+    : {};
   // The adapters aimed at the stand-ins; everything from here on is the production composition.
   const adapters = {
     store: options.store,
@@ -103,6 +119,7 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     clock: systemClock,
     log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f: object, m?: string) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
     ...research,
+    ...cheap,
   };
   const backend = composeCloudBackend(adapters, {
     authenticate: verifyAddonCaller({ clientIds: [ADDON_CLIENT_ID], allowlist: ['example.com'], verifier }),
@@ -121,6 +138,7 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
     tasks,
     sheets,
     openai,
+    batch: cheap.batch,
     web,
     searches,
     as: (email) => apiClient(url, auth.mintIdToken({ aud: ADDON_CLIENT_ID, email, hd: email.split('@')[1] })),
