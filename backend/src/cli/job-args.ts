@@ -31,6 +31,7 @@ export interface RawJobFlags {
   readonly maxPages?: string;
   readonly searchRpm?: string;
   readonly mode?: string;
+  readonly lateRows?: string;
 }
 
 export interface JobArgs {
@@ -71,6 +72,7 @@ const fileSchema = z
     maxPages: num.optional(),
     searchRpm: num.optional(),
     mode: z.string().optional(),
+    lateRows: z.string().optional(),
   })
   .strict();
 
@@ -109,6 +111,16 @@ function modeArg(text: string | undefined): 'fast' | 'cheap' | undefined {
   return mode;
 }
 
+/** `--late-rows`: where an expired batch's unanswered rows go in cheap mode: the next batch (default) or fast calls. */
+function lateRowsArg(text: string | undefined, mode: 'fast' | 'cheap' | undefined): 'batch' | 'fast' | undefined {
+  if (text === undefined) return undefined;
+  const late = text.trim().toLowerCase();
+  if (late !== 'batch' && late !== 'fast') throw new UsageError(`--late-rows must be batch or fast, got "${text}"`);
+  // Only a batch can be late: in fast mode the flag would silently do nothing.
+  if (mode !== 'cheap') throw new UsageError('--late-rows applies to cheap mode only: add --mode cheap');
+  return late;
+}
+
 /** `--workers`: 1–50 rows in flight, or `auto`: as many as the model's rate limits allow. */
 function workersArg(text: string | undefined): number | typeof AUTO_WORKERS | undefined {
   if (text !== undefined && text.trim().toLowerCase() === AUTO_WORKERS) return AUTO_WORKERS;
@@ -136,6 +148,7 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   rpm: '--rpm',
   tpm: '--tpm',
   mode: '--mode',
+  lateRows: '--late-rows',
 };
 
 export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetRequired: boolean }): JobArgs {
@@ -157,6 +170,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
   if (limit !== undefined && limit < 1) throw new UsageError(`--limit must be at least 1, got ${limit}`);
   const rows = pick('rows');
   const mode = modeArg(pick('mode'));
+  const lateRows = lateRowsArg(pick('lateRows'), mode);
   const research = researchArgs(pick('research') ?? false, pick('maxSearches'), pick('maxPages'), pick('searchRpm'));
   const input: JobConfigInput = {
     inputs: inputList,
@@ -169,6 +183,7 @@ export function parseJobArgs(flags: RawJobFlags, { budgetRequired }: { budgetReq
     force: pick('force') ?? false,
     ...(research.config ? { research: research.config } : {}),
     ...(mode === 'cheap' ? { mode } : {}),
+    ...(lateRows === 'fast' ? { lateRows } : {}),
   };
   let config: JobConfig;
   try {

@@ -23,6 +23,7 @@ function jobOptions(command: Command): Command {
     .option('--model <id>', 'the model (default gpt-4.1-mini)')
     .option('--workers <n>', 'rows in flight at once, 1–50, or auto: as many as the rate limits allow (default 8)')
     .option('--mode <mode>', 'fast (default): answers as the rate limits allow; cheap: the Batch API, about half the price, answers within 24 h')
+    .option('--late-rows <where>', 'cheap mode: rows an expired batch did not answer go to the next batch (batch, default) or run as fast calls at full price (fast)')
     .option('--budget <usd>', 'hard spending cap in USD')
     .option('--out <file>', 'where to write the enriched copy (default <name>.enriched.<ext>)')
     .option('--rpm <n>', "the model's requests-per-minute limit on your account")

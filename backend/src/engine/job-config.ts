@@ -70,10 +70,13 @@ function configSchema(limits: ConfigLimits) {
       ...researchConfigField,
       price: priceSchema.optional(),
       mode: z.enum(['fast', 'cheap'], { error: 'must be "fast" or "cheap"' }).default('fast'),
+      lateRows: z.enum(['batch', 'fast'], { error: 'must be "batch" or "fast"' }).default('batch'),
     })
     .superRefine((c, ctx) => {
       // A research row is a multi-turn tool loop; a batch request is one turn.
       if (c.mode === 'cheap' && c.research.enabled) ctx.addIssue({ code: 'custom', message: 'research mode runs in fast mode only; choose "fast" or turn research off', path: ['mode'] });
+      // Only a batch can run late: a fast job asking for it is a mistake worth saying.
+      if (c.mode !== 'cheap' && c.lateRows === 'fast') ctx.addIssue({ code: 'custom', message: 'finishing late rows fast needs cheap mode; choose mode "cheap" or leave lateRows out', path: ['lateRows'] });
       const seen = new Set<string>();
       for (const o of c.outputs) {
         const key = o.name.toLowerCase();
@@ -113,11 +116,13 @@ export function parseJobConfig(input: unknown, limits: ConfigLimits = DEFAULT_LI
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
   }
-  const { price, research, mode, ...c } = result.data;
+  const { price, research, mode, lateRows, ...c } = result.data;
   return {
     ...c,
     // Only a cheap job carries the mode, so fast configs stay as they were stored.
     ...(mode === 'cheap' ? { mode } : {}),
+    // Likewise the late-rows choice only when it is not the default, so existing cheap configs keep their hashes.
+    ...(lateRows === 'fast' ? { lateRows } : {}),
     ...(price ? { price } : {}),
     // Only a job that researches carries the setting, so plain configs stay as they were.
     ...(research.enabled ? { research } : {}),

@@ -8,6 +8,7 @@ import { attemptTimeout, backoffDelay } from '../kernel/backoff.js';
 import type { EngineContext } from './context.js';
 import { AnswerTooLargeError, BudgetError, CancelledError, InvalidRequestError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from '../kernel/errors.js';
 import type { JobPlan } from './job-plan.js';
+import { isLateRow, lateRetryMessage } from './batch/late-rows.js';
 import { addUsage, costOf } from './pricing.js';
 import { repairMessages } from './prompt.js';
 import type { ResearchTurn } from './research/research-loop.js';
@@ -90,7 +91,8 @@ export class RowRunner {
     const [job, row] = await Promise.all([store.getJob(jobId), store.getRow(jobId, rowId)]);
     if (!job || !row || job.status !== 'running') return OK;
     // A cheap job's rows go in batches (engine/batch); a task a top-up gave one claims nothing and its slot is taken back.
-    if (job.config.mode === 'cheap') return OK;
+    // Its late rows (an expired batch's unanswered ones, when the job finishes them fast) run here as fast rows.
+    if (job.config.mode === 'cheap' && !isLateRow(job, row)) return OK;
     if (row.status !== 'queued' || !row.dispatched || row.dispatchSeq !== dispatchSeq) return OK;
     const now = clock.now();
     if (row.nextAttemptAt > now) return { status: 'retry', retryAfterMs: row.nextAttemptAt - now, reason: 'not yet due' };
@@ -219,7 +221,8 @@ export class RowRunner {
         pauseError = error;
       } else if (error.effect === 'retry' && row.attempt < job.config.maxAttempts) {
         const delay = backoffDelay(this.ctx.options.backoff, row.attempt, this.ctx.deps.random, error.retryAfterMs);
-        outcome = { kind: 'retry', errorClass: error.errorClass, message: error.message, nextAttemptAt: clock.now() + delay, usage, costUsd };
+        const message = isLateRow(job, row) ? lateRetryMessage(error.message) : error.message;
+        outcome = { kind: 'retry', errorClass: error.errorClass, message, nextAttemptAt: clock.now() + delay, usage, costUsd };
         result = { status: 'retry', retryAfterMs: delay, slowDown: error instanceof RateLimitError, reason: error.errorClass };
       } else {
         outcome = { kind: 'failed', errorClass: error.errorClass, message: error.message, usage, costUsd };
@@ -240,7 +243,8 @@ export class RowRunner {
       return OK;
     }
     if (outcome.kind === 'failed') await this.checkFailureRate(job);
-    if (outcome.kind === 'done' || outcome.kind === 'failed') await this.ctx.topUp(job);
+    // A cheap job's slots are its batches': its pump, not a top-up, gives out its rows.
+    if ((outcome.kind === 'done' || outcome.kind === 'failed') && job.config.mode !== 'cheap') await this.ctx.topUp(job);
     return result;
   }
 

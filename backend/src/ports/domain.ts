@@ -39,7 +39,12 @@ export interface JobConfig {
   readonly research?: ResearchConfig | undefined;
   /** `cheap`: rows go to the provider's Batch API (about half the price, answers within 24 h). Absent: `fast`. */
   readonly mode?: JobMode | undefined;
+  /** Cheap mode only: `fast` runs the rows an expired batch did not answer as fast calls (full price). Absent: `batch`. */
+  readonly lateRows?: LateRows | undefined;
 }
+
+/** Where a cheap job's rows go when their batch expired unanswered: the next batch, or fast calls. */
+export type LateRows = 'batch' | 'fast';
 
 /** Fast: one model call per row as the window allows. Cheap: rows packed into Batch API files (engine/batch). */
 export type JobMode = 'fast' | 'cheap';

@@ -9,6 +9,8 @@ import type { JobPlan } from '../job-plan.js';
 import { addUsage, costOf } from '../pricing.js';
 import { repairMessages } from '../prompt.js';
 import { batchCost } from './batch-cost.js';
+import { finishesLateRowsFast, LATE_ROW_MESSAGE } from './late-rows.js';
+import { rowTask } from '../task-names.js';
 import type { CheapModeDeps } from './cheap-options.js';
 
 /** What applying a batch found: how many rows it finished or sent back, and the error that should pause the job, if any. */
@@ -37,13 +39,15 @@ export class BatchApplier {
     let finished = 0;
     let requeued = 0;
     let pause: RowfillError | undefined;
+    // The requests an expired batch did not reach (its error file lists them, or no line does) are late rows.
+    const late = info.status === 'expired' && finishesLateRowsFast(job);
     for (const fileId of [info.outputFileId, info.errorFileId]) {
       if (fileId === null) continue;
       for await (const result of this.deps.client.results(fileId)) {
         const entry = entries.get(result.customId);
         if (entry === undefined || seen.has(entry.customId)) continue;
         seen.add(entry.customId);
-        const done = await this.finishOne(job, plan, entry, result);
+        const done = await this.finishOne(job, plan, entry, result, late);
         if (done === 'finished') finished++;
         else if (done === 'requeued') requeued++;
         else if (done !== 'skipped') {
@@ -59,7 +63,7 @@ export class BatchApplier {
         info.status === 'failed'
           ? { kind: 'error', customId: entry.customId, error: new InvalidRequestError(`The provider refused the batch: ${info.errors.map((e) => e.message).join('; ') || 'no reason given'}`), usage: ZERO_USAGE }
           : { kind: 'unanswered', customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
-      const done = await this.finishOne(job, plan, entry, result);
+      const done = await this.finishOne(job, plan, entry, result, late);
       if (done === 'finished') finished++;
       else if (done === 'requeued') requeued++;
     }
@@ -67,14 +71,17 @@ export class BatchApplier {
   }
 
   /** One row: decide its outcome as fast mode would, and record it under the batch's lease. */
-  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult): Promise<'finished' | 'requeued' | 'skipped' | RowfillError> {
+  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult, late = false): Promise<'finished' | 'requeued' | 'skipped' | RowfillError> {
     const { store, clock } = this.ctx;
     const row = await store.getRow(job.id, entry.rowId);
     // Finished before a crash, or taken back: nothing to do, and above all no repair call to pay for again.
     if (row === undefined || row.status !== 'running' || row.dispatchSeq !== entry.dispatchSeq) return 'skipped';
     let outcome: RowOutcome;
     let pause: RowfillError | undefined;
-    if (result.kind === 'unanswered') {
+    if (result.kind === 'unanswered' && late) {
+      // Finish late rows fast: back to the queue marked late, keeping its slot, for a fast row task (late-rows.ts).
+      outcome = { kind: 'retry', errorClass: 'timeout', message: LATE_ROW_MESSAGE, nextAttemptAt: clock.now(), usage: ZERO_USAGE, costUsd: 0 };
+    } else if (result.kind === 'unanswered') {
       // Not billed: back to the queue for the next batch, the attempt not counted (as a pause's release).
       outcome = { kind: 'release', usage: ZERO_USAGE, costUsd: 0 };
     } else if (result.kind === 'answer') {
@@ -90,6 +97,8 @@ export class BatchApplier {
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, plan, outcome.outputs) : undefined;
     const request: FinishRequest = { jobId: job.id, rowId: row.rowId, leaseToken: entry.leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}) };
     if (!(await store.finishRow(request))) return 'skipped';
+    // Its task now (a crash before this is made good by the next batch claim, which hands late rows to tasks too).
+    if (late && result.kind === 'unanswered') await this.ctx.deps.queue.enqueue([rowTask(job.id, row.rowId, row.dispatchSeq)]);
     if (pause) return pause;
     return outcome.kind === 'done' || outcome.kind === 'failed' ? 'finished' : 'requeued';
   }

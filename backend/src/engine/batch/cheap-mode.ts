@@ -6,6 +6,8 @@ import { targetKey, ZERO_USAGE, type Job, type Row } from '../../ports/domain.js
 import type { EngineContext } from '../context.js';
 import { BatchApplier } from './batch-apply.js';
 import { batchWorstCase } from './batch-cost.js';
+import { isLateRow } from './late-rows.js';
+import { rowTask } from '../task-names.js';
 import { pollDelay, resolveCheapModeOptions, type CheapModeDeps, type ResolvedCheapModeOptions } from './cheap-options.js';
 
 /** Rows read at once while packing or pricing a batch. */
@@ -113,6 +115,11 @@ export class CheapMode {
       const read = await Promise.all(dispatched.slice(i, i + READ_CHUNK).map((d) => store.getRow(job.id, d.rowId)));
       for (const row of read) {
         if (row === undefined || row.status !== 'queued') continue;
+        // A row an expired batch left unanswered, in a job that finishes late rows fast: a fast row task, not a batch.
+        if (isLateRow(job, row)) {
+          await this.ctx.deps.queue.enqueue([rowTask(job.id, row.rowId, row.dispatchSeq, row.nextAttemptAt > now ? row.nextAttemptAt : undefined)]);
+          continue;
+        }
         // An answer stored by an earlier job (the estimate counts these as free) is used, not bought again.
         if (await this.fromCache(job, row, plan.cacheKey(row.inputHash))) continue;
         const promptTokens = plan.promptTokens(row.inputs);
@@ -125,6 +132,7 @@ export class CheapMode {
       }
       if (rows.length > 0 && (tokens >= tokenRoom || bytes >= byteRoom)) break;
     }
+    if (rows.length === 0) return;
     const seq = all.reduce((max, b) => Math.max(max, b.seq + 1), 0);
     const claim = await this.deps.store.claimBatch({ jobId: job.id, seq, filename: `${batchFilePrefix(job.id)}-${seq}.jsonl`, rows, now: clock.now(), leaseMs: this.options.leaseMs });
     if (claim.record === undefined) {
