@@ -22,7 +22,10 @@ export class SettingsForm {
       this.showWorkers();
       onChange();
     });
-    byId('mode').addEventListener('change', onChange);
+    byId('mode').addEventListener('change', () => {
+      this.showLateRows();
+      onChange();
+    });
     byId('researchEnabled').addEventListener('change', () => {
       this.showResearch();
       onChange();
@@ -65,6 +68,8 @@ export class SettingsForm {
     byId<HTMLInputElement>('budgetUsd').value = Number.isFinite(settings.budgetUsd) ? String(settings.budgetUsd) : '';
     byId<HTMLInputElement>('headerRow').value = String(settings.headerRow);
     byId<HTMLInputElement>(`mode-${settings.mode}`).checked = true;
+    byId<HTMLInputElement>('lateRowsFast').checked = settings.lateRowsFast;
+    this.showLateRows();
     byId<HTMLInputElement>('researchEnabled').checked = settings.research.enabled;
     byId<HTMLInputElement>('maxSearches').value = Number.isFinite(settings.research.maxSearches) ? String(settings.research.maxSearches) : '';
     byId<HTMLInputElement>('maxPages').value = Number.isFinite(settings.research.maxPages) ? String(settings.research.maxPages) : '';
@@ -84,6 +89,7 @@ export class SettingsForm {
       budgetUsd: byId<HTMLInputElement>('budgetUsd').value,
       headerRow: byId<HTMLInputElement>('headerRow').value,
       mode: byId<HTMLInputElement>('mode-cheap').checked ? 'cheap' : 'fast',
+      lateRowsFast: byId<HTMLInputElement>('lateRowsFast').checked,
       research: { enabled: byId<HTMLInputElement>('researchEnabled').checked, maxSearches: byId<HTMLInputElement>('maxSearches').value, maxPages: byId<HTMLInputElement>('maxPages').value },
     });
   }
@@ -93,6 +99,11 @@ export class SettingsForm {
     const auto = byId<HTMLInputElement>('workersAuto').checked;
     byId<HTMLInputElement>('workers').disabled = auto;
     byId('workers-hint').textContent = auto ? `Up to ${DEFAULT_LIMITS.maxInFlight} rows at once, as the model's rate limits allow` : `Rows at once, 1–${DEFAULT_LIMITS.maxWorkers}`;
+  }
+
+  /** Only a batch can be late: the choice is shown with Cheap alone, keeping the panel short while Fast is chosen. */
+  private showLateRows(): void {
+    byId('late-rows').hidden = !byId<HTMLInputElement>('mode-cheap').checked;
   }
 
   /** The limits matter only while research is on. */

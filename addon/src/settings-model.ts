@@ -38,6 +38,8 @@ export interface Settings {
   readonly research: ResearchSettings;
   /** The Speed choice, sent as `config.mode` (only when cheap, so a fast job's config stays as it was). */
   readonly mode: Mode;
+  /** "Finish late rows fast" (Cheap only): rows an expired batch did not answer run as fast calls, sent as `config.lateRows: 'fast'`. */
+  readonly lateRowsFast: boolean;
 }
 
 export interface ResearchSettings {
@@ -98,6 +100,7 @@ export const DEFAULT_SETTINGS: Settings = {
   headerRow: 1,
   research: { enabled: false, maxSearches: 3, maxPages: 2 },
   mode: 'fast',
+  lateRowsFast: false,
 };
 
 /** Settings stored before research mode existed (or a form without it) read as research off, with the defaults. */
@@ -174,6 +177,8 @@ export function normalizeSettings(raw: unknown): Settings {
     research: normalizeResearch(s.research),
     // Settings stored before the Speed choice existed read as fast.
     mode: s.mode === 'cheap' ? 'cheap' : 'fast',
+    // Settings stored before the choice existed read as off (late rows go to the next batch).
+    lateRowsFast: s.lateRowsFast === true || s.lateRowsFast === 'true' || s.lateRowsFast === 'on',
   };
 }
 
@@ -252,5 +257,7 @@ export function toJobConfig(settings: Settings): Record<string, unknown> {
     // Only when on: a plain job's config (and so its cache keys) stays as it was before research mode.
     ...(settings.research.enabled ? { research: { enabled: true, maxSearches: settings.research.maxSearches, maxPages: settings.research.maxPages } } : {}),
     ...(settings.mode === 'cheap' ? { mode: 'cheap' } : {}),
+    // Kept while Fast is chosen (the box comes back ticked) but sent only with Cheap: the backend refuses it otherwise.
+    ...(settings.mode === 'cheap' && settings.lateRowsFast ? { lateRows: 'fast' } : {}),
   };
 }

@@ -28,6 +28,7 @@ describe('settings', () => {
       headerRow: 1,
       research: { enabled: false, maxSearches: 3, maxPages: 2 },
       mode: 'fast',
+      lateRowsFast: false,
     });
     expect(parseOptions(['a', ' b ', '', 'a'])).toEqual(['a', 'b']);
     expect(normalizeSettings(null)).toMatchObject({ inputs: [], outputs: [], model: 'gpt-4.1-mini' });
