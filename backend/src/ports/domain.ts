@@ -72,6 +72,50 @@ export interface Usage {
 }
 export const ZERO_USAGE: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
 
+/** A tab of a Google spreadsheet: rows are anchored by their rowfill_id and results are written back as they finish. */
+export interface SheetTarget {
+  readonly kind: 'sheet';
+  readonly spreadsheetId: string;
+  /** The tab's id (not its title, which the user may change). */
+  readonly sheetId: number;
+  /** Titles when the job started, for people reading the store; never used to find the tab. */
+  readonly spreadsheetTitle?: string;
+  readonly sheetTitle?: string;
+}
+
+/** A CSV/XLSX file of the CLI: rows are read from `source` and the enriched copy is written to `out` at the end. */
+export interface FileTarget {
+  readonly kind: 'file';
+  /** Absolute path of the file read. */
+  readonly source: string;
+  /** Absolute path of the enriched copy. */
+  readonly out: string;
+  /** The XLSX sheet read, when the workbook has several. */
+  readonly sheet?: string;
+  /** `--rows` as given and `--limit`: what `resume` needs to read the same rows again if intake was cut short. */
+  readonly rows?: string;
+  readonly limit?: number;
+  /** A research job's search service, so the summary labels simulated searches as it labels a simulated model. */
+  readonly search?: 'simulated' | 'tavily';
+  /** Outputs written into existing columns of the file (started with --overwrite), in the order given. */
+  readonly replace?: readonly string[];
+}
+
+/** Where a job's rows come from and its results go. */
+export type JobTarget = SheetTarget | FileTarget;
+
+/**
+ * The target as one string: jobs are listed per key and the skip-unchanged registry remembers rows per key, so two
+ * jobs on the same tab or file share it. The strings are the ones stored before targets were typed (keep them).
+ */
+export function targetKey(target: JobTarget): string {
+  return target.kind === 'sheet' ? `sheets:${target.spreadsheetId}/${target.sheetId}` : `file:${target.source}${target.sheet ? `#${target.sheet}` : ''}`;
+}
+
+/**
+ * What a job is and how far it got as a state machine: its config, status and timestamps. How far its rows got (counts,
+ * spent and reserved money) is `Store.counts()`: those change with every row step, and reading them costs more.
+ */
 export interface Job {
   readonly id: string;
   readonly owner: string;

@@ -8,8 +8,8 @@ import { applyCounters } from './counters.js';
 import { toJob } from './job-mapper.js';
 import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { Statements } from './statements.js';
-import { applyAll } from './row-lifecycle.js';
 import { targetRecord } from '../shared/job-target-record.js';
+import { applyAll } from './row-lifecycle.js';
 
 const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
 const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);

@@ -47,7 +47,7 @@ export async function enrichCommand(file: string, flags: RawJobFlags, io: CliIo)
         target: fileTarget(source, out, {
           // What `resume` needs to read the same rows again if this process dies before they are all stored.
           ...(args.rows ? { rows: args.rows } : {}),
-          ...(args.limit !== undefined ? { limit: String(args.limit) } : {}),
+          ...(args.limit !== undefined ? { limit: args.limit } : {}),
           // The summary labels searches simulated as it labels the model (the job's own flag is the model's).
           ...(research ? { search: runtime.research.simulated ? 'simulated' : 'tavily' } : {}),
           ...(overwrites.length > 0 ? { replace: overwrites.map((o) => o.column) } : {}),
