@@ -1,6 +1,5 @@
 // The cloud scenario (issue 12 item 4): compose/cloud.ts over Firestore's emulator and over SQLite, driven as the add-on does.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobView } from '../../backend/src/http/api-types.js';
@@ -33,6 +32,7 @@ import {
   USER,
 } from './settings.js';
 import { checkSheet, createBenchSheet, showsStatus, writeProof, type SheetCheck } from './sheet-checks.js';
+import { freePort } from '../lib/free-port.js';
 
 export interface CloudPlan {
   /** (a) rows of the one job. */
@@ -83,16 +83,6 @@ export interface CloudResult {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
 // Starts Google's Firestore emulator (`gcloud emulators firestore start`) on a free loopback port for a bench run, and stops it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 const READY_LINE = 'Dev App Server is now running';
 const STARTUP_LIMIT_MS = 120_000;
@@ -16,16 +16,6 @@ export function hasGcloud(): boolean {
   return spawnSync('gcloud', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;

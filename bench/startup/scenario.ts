@@ -1,7 +1,6 @@
 // The start-up scenario: `rowfill --version`, `rowfill status` on a big state file and the server's first /healthz, run through tsx and compiled.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { runChild } from '../lib/child-process.js';
 import { int, seconds } from '../lib/format.js';
 import { writeInputCsv } from '../lib/input-csv.js';
 import type { MakeDbInput } from './make-db-child.js';
+import { freePort } from '../lib/free-port.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The goal issue 11 sets for `rowfill --version` on the bench machine. */
@@ -82,16 +82,6 @@ function timeProcess(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs 
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** From spawn to the first 200 on /healthz, polled every 10 ms; the server is stopped after. */
 async function timeServer(args: readonly string[]): Promise<number> {

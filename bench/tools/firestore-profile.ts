@@ -6,9 +6,7 @@
 // (optimistic retries) and the time spent in each Store method (a timing decorator around the Store, here, not in src).
 // Uses FIRESTORE_EMULATOR_HOST when set, else starts `gcloud emulators firestore start` on a free 127.0.0.1 port.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
@@ -21,6 +19,7 @@ import { systemClock } from '../../backend/src/adapters/system-clock/system-cloc
 import { Engine } from '../../backend/src/engine/engine.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { startOpenAiStandIn } from '../../local/openai/server.js';
+import { startFirestoreEmulator, type BenchEmulator } from '../lib/firestore-emulator.js';
 import { benchJobConfig } from '../lib/job-config.js';
 
 interface Args {
@@ -196,42 +195,15 @@ function report(args: Args, m: Measured): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
-async function startEmulator(): Promise<{ readonly host: string; readonly child: ChildProcess }> {
-  const host = `127.0.0.1:${await freePort()}`;
-  const child = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Firestore emulator not ready within 90 s')), 90_000);
-    const onData = (chunk: Buffer) => {
-      if (chunk.toString().includes('Dev App Server is now running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`Firestore emulator exited with ${String(code)}`)));
-  });
-  return { host, child };
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   process.env.METADATA_SERVER_DETECTION ??= 'none';
-  let emulator: { readonly host: string; readonly child: ChildProcess } | undefined;
+  let emulator: BenchEmulator | undefined;
   let host = process.env.FIRESTORE_EMULATOR_HOST;
   if (args.stores.includes('firestore') && !host) {
-    emulator = await startEmulator();
+    emulator = await startFirestoreEmulator();
     host = emulator.host;
   }
   const standIn = await startOpenAiStandIn({ latencyMs: args.latencyMs });
@@ -239,8 +211,7 @@ async function main(): Promise<void> {
     for (const store of args.stores) report(args, await runJob(args, store, host, standIn.url));
   } finally {
     await standIn.close();
-    // The emulator is gcloud → a shell script → java, in its own process group.
-    if (emulator?.child.pid !== undefined) process.kill(-emulator.child.pid, 'SIGTERM');
+    await emulator?.stop();
   }
 }
 

@@ -1,0 +1,13 @@
+// A free TCP port on 127.0.0.1 for a stand-in or emulator a bench run starts (bench traffic stays on loopback).
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port on 127.0.0.1'))));
+    });
+  });
+}
