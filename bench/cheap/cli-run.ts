@@ -1,11 +1,11 @@
 // One `rowfill enrich --mode fast|cheap` from spawn to exit against a fresh OpenAI stand-in: the job's own spend, the stand-in's bill, time, peak RSS.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOpenAiStandIn } from '../../local/openai/server.js';
 import { INPUTS, MODEL, OUTPUTS } from '../lib/job-config.js';
 import { standInBill, type StandInBill } from './stand-in-bill.js';
+import { watchChildPeakRss } from '../lib/peak-rss.js';
 
 export type Mode = 'fast' | 'cheap';
 
@@ -32,23 +32,6 @@ export interface ModeRun {
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The child's peak resident set, read from /proc while it runs (Linux; 0 elsewhere). */
-function watchPeakRss(pid: number | undefined): () => number {
-  let peak = 0;
-  const read = () => {
-    try {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      if (kb) peak = Math.max(peak, Number(kb) * 1024);
-    } catch {
-      // exited, or no /proc
-    }
-  };
-  const timer = setInterval(read, 100);
-  return () => {
-    clearInterval(timer);
-    return peak;
-  };
-}
 
 /** Runs the job on `csvPath` (rows already written) in one mode, with its state file and output in `dir`. */
 export async function runMode(mode: Mode, csvPath: string, rows: number, dir: string): Promise<ModeRun> {
@@ -64,7 +47,7 @@ export async function runMode(mode: Mode, csvPath: string, rows: number, dir: st
     const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: standIn.url, ROWFILL_LOG_LEVEL: 'silent', ROWFILL_BATCH_POLL_MS: String(BATCH_POLL_MS) };
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const peak = watchPeakRss(child.pid);
+    const peak = watchChildPeakRss(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

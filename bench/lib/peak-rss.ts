@@ -24,3 +24,24 @@ export function startPeakRss(): { peak(): number; stop(): void } {
     stop: () => clearInterval(timer),
   };
 }
+
+/**
+ * A child process's peak resident set: its kernel high-water mark, read every 100 ms while it runs (the last read
+ * before it exits holds the peak). Linux only; 0 elsewhere. Call the returned function once the child is gone.
+ */
+export function watchChildPeakRss(pid: number | undefined): () => number {
+  let peak = 0;
+  const read = (): void => {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) peak = Math.max(peak, Number(kb) * 1024);
+    } catch {
+      // exited, or no /proc
+    }
+  };
+  const timer = setInterval(read, 100);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}

@@ -1,7 +1,7 @@
 // The research scenario (issue 10): `rowfill enrich --research` on 1,000 rows against a search stand-in at 100 requests/min
 // with 1 s latency and a model stand-in at 600 requests/min, then the same job again (--force) to read the search cache.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { writeInputCsv } from '../lib/input-csv.js';
 import { INPUTS, MODEL, OUTPUTS } from '../lib/job-config.js';
 import type { Measurement } from '../lib/measurement.js';
 import { JITTER_MS, LATENCY_MS, WORKERS } from '../rate-bound/settings.js';
+import { watchChildPeakRss } from '../lib/peak-rss.js';
 
 export const SCENARIO = 'research';
 export const RESEARCH_ROWS = 1000;
@@ -59,16 +60,7 @@ async function runOnce(model: OpenAiStandIn, web: SearchStandIn, dir: string, ro
   };
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let peakRssBytes = 0;
-  // The child's peak resident set, read from /proc while it runs (Linux; 0 elsewhere).
-  const rss = setInterval(() => {
-    try {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-      if (kb) peakRssBytes = Math.max(peakRssBytes, Number(kb) * 1024);
-    } catch {
-      // exited, or no /proc
-    }
-  }, 250);
+  const peakRss = watchChildPeakRss(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -77,7 +69,7 @@ async function runOnce(model: OpenAiStandIn, web: SearchStandIn, dir: string, ro
   const timer = setTimeout(() => child.kill('SIGKILL'), ((rows * 3) / SEARCH_RPM) * 60_000 * 3 + 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(timer);
-  clearInterval(rss);
+  const peakRssBytes = peakRss();
   const makespanMs = performance.now() - started;
   if (code !== 0) throw new Error(`rowfill enrich --research exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
   const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { done?: number };

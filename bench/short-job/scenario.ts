@@ -1,6 +1,6 @@
 // The short-job scenario (issue 9 item 18): `rowfill enrich` as a user runs it, a 600-row file at 1,200 requests/min, end to end.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { INPUTS, MODEL, OUTPUTS } from '../lib/job-config.js';
 import type { Measurement } from '../lib/measurement.js';
 import { logStats } from '../rate-bound/log-stats.js';
 import { JITTER_MS, LATENCY_MS, WORKERS } from '../rate-bound/settings.js';
+import { watchChildPeakRss } from '../lib/peak-rss.js';
 
 export const SCENARIO = 'short job';
 export const SHORT_JOB_ROWS = 600;
@@ -18,23 +19,6 @@ export const SHORT_JOB_RPM = 1200;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The child's peak resident set, read from /proc while it runs (Linux; 0 elsewhere). */
-function peakRssOf(pid: number | undefined): () => number {
-  let peak = 0;
-  const read = () => {
-    try {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      if (kb) peak = Math.max(peak, Number(kb) * 1024);
-    } catch {
-      // exited, or no /proc
-    }
-  };
-  const timer = setInterval(read, 100);
-  return () => {
-    clearInterval(timer);
-    return peak;
-  };
-}
 
 /**
  * One run of the compiled CLI from spawn to exit: start-up, the key check, intake, every row, the output file. The
@@ -59,7 +43,7 @@ export async function runShortJob(progress: (line: string) => void, rows = SHORT
     const startedAt = Date.now();
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const peak = peakRssOf(child.pid);
+    const peak = watchChildPeakRss(child.pid);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), (rows / rpm) * 60_000 * 3 + 60_000);
