@@ -26,13 +26,18 @@ describe.skipIf(!chromiumAvailable())('Cheap mode in the sidebar, in Chromium', 
     const fast = sidebar.getByRole('radio', { name: 'Fast' });
     const cheap = sidebar.getByRole('radio', { name: 'Cheap (Batch API, results within 24 h)' });
     expect(await fast.isChecked()).toBe(true);
+    // "Finish late rows fast" is a Cheap choice: hidden while Fast is chosen.
+    const lateFast = sidebar.getByRole('checkbox', { name: /^Finish late rows fast/ });
+    expect(await lateFast.isVisible()).toBe(false);
     await cheap.check();
+    await lateFast.check();
     await sidebar.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => sidebar.locator('#status').textContent()).toBe('Settings saved for this tab.');
 
     await page.reload();
     await expect.poll(() => cheap.isChecked(), { timeout: 20_000 }).toBe(true);
     expect(await fast.isChecked()).toBe(false);
+    expect(await lateFast.isChecked()).toBe(true);
 
     await selectRows(page, 2, 11);
     await sidebar.getByRole('button', { name: 'Estimate selected rows' }).click();
@@ -47,6 +52,7 @@ describe.skipIf(!chromiumAvailable())('Cheap mode in the sidebar, in Chromium', 
     // What the backend got: the job's stored config says cheap.
     const [job] = await open.server.runtime.store.listJobs({ limit: 1 });
     expect(job?.config.mode).toBe('cheap');
+    expect(job?.config.lateRows).toBe('fast');
     await waitForGrid(page, (rows) => (statusCounts(rows).done === 10 ? rows : undefined), 90_000);
   });
 
