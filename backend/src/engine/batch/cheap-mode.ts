@@ -10,7 +10,7 @@ import { isLateRow } from './late-rows.js';
 import { rowTask } from '../task-names.js';
 import { pollDelay, resolveCheapModeOptions, type CheapModeDeps, type ResolvedCheapModeOptions } from './cheap-options.js';
 
-/** Rows read at once while packing or pricing a batch. */
+/** Rows dispatched and read at once while filling, packing or pricing a batch. */
 const READ_CHUNK = 500;
 /**
  * How long one process may hold a batch's step: longer than packing and uploading a 200 MB file or applying 50,000
@@ -100,8 +100,6 @@ export class CheapMode {
     // No row tasks run in cheap mode: a queued row holding a slot is a retry, or a claim cut short. Take them all back.
     await store.undispatchStale(job.id, Number.POSITIVE_INFINITY);
     const now = clock.now();
-    const dispatched = await store.dispatchRows({ jobId: job.id, maxInFlight: Number.MAX_SAFE_INTEGER, limit: this.options.maxRowsPerBatch, now });
-    if (dispatched.length === 0) return;
     const plan = this.ctx.plans.get(job);
     const outputTokens = await this.ctx.ceilings.outputTokens(job, now);
     const rows: Array<{ rowId: string; dispatchSeq: number; reserveUsd: number; tokens: number }> = [];
@@ -111,8 +109,13 @@ export class CheapMode {
     const byteRoom = this.deps.client.limits.maxBytesPerFile * 0.9;
     const lineBytes = LINE_ENVELOPE_BYTES + JSON.stringify(plan.schema.jsonSchema).length;
     let bytes = 0;
-    for (let i = 0; i < dispatched.length; i += READ_CHUNK) {
-      const read = await Promise.all(dispatched.slice(i, i + READ_CHUNK).map((d) => store.getRow(job.id, d.rowId)));
+    // Rows are taken a chunk at a time until the file is full: a store writes each dispatch in one commit, and one
+    // commit of 50,000 rows is more than Firestore does in good time. Rows taken past what fits stay dispatched and
+    // queued; the next submit takes them back first (undispatchStale above).
+    for (let full = false; !full && rows.length < this.options.maxRowsPerBatch; ) {
+      const dispatched = await store.dispatchRows({ jobId: job.id, maxInFlight: Number.MAX_SAFE_INTEGER, limit: Math.min(READ_CHUNK, this.options.maxRowsPerBatch - rows.length), now });
+      if (dispatched.length === 0) break;
+      const read = await Promise.all(dispatched.map((d) => store.getRow(job.id, d.rowId)));
       for (const row of read) {
         if (row === undefined || row.status !== 'queued') continue;
         // A row an expired batch left unanswered, in a job that finishes late rows fast: a fast row task, not a batch.
@@ -125,12 +128,15 @@ export class CheapMode {
         const promptTokens = plan.promptTokens(row.inputs);
         const rowBytes = lineBytes + Buffer.byteLength(JSON.stringify(plan.messages(row.inputs)));
         // The first row always goes, even alone over the limit: otherwise it would never go.
-        if (rows.length > 0 && (tokens + promptTokens > tokenRoom || bytes + rowBytes > byteRoom)) break;
+        if (rows.length > 0 && (tokens + promptTokens > tokenRoom || bytes + rowBytes > byteRoom)) {
+          full = true;
+          break;
+        }
         tokens += promptTokens;
         bytes += rowBytes;
         rows.push({ rowId: row.rowId, dispatchSeq: row.dispatchSeq, reserveUsd: batchWorstCase(promptTokens, outputTokens, plan.price), tokens: promptTokens });
       }
-      if (rows.length > 0 && (tokens >= tokenRoom || bytes >= byteRoom)) break;
+      if (rows.length > 0 && (tokens >= tokenRoom || bytes >= byteRoom)) full = true;
     }
     if (rows.length === 0) return;
     const seq = all.reduce((max, b) => Math.max(max, b.seq + 1), 0);
