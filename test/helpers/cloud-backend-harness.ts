@@ -117,7 +117,10 @@ export async function startCloudBackend(options: CloudBackendOptions): Promise<C
       ...(sheetsClock ? { clock: sheetsClock } : {}),
     }),
     clock: systemClock,
-    log: process.env.ROWFILL_DEBUG ? { ...silentLogger, warn: (f: object, m?: string) => console.log('WARN', m, JSON.stringify(f)) } : silentLogger,
+    // ROWFILL_DEBUG=1 prints the backend's warnings and errors while a test is being debugged.
+    log: process.env.ROWFILL_DEBUG
+      ? { ...silentLogger, warn: (f: object, m?: string) => console.log('WARN', m, JSON.stringify(f)), error: (f: object, m?: string) => console.log('ERROR', m, JSON.stringify(f)) }
+      : silentLogger,
     ...research,
     ...cheap,
   };
