@@ -3,6 +3,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FirestoreSheetsQuota, type CommitTouch } from '../../backend/src/adapters/firestore/index.js';
 import type { Clock } from '../../backend/src/ports/clock.js';
+import type { SheetsQuotaAnswer } from '../../backend/src/ports/sheets-quota.js';
 import { emulatorClient, freshRootPath } from '../setup/firestore-client.js';
 import { firestoreEmulatorHost } from '../setup/firestore-emulator-host.js';
 
@@ -74,6 +75,30 @@ describe.skipIf(!host)('FirestoreSheetsQuota on the emulator', () => {
     // No hot document: over 150 simulated seconds, each shard and waiting record took at most one write a second.
     expect(Math.max(...writes.values())).toBeLessThanOrEqual((steps * 750) / 1000);
   }, 120_000);
+
+  it('answers "not now" when a burst of instances keeps racing for one shard, instead of failing the request', async () => {
+    // Ten jobs started at once on ten instances: every start races the others for the one read shard. A request that
+    // keeps losing the race must be told to wait (a start then waits or is refused 429, a flush carries its rows),
+    // never fail: the bench's ten-job start answered `500 internal`.
+    const rootPath = freshRootPath();
+    const instances = Array.from({ length: 10 }, () => {
+      const firestore = emulatorClient(host!);
+      clients.push(firestore);
+      // One try a request: every race lost is one this request cannot retry.
+      return new FirestoreSheetsQuota({ firestore, rootPath, readsPerMinute: 60, writesPerMinute: 60, maxCommitAttempts: 1 });
+    });
+    const answers: Array<SheetsQuotaAnswer | Error> = await Promise.all(
+      instances.flatMap((quota, i) =>
+        (['interactive', 'background'] as const).map((priority) =>
+          quota.tryAcquire({ spreadsheetId: `sheet-${i}`, cost: { reads: 2, writes: 1 }, priority }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      ),
+    );
+    expect(answers.flatMap((a) => (a instanceof Error ? [a.message] : []))).toEqual([]);
+    const given = answers.filter((a): a is SheetsQuotaAnswer => !(a instanceof Error));
+    expect(given.filter((a) => a.granted).length).toBeGreaterThan(0);
+    for (const answer of given) if (!answer.granted) expect(answer.retryAfterMs).toBeGreaterThan(0);
+  }, 60_000);
 
   it('refuses bad settings with messages that name them', () => {
     const firestore = emulatorClient(host!);

@@ -219,6 +219,9 @@ function cachedSnapshot(ref: DocumentReference, data: DocumentData, updateTime: 
 /** Thrown to re-run a step on fresh reads. */
 export class LostRace extends Error {}
 
+/** A step lost `maxAttempts` races in a row: others keep changing what it reads. A caller that can say "not now" does. */
+export class TooManyLostRaces extends Error {}
+
 export interface OccSettings {
   readonly db: Firestore;
   /** Where reads and commits go; default: straight to `db`, each on its own. */
@@ -271,7 +274,7 @@ export async function runOcc<T>(settings: OccSettings, label: string, step: (att
     attempt.forgetAll();
     fresh = true;
     settings.onLostRace?.(label);
-    if (n >= settings.maxAttempts) throw new Error(`FirestoreStore: ${label} lost ${n} races in a row; giving up`, { cause: lost });
+    if (n >= settings.maxAttempts) throw new TooManyLostRaces(`FirestoreStore: ${label} lost ${n} races in a row; giving up`, { cause: lost });
     // Full jitter, capped low: the races are between steps that take milliseconds.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** Math.min(n, 6))));
   }

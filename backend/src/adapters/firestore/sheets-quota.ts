@@ -16,7 +16,7 @@ import {
 import type { Clock } from '../../ports/clock.js';
 import type { SheetsQuota, SheetsQuotaAnswer, SheetsQuotaRequest, SheetsRequestKind } from '../../ports/sheets-quota.js';
 import { systemClock } from '../system-clock/system-clock.js';
-import { runOcc, type OccSettings } from './occ.js';
+import { runOcc, TooManyLostRaces, type OccSettings } from './occ.js';
 import type { CommitTouch } from './options.js';
 import { SCHEMA } from './records.js';
 
@@ -25,6 +25,8 @@ const GRANTS_PER_SHARD_MINUTE = 60;
 /** A waiting spreadsheet's document is refreshed at most this often while it keeps asking. */
 const WAITER_REFRESH_MS = 3000;
 const MAX_WAITERS_READ = 200;
+/** After losing every race of one acquire, "not now" for this long or up to twice it (jittered, so the racers spread out). */
+const CONTENDED_RETRY_MS = 500;
 
 export interface FirestoreSheetsQuotaOptions extends QuotaWindowOptions {
   readonly firestore: Firestore;
@@ -110,7 +112,7 @@ export class FirestoreSheetsQuota implements SheetsQuota {
     const waiterRef = this.db.doc(`${this.waitersPath}/${encodeURIComponent(request.spreadsheetId)}`);
     let waiters: QuotaWaiter[] = [];
     let stamp = 0;
-    const answer = await runOcc(this.occ, 'sheets-quota', async (attempt) => {
+    const answer = await runOcc(this.occ, 'sheets-quota', async (attempt): Promise<SheetsQuotaAnswer> => {
       const now = this.clock.now();
       const slot = slotOf(now, this.settings);
       const wanted = [...(request.cost.reads > 0 ? this.shards.read : []), ...(request.cost.writes > 0 ? this.shards.write : [])];
@@ -168,6 +170,12 @@ export class FirestoreSheetsQuota implements SheetsQuota {
       // Still among the spreadsheets that ask (fairness weighs it), now with this grant.
       if (own) attempt.update(waiterRef, { lastGrantAt: stamp, seenAt: now });
       return decided;
+    }).catch((error: unknown): SheetsQuotaAnswer => {
+      // Many instances asking at the same moment (ten jobs started together) keep changing the shard under each
+      // other: that is the budget being busy, so the answer is "not now" — a start waits or is refused 429, a flush
+      // carries its rows — never a failed request.
+      if (error instanceof TooManyLostRaces) return { granted: false, retryAfterMs: Math.round(CONTENDED_RETRY_MS * (1 + Math.random())), reason: 'quota' };
+      throw error;
     });
     if (answer.granted) {
       this.waiterWrites.delete(request.spreadsheetId);
