@@ -89,7 +89,8 @@ async function run(input: BackendChildInput): Promise<BackendChildResult> {
       model: new OpenAiModelClient({ apiKey: 'sk-bench', baseURL: input.openaiUrl, simulated: true }),
       gateway: new GoogleSheetsGateway({ sheets: standInSheetsClient({ url: input.sheetsUrl, token: SHEETS_SA }), serviceAccountEmail: SHEETS_SA, clock: systemClock, minWriteIntervalMs: SHEETS_WRITE_INTERVAL_MS, quota }),
       clock: systemClock,
-      log: silentLogger,
+      // Errors only, to the bench's stderr: a failed request's cause (e.g. a start answered 500) is in the run's output.
+      log: { ...silentLogger, error: (fields: Record<string, unknown>, message: string) => process.stderr.write(`backend error: ${message} ${JSON.stringify(fields)}\n`) },
     },
     {
       authenticate: verifyAddonCaller({ clientIds: [ADDON_CLIENT_ID], allowlist: ['example.com'], verifier }),
