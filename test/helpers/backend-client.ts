@@ -47,3 +47,16 @@ export const SHEET_JOB_CONFIG = {
   workers: 8,
   budgetUsd: 1,
 };
+
+/** How many data rows of the sheet show each rowfill_status (an empty cell counts as ""). */
+export function sheetStatusCounts(workbook: Workbook, lastRow: number): Record<string, number> {
+  const table = workbook.values(`A1:Z${lastRow}`);
+  const status = (table[0] ?? []).indexOf('rowfill_status');
+  const counts: Record<string, number> = {};
+  for (const row of table.slice(1)) {
+    const cell = row[status];
+    const value = typeof cell === 'string' ? cell : '';
+    counts[value] = (counts[value] ?? 0) + 1;
+  }
+  return counts;
+}

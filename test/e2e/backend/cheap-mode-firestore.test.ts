@@ -8,7 +8,7 @@ import { costOf } from '../../../backend/src/engine/pricing.js';
 import type { EstimateView, JobView } from '../../../backend/src/http/api-types.js';
 import { DEFAULT_PRICES, priceFor } from '../../../backend/src/kernel/models.js';
 import type { Workbook } from '../../../local/sheets/index.js';
-import { brandSheetRows, SHEET_JOB_CONFIG, writeProof } from '../../helpers/backend-client.js';
+import { brandSheetRows, SHEET_JOB_CONFIG, sheetStatusCounts, writeProof } from '../../helpers/backend-client.js';
 import { standInBill } from '../../helpers/cheap-harness.js';
 import { SHEETS_SA, USER, startCloudBackend, type CloudBackend, type CloudBackendOptions } from '../../helpers/cloud-backend-harness.js';
 import { expectedOutputs, jobConfig } from '../../helpers/embedded-harness.js';
@@ -77,14 +77,7 @@ async function rest(api: Api, id: string, seen: JobView[] = [], timeoutMs = 120_
 async function sheetStatuses(workbook: Workbook, lastRow: number, want: (counts: Record<string, number>) => boolean, timeoutMs = 30_000): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const table = workbook.values(`A1:Z${lastRow}`);
-    const status = (table[0] ?? []).indexOf('rowfill_status');
-    const counts: Record<string, number> = {};
-    for (const row of table.slice(1)) {
-      const cell = row[status];
-      const value = typeof cell === 'string' ? cell : '';
-      counts[value] = (counts[value] ?? 0) + 1;
-    }
+    const counts = sheetStatusCounts(workbook, lastRow);
     if (want(counts) || Date.now() > deadline) return counts;
     await new Promise((r) => setTimeout(r, 200));
   }

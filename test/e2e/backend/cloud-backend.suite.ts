@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EstimateView, JobView } from '../../../backend/src/http/api-types.js';
 import type { Store } from '../../../backend/src/ports/store.js';
 import type { Workbook } from '../../../local/sheets/index.js';
-import { brandSheetRows, SHEET_JOB_CONFIG, writeProof } from '../../helpers/backend-client.js';
+import { brandSheetRows, SHEET_JOB_CONFIG, sheetStatusCounts, writeProof } from '../../helpers/backend-client.js';
 import { ADDON_CLIENT_ID, SHEETS_SA, TASKS_SA, USER, startCloudBackend, type CloudBackend, type CloudBackendOptions } from '../../helpers/cloud-backend-harness.js';
 
 type Api = CloudBackend['as'] extends (e: string) => infer R ? R : never;
@@ -26,19 +26,6 @@ function sheetWith(b: CloudBackend, rows: number): Workbook {
 
 function startBody(workbook: Workbook, ranges: string[], config: Record<string, unknown> = {}) {
   return { spreadsheetId: workbook.id, sheetId: 0, ranges, headerRow: 1, config: { ...SHEET_JOB_CONFIG, ...config }, proofNonce: writeProof(workbook) };
-}
-
-/** How many data rows show each rowfill_status. */
-function statusCounts(workbook: Workbook, lastRow: number): Record<string, number> {
-  const table = workbook.values(`A1:Z${lastRow}`);
-  const status = (table[0] ?? []).indexOf('rowfill_status');
-  const counts: Record<string, number> = {};
-  for (const row of table.slice(1)) {
-    const cell = row[status];
-    const value = typeof cell === 'string' ? cell : '';
-    counts[value] = (counts[value] ?? 0) + 1;
-  }
-  return counts;
 }
 
 /** Retries an assertion until it holds: the sheet is written by the pump a moment after the API says so. */
@@ -201,7 +188,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
 
       const opened = new Set(web.requestLog.filter((e) => e.kind === 'page' && e.status === 200).map((e) => e.target));
       const searchedFor = (brand: string) => new Set(be.searches.filter((s) => s.query.toLowerCase().includes(brand.toLowerCase())).flatMap((s) => s.urls));
-      await eventually(() => expect(statusCounts(workbook, 201).done).toBe(job.counts.done));
+      await eventually(() => expect(sheetStatusCounts(workbook, 201).done).toBe(job.counts.done));
       const table = workbook.values('A1:Z201');
       const header = table[0] ?? [];
       const sources = header.indexOf('rowfill_sources');
@@ -235,7 +222,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
         const res = await api.post<{ job: JobView }>('/v1/jobs', startBody(workbook, ['A2:A11'], { inputs: ['Brand'], outputs, ...(research ? { research: { enabled: true } } : {}) }));
         expect(res.status).toBe(202);
         const job = await settle(api, res.body.job.id);
-        await eventually(() => expect(statusCounts(workbook, 11).done).toBe(job.counts.done));
+        await eventually(() => expect(sheetStatusCounts(workbook, 11).done).toBe(job.counts.done));
         return job;
       };
       const sourcesColumn = () => (workbook.values('A1:Z11')[0] ?? []).indexOf('rowfill_sources');
@@ -346,7 +333,7 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       const started = await api.post<{ job: JobView }>('/v1/jobs', { ...startBody(workbook, ['A2:C7'], config), overwrite: true });
       expect(started.status).toBe(202);
       expect(await settle(api, started.body.job.id)).toMatchObject({ status: 'completed', counts: { done: 6 } });
-      await eventually(() => expect(statusCounts(workbook, 7)).toEqual({ done: 6 }));
+      await eventually(() => expect(sheetStatusCounts(workbook, 7)).toEqual({ done: 6 }));
       // Outputs first, then status, error and cost, the hidden id last; numbers are number cells, not text.
       const table = workbook.values('A1:Z7');
       expect(table[0]?.slice(0, 10)).toEqual(['Brand', 'Country', 'Notes', 'Category', 'Founded', 'rowfill_status', 'rowfill_error', 'rowfill_cost_usd', 'rowfill_id', undefined]);
@@ -397,16 +384,16 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(first.status).toBe('completed');
       const failed = first.counts.failed;
       expect(failed).toBeGreaterThan(0);
-      await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 - failed, 'failed: content_filter': failed }));
+      await eventually(() => expect(sheetStatusCounts(workbook, 31)).toEqual({ done: 30 - failed, 'failed: content_filter': failed }));
 
       be.openai.configure({ faults: { contentFilter: 0 }, latencyMs: 1500, jitterMs: 0 });
       expect((await api.post(`/v1/jobs/${first.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);
-      await eventually(() => expect(statusCounts(workbook, 31)['failed: content_filter'] ?? 0).toBe(0));
-      expect(statusCounts(workbook, 31).queued ?? 0).toBeGreaterThan(0);
+      await eventually(() => expect(sheetStatusCounts(workbook, 31)['failed: content_filter'] ?? 0).toBe(0));
+      expect(sheetStatusCounts(workbook, 31).queued ?? 0).toBeGreaterThan(0);
       // The two rows a worker has show `running` while their calls are out.
-      await eventually(() => expect(statusCounts(workbook, 31).running ?? 0).toBeGreaterThan(0));
+      await eventually(() => expect(sheetStatusCounts(workbook, 31).running ?? 0).toBeGreaterThan(0));
       expect(await settle(api, first.id)).toMatchObject({ status: 'completed', counts: { done: 30 } });
-      await eventually(() => expect(statusCounts(workbook, 31)).toEqual({ done: 30 }));
+      await eventually(() => expect(sheetStatusCounts(workbook, 31)).toEqual({ done: 30 }));
     });
 
     it('pauses at the budget, then resumes to the end when the budget is raised', async () => {
@@ -418,12 +405,12 @@ export function describeCloudBackend(name: string, makeStore: () => Promise<{ st
       expect(paused).toMatchObject({ status: 'paused', pauseReason: 'budget' });
       expect(paused.spentUsd).toBeLessThanOrEqual(0.002);
       // The rows still to do say why they wait, in the sheet.
-      await eventually(() => expect(statusCounts(workbook, 81)).toEqual({ done: paused.counts.done, 'paused: budget': 80 - paused.counts.done }));
+      await eventually(() => expect(sheetStatusCounts(workbook, 81)).toEqual({ done: paused.counts.done, 'paused: budget': 80 - paused.counts.done }));
       const resumed = await api.post<{ job: JobView }>(`/v1/jobs/${paused.id}/resume`, { budgetUsd: 1 });
       expect(resumed.status).toBe(200);
       const done = await settle(api, paused.id);
       expect(done).toMatchObject({ status: 'completed', counts: { done: 80 } });
-      await eventually(() => expect(statusCounts(workbook, 81)).toEqual({ done: 80 }));
+      await eventually(() => expect(sheetStatusCounts(workbook, 81)).toEqual({ done: 80 }));
       // Someone else cannot act on the job without a proof of edit access.
       expect(await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`)).toMatchObject({ status: 403 });
       expect((await be.as('bob@example.com').post(`/v1/jobs/${paused.id}/retry-failed`, { proofNonce: writeProof(workbook) })).status).toBe(200);
