@@ -109,19 +109,29 @@ export class GoogleSheetsResultSink implements ResultSink {
       cells.push(...rowCells);
     }
     if (!placement || cells.length === 0) return { written, missing, duplicated, ...(placement?.columnsMoved ? { resync: true } : {}) };
-    const after = await this.write(placement.title, cells, placement.idColumn);
-    return { written, missing, duplicated, resync: placement.columnsMoved || this.movedUnder(placedAt, after) };
+    const movedUnder = await this.writeOrBlankStrays(placement, cells, placedAt);
+    return { written, missing, duplicated, resync: placement.columnsMoved || movedUnder };
   }
 
   /**
-   * The Sheets API has no conditional write, so a sort or insert landing between the id read and the write would put
-   * cells on other rows. The write answers the id column's cells on every written row as they are just after it (one
-   * request, applied at once): if any holds another id, the engine rewrites every finished row at its current place,
-   * so the sheet converges to every result on its own row.
+   * The Sheets API has no conditional write, so a sort or insert landing between the id read and the write puts cells
+   * on other rows. The write answers the id column's cells on every written row as they are just after it (one request,
+   * applied at once). Where one holds another id, or none, the cells that landed there are blanked at once: a row
+   * outside the job (which no rewrite would touch) never keeps another row's answer, and a job row is rewritten at its
+   * own place when the engine, told the sheet moved (true), writes every finished row again. The repair waits for its
+   * Sheets token like a person's request: it is rare, and leaving a wrong answer on a row is worse than waiting.
    */
-  private movedUnder(placedAt: ReadonlyMap<string, number>, after: ReadonlyMap<number, string>): boolean {
-    for (const [id, rowNumber] of placedAt) if (after.get(rowNumber) !== id) return true;
-    return false;
+  private async writeOrBlankStrays(placement: Placement, cells: readonly CellWrite[], placedAt: ReadonlyMap<string, number>): Promise<boolean> {
+    const after = await this.write(placement.title, cells, placement.idColumn);
+    const strayRows = new Set<number>();
+    for (const [id, rowNumber] of placedAt) if (after.get(rowNumber) !== id) strayRows.add(rowNumber);
+    if (strayRows.size === 0) return false;
+    await this.deps.gate.interactive(this.ref.spreadsheetId, { reads: 0, writes: 1 });
+    const blanks = cells.filter((c) => strayRows.has(c.row)).map((c) => ({ ...c, value: '' }));
+    // Not checked again: a second move in the moment between these two writes is far rarer than the first, and the
+    // stray cells of a row without an id could not be found anyway. The engine's rewrite still puts every job row right.
+    await this.write(placement.title, blanks, placement.idColumn);
+    return true;
   }
 
   async markStatus(_job: Job, rowIds: readonly string[], status: string): Promise<void> {
@@ -138,12 +148,16 @@ export class GoogleSheetsResultSink implements ResultSink {
     const column = placement?.tagged.get(STATUS_TAG);
     if (!placement || column === undefined) return;
     const cells: CellWrite[] = [];
+    const placedAt = new Map<string, number>();
     for (const id of rowIds) {
       const at = placement.rowsById.get(id) ?? [];
       const [rowNumber] = at;
-      if (rowNumber !== undefined && at.length === 1) cells.push({ row: rowNumber, column, value: status });
+      if (rowNumber === undefined || at.length !== 1) continue;
+      cells.push({ row: rowNumber, column, value: status });
+      placedAt.set(id, rowNumber);
     }
-    if (cells.length > 0) await this.write(placement.title, cells, placement.idColumn);
+    // Moved under the write: the next flush rewrites every finished row (a status blanked on a job row reappears then).
+    if (cells.length > 0 && (await this.writeOrBlankStrays(placement, cells, placedAt))) this.deps.layouts.markMoved(this.ref);
   }
 
   /**

@@ -43,6 +43,19 @@ function resultsByBrand(workbook: Workbook): Record<string, unknown[]> {
   return out;
 }
 
+/** The user sorts the tab (flipping its order) while the next write is on its way: the positions the sink read are stale. */
+function sortUnderNextWrite(h: Harness, workbook: Workbook): void {
+  const values = h.sheets.spreadsheets.values;
+  const batchUpdate = values.batchUpdate.bind(values) as (...args: unknown[]) => Promise<unknown>;
+  let descending = workbook.values('A2:A2')[0]?.[0] === 'Acme';
+  (values as unknown as { batchUpdate: unknown }).batchUpdate = (...args: unknown[]) => {
+    (values as unknown as { batchUpdate: unknown }).batchUpdate = batchUpdate;
+    workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending }]);
+    descending = !descending;
+    return batchUpdate(...args);
+  };
+}
+
 describe('GoogleSheetsResultSink.flush', () => {
   it('writes every row on its own row after the tab is sorted, rows are inserted above and a row is deleted', async () => {
     const { h, workbook, sink, idOf } = await prepared();
@@ -91,7 +104,33 @@ describe('GoogleSheetsResultSink.flush', () => {
     };
     const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
     expect(result).toMatchObject({ written: [idOf.get('Acme')], resync: true });
-    expect(h.standIn.requestLog).toHaveLength(3);
+    // The search, the id read, the write, and one more write blanking what landed on the wrong row.
+    expect(h.standIn.requestLog.map((e) => e.path.split(':').pop())).toEqual(['search', 'batchGetByDataFilter', 'batchUpdate', 'batchUpdate']);
+  });
+
+  it('blanks what a write left on a row outside the job when a sort landed under it, so no row shows another row\'s answer', async () => {
+    // Only Acme and Globex are in the job: the other four rows have no id and must keep empty Rowfill cells.
+    h = await harness({}, { idFactory: sequentialIds() });
+    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
+    const ref = { spreadsheetId: sheet.id, sheetId: 0 };
+    const prepared = await h.gateway.prepareRows({ ref, ranges: ['2:3'], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
+    const idOf = new Map(prepared.rows.map((r) => [r.inputs.Brand ?? '', r.rowId]));
+    const workbook = h.standIn.workbook(sheet.id);
+    const sink = h.gateway.sink(ref, OUTPUTS);
+    h.time.advance(5_000);
+    sortUnderNextWrite(h, workbook);
+    const flushed = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
+    expect(flushed.resync).toBe(true);
+    const results = resultsByBrand(workbook);
+    // Descending, Umbrella and Stark now sit where Acme and Globex were: the answers meant for those two are not on them.
+    for (const brand of ['Umbrella', 'Stark', 'Initech', 'Hooli']) expect(results[brand]?.map((cell) => cell ?? '')).toEqual(['', '', '']);
+
+    h.time.advance(5_000);
+    sortUnderNextWrite(h, workbook);
+    await sink.markStatus!(job(), [idOf.get('Acme')!, idOf.get('Globex')!], 'queued');
+    for (const [brand, cells] of Object.entries(resultsByBrand(workbook))) {
+      if (brand !== 'Acme' && brand !== 'Globex') expect(cells[2] ?? '').toBe('');
+    }
   });
 
   it('searches the columns again when the id column moved (a column inserted at the left), before writing', async () => {
