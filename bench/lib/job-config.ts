@@ -12,6 +12,6 @@ export const OUTPUTS = [
 export const MODEL = 'gpt-4.1-mini';
 
 /** Parsed as the CLI parses a job's flags: the engine takes a parsed config. */
-export function benchJobConfig(patch: { workers: number; budgetUsd: number; rpm?: number; tpm?: number }): JobConfig {
+export function benchJobConfig(patch: { workers: number | 'auto'; budgetUsd: number; rpm?: number; tpm?: number }): JobConfig {
   return parseJobConfig({ inputs: [...INPUTS], outputs: OUTPUTS.map((o) => ({ ...o })), model: MODEL, ...patch });
 }

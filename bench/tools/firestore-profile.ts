@@ -1,6 +1,6 @@
 // Where a row's store time goes: one job through the real engine over FirestoreStore (emulator) and SqliteStore, per row.
 //
-//   node --import tsx bench/tools/firestore-profile.ts [--rows 2000] [--workers 40] [--latency-ms 30] [--stores firestore,sqlite] [--counter-shards N]
+//   node --import tsx bench/tools/firestore-profile.ts [--rows 2000] [--workers 40|auto] [--rpm N] [--latency-ms 30] [--stores firestore,sqlite] [--counter-shards N]
 //
 // Counts, per row: Firestore RPCs by method, documents read, commits (batch writes and transactions), lost races
 // (optimistic retries) and the time spent in each Store method (a timing decorator around the Store, here, not in src).
@@ -24,7 +24,9 @@ import { benchJobConfig } from '../lib/job-config.js';
 
 interface Args {
   readonly rows: number;
-  readonly workers: number;
+  readonly workers: number | 'auto';
+  /** The job's requests per minute (the provider's limit it paces to); undefined: the model's default. */
+  readonly rpm: number | undefined;
   readonly latencyMs: number;
   readonly stores: readonly string[];
   /** FirestoreStore's counterShards; undefined: its default. */
@@ -38,7 +40,8 @@ function parseArgs(argv: readonly string[]): Args {
   };
   return {
     rows: Number(value('--rows', '2000')),
-    workers: Number(value('--workers', '40')),
+    workers: value('--workers', '40') === 'auto' ? 'auto' : Number(value('--workers', '40')),
+    rpm: argv.includes('--rpm') ? Number(value('--rpm', '')) : undefined,
     latencyMs: Number(value('--latency-ms', '30')),
     stores: value('--stores', 'firestore,sqlite').split(','),
     counterShards: argv.includes('--counter-shards') ? Number(value('--counter-shards', '')) : undefined,
@@ -156,7 +159,7 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
   const rows = Array.from({ length: args.rows }, (_, i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: `Brand ${i}`, Website: `https://b${i}.example`, Country: i % 2 ? 'Sweden' : 'Japan' } }));
   queue.start(engine.handleTask);
   const started = performance.now();
-  const job = await engine.startJob({ owner: 'profile', target: { kind: 'file', source: `/profile/${storeName}.csv`, out: `/profile/${storeName}.out.csv` }, config: benchJobConfig({ workers: args.workers, budgetUsd: 50 }), rows });
+  const job = await engine.startJob({ owner: 'profile', target: { kind: 'file', source: `/profile/${storeName}.csv`, out: `/profile/${storeName}.out.csv` }, config: benchJobConfig({ workers: args.workers, budgetUsd: 50, ...(args.rpm !== undefined ? { rpm: args.rpm } : {}) }), rows });
   // Polled on the raw store, every 100 ms and the job document only, so the watching costs the store little and is not
   // counted as the job's own work (its RPCs are, at ~0.1 a row on Firestore).
   const active = new Set(['preparing', 'running']);
