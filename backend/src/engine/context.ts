@@ -48,6 +48,8 @@ export class EngineContext {
   /** Research mode's search and page cache, shared by every row of this process (single flight is per process). */
   readonly toolCache: ResearchToolCache;
   private readonly windows = new Map<string, AimdWindow>();
+  /** Each job's window size at this process's last top-up: a finished row also asks for what it grew by since. */
+  private readonly lastTargets = new Map<string, number>();
   /** In-flight model calls per job in this process, so a cancel can abort them. */
   private readonly calls = new Map<string, Set<AbortController>>();
 
@@ -135,16 +137,26 @@ export class EngineContext {
 
   forgetJob(jobId: string): void {
     this.windows.delete(jobId);
+    this.lastTargets.delete(jobId);
   }
 
-  /** Fill the job's window: give queued rows slots up to the AIMD window and enqueue their tasks. */
-  async topUp(job: Job): Promise<number> {
+  /**
+   * Fill the job's window: give queued rows slots up to the AIMD window and enqueue their tasks. A start, a resume and
+   * the pump ask for the whole window. A finished row (`freedSlots` 1) asks for its own slot plus what the window grew
+   * by since this process last topped up: the store then looks at a few candidate rows, not a window's worth, on every
+   * one of the hundreds of finishes a second (on Firestore that read was ~10 documents a row, the most of any step),
+   * and the pump's next tick still fills whatever room other processes left.
+   */
+  async topUp(job: Job, freedSlots?: number): Promise<number> {
     const window = this.windowFor(job);
     // An auto job's ceiling follows what was learned since (limits from headers, latency), in every process that tops up.
     if (job.config.workers === AUTO_WORKERS) window.setCeiling(this.autoCeiling(job.config.model));
     const target = window.size;
+    const grew = Math.max(0, target - (this.lastTargets.get(job.id) ?? target));
+    this.lastTargets.set(job.id, target);
+    const limit = freedSlots === undefined ? target : Math.min(target, freedSlots + grew);
     const now = this.clock.now();
-    const rows = await this.store.dispatchRows({ jobId: job.id, maxInFlight: target, limit: target, now });
+    const rows = await this.store.dispatchRows({ jobId: job.id, maxInFlight: target, limit, now });
     if (rows.length > 0) {
       await this.deps.queue.enqueue(rows.map((r) => rowTask(job.id, r.rowId, r.dispatchSeq, r.nextAttemptAt > now ? r.nextAttemptAt : undefined)));
     }

@@ -244,7 +244,7 @@ export class RowRunner {
     }
     if (outcome.kind === 'failed') await this.checkFailureRate(job);
     // A cheap job's slots are its batches': its pump, not a top-up, gives out its rows.
-    if ((outcome.kind === 'done' || outcome.kind === 'failed') && job.config.mode !== 'cheap') await this.ctx.topUp(job);
+    if ((outcome.kind === 'done' || outcome.kind === 'failed') && job.config.mode !== 'cheap') await this.ctx.topUp(job, 1);
     return result;
   }
 
@@ -375,7 +375,7 @@ export class RowRunner {
     const outcome: RowOutcome = { kind: 'done', outputs, cached: true, usage: ZERO_USAGE, costUsd: 0 };
     const remember = this.rememberFor(job, row, undefined, outputs);
     if (await store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken: claim.leaseToken, outcome, now: clock.now(), remember })) {
-      await this.ctx.topUp(job);
+      await this.ctx.topUp(job, 1);
     }
     return OK;
   }

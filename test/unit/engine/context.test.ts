@@ -18,11 +18,12 @@ class HandClock implements Clock {
   }
 }
 
-/** A store that records the window each top-up asks for and dispatches nothing. */
-function recordingStore(asked: number[]): Store {
+/** A store that records the window (and the number of rows) each top-up asks for, and dispatches nothing. */
+function recordingStore(asked: number[], limits: number[] = []): Store {
   return {
     dispatchRows: (request: DispatchRequest) => {
       asked.push(request.maxInFlight);
+      limits.push(request.limit);
       return Promise.resolve([]);
     },
   } as unknown as Store;
@@ -30,9 +31,10 @@ function recordingStore(asked: number[]): Store {
 
 function setup(limits: { maxInFlight?: number } = {}) {
   const asked: number[] = [];
+  const rowsAsked: number[] = [];
   const clock = new HandClock();
   const ctx = new EngineContext(
-    { store: recordingStore(asked), queue: {} as Queue, model: {} as ModelClient, clock, random: () => 0.5, log: { debug() {}, info() {}, warn() {}, error() {} } },
+    { store: recordingStore(asked, rowsAsked), queue: {} as Queue, model: {} as ModelClient, clock, random: () => 0.5, log: { debug() {}, info() {}, warn() {}, error() {} } },
     resolveEngineOptions({ limits }),
   );
   const job = (workers: number | 'auto', id = 'j1') => ({ id, config: { model: 'm', workers } }) as unknown as Job;
@@ -40,7 +42,7 @@ function setup(limits: { maxInFlight?: number } = {}) {
     await ctx.topUp(j);
     return asked.at(-1);
   };
-  return { ctx, clock, job, lastAsked };
+  return { ctx, clock, job, lastAsked, rowsAsked };
 }
 
 describe('EngineContext.topUp: the window a job asks the store for', () => {
@@ -62,6 +64,24 @@ describe('EngineContext.topUp: the window a job asks the store for', () => {
     // Slower answers need more rows in flight to keep the same rate, up to the cap.
     for (let i = 0; i < 40; i++) ctx.onCallAnswered(auto, 3000, 800);
     expect(await lastAsked(auto)).toBe(400);
+  });
+
+  it('asks for the whole window at a start or a pump, and for one row plus what the window grew by when a row finished', async () => {
+    const { ctx, clock, job, rowsAsked } = setup({ maxInFlight: 500 });
+    const auto = job('auto');
+    await ctx.topUp(auto);
+    expect(rowsAsked.at(-1)).toBe(50);
+    await ctx.topUp(auto, 1);
+    expect(rowsAsked.at(-1)).toBe(1);
+    // The provider's limit is learnt: the window grows from 50 to 248, and the next finished row passes the growth on.
+    ctx.limiter.observe('m', { limitRequests: 10_000 }, clock.now());
+    ctx.onCallAnswered(auto, 1000, 800);
+    await ctx.topUp(auto, 1);
+    expect(rowsAsked.at(-1)).toBe(1 + 248 - 50);
+    await ctx.topUp(auto, 1);
+    expect(rowsAsked.at(-1)).toBe(1);
+    await ctx.topUp(auto);
+    expect(rowsAsked.at(-1)).toBe(248);
   });
 
   it('halves an auto window on a burst of 429s and keeps it below the ceiling until successes grow it back', async () => {
