@@ -19,8 +19,10 @@ interface Waiter<R> {
  * Every finished row asks for its slot to be passed on, so with 50 workers dispatch calls arrive faster than one
  * Firestore step (three reads and a commit) completes — and any two of them race for the same window anyway. So each
  * job runs one dispatch at a time in this process, and the calls that arrived meanwhile share the next one: their
- * limits add up, the rows go out in call order, and each call still gets at most its own limit. Calls are merged only
- * with calls that ask for the same maxInFlight, so every caller's cap holds exactly.
+ * limits add up, the rows go out in call order, and each call still gets at most its own limit. The merged step keeps
+ * the smallest maxInFlight among them, so every caller's cap holds. (Merging only equal caps ran one step per distinct
+ * cap: an auto window that moves with the observed latency asked ~5 different caps a second, and the pump's call
+ * waited ten seconds behind them.)
  */
 export class DispatchBatcher<R> {
   private readonly waiting = new Map<string, Array<Waiter<R>>>();
@@ -41,12 +43,13 @@ export class DispatchBatcher<R> {
     this.busy.add(key);
     try {
       for (let queue = this.waiting.get(key); queue !== undefined && queue.length > 0; queue = this.waiting.get(key)) {
-        const maxInFlight = queue[0]!.maxInFlight;
-        const group = queue.filter((w) => w.maxInFlight === maxInFlight);
-        const rest = queue.filter((w) => w.maxInFlight !== maxInFlight);
-        if (rest.length > 0) this.waiting.set(key, rest);
-        else this.waiting.delete(key);
-        const merged = { maxInFlight, limit: group.reduce((sum, w) => sum + w.limit, 0), now: Math.max(...group.map((w) => w.now)) };
+        const group = queue;
+        this.waiting.delete(key);
+        const merged = {
+          maxInFlight: Math.min(...group.map((w) => w.maxInFlight)),
+          limit: group.reduce((sum, w) => sum + w.limit, 0),
+          now: Math.max(...group.map((w) => w.now)),
+        };
         try {
           const rows = await this.run(key, merged);
           let offset = 0;

@@ -4,7 +4,7 @@ import type { MergedDispatch } from '../../../../backend/src/adapters/firestore/
 import { DispatchBatcher } from '../../../../backend/src/adapters/firestore/dispatch-batcher.js';
 
 describe('DispatchBatcher', () => {
-  it('runs one dispatch per key at a time and merges the calls that waited, rows in call order', async () => {
+  it('runs one dispatch per key at a time and merges every call that waited under the smallest window, rows in call order', async () => {
     const runs: MergedDispatch[] = [];
     let next = 0;
     const batcher = new DispatchBatcher<number>(async (_key, merged) => {
@@ -18,12 +18,12 @@ describe('DispatchBatcher', () => {
       batcher.submit('job', { maxInFlight: 10, limit: 3, now: 3 }),
       batcher.submit('job', { maxInFlight: 5, limit: 1, now: 4 }),
     ];
-    expect(await Promise.all(calls)).toEqual([[0], [1, 2], [3, 4], [5]]);
-    // The first call ran alone; the two that waited with the same window were merged; the other window ran apart.
+    // The first call ran alone; the three that waited shared one step, under the smallest window any of them asked
+    // for, so no caller's cap is passed; the step found 4 rows, handed out in call order.
+    expect(await Promise.all(calls)).toEqual([[0], [1, 2], [3, 4], []]);
     expect(runs).toEqual([
       { maxInFlight: 10, limit: 1, now: 1 },
-      { maxInFlight: 10, limit: 5, now: 3 },
-      { maxInFlight: 5, limit: 1, now: 4 },
+      { maxInFlight: 5, limit: 6, now: 4 },
     ]);
   });
 
