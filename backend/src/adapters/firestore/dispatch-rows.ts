@@ -32,6 +32,13 @@ export function dispatchRows(ctx: StoreContext, request: DispatchRequest): Promi
 /** One batcher per store instance: merging is per process, which is what a store instance stands for. */
 const batchers = new WeakMap<StoreContext, DispatchBatcher<DispatchedRow>>();
 
+/**
+ * Up to this many candidate rows are read beside the windows (one round trip); a larger ask (a start, a resume, the
+ * pump filling a window of hundreds) reads the windows first and then only as many rows as there is room, since the
+ * room is usually a few slots and reading a window's worth of rows on every tick cost more than the round trip.
+ */
+const CANDIDATES_READ_ALONGSIDE = 32;
+
 /** Tries of one dispatch whose rows changed between the read and the commit (another process dispatched them). */
 const MAX_TRIES = 20;
 
@@ -41,9 +48,9 @@ const MAX_TRIES = 20;
  * to pin (rewrite) every one of them on every dispatch. Only dispatches and transitions write window shards, and this
  * process runs one dispatch per job at a time, so the locks contend only with other processes' dispatches.
  *
- * The candidate rows are read beside the windows, not after them under the lock: one round trip instead of two before
- * the commit. Each is then written only if unchanged since that read (its update time is the write's precondition), so
- * a row another dispatcher took meanwhile fails the commit, and the step runs again on fresh reads.
+ * A few candidate rows are read beside the windows, not after them: one round trip instead of two before the commit
+ * (see CANDIDATES_READ_ALONGSIDE). Each is then written only if unchanged since that read (its update time is the
+ * write's precondition), so a row another dispatcher took meanwhile fails the commit, and the step runs again.
  */
 async function dispatchStep(ctx: StoreContext, jobId: string, request: MergedDispatch): Promise<DispatchedRow[]> {
   for (let tries = 1; ; tries++) {
@@ -57,15 +64,16 @@ async function dispatchStep(ctx: StoreContext, jobId: string, request: MergedDis
 
 async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDispatch): Promise<DispatchedRow[]> {
   const { layout } = ctx;
+  const candidates = (n: number) => layout.rows(jobId).where('status', '==', 'queued').where('dispatched', '==', false).orderBy('rowNumber').limit(n);
   // No call ever gets more than maxInFlight rows, so no more are read.
-  const candidates = layout.rows(jobId).where('status', '==', 'queued').where('dispatched', '==', false).orderBy('rowNumber').limit(Math.min(request.limit, request.maxInFlight));
+  const asked = Math.min(request.limit, request.maxInFlight);
   const { result, written } = await ctx.db.runTransaction(
     async (tx): Promise<{ result: DispatchedRow[]; written: string[] }> => {
       const none = { result: [], written: [] };
-      const [seenReleased, windowSnapshots, rowSnapshots] = await Promise.all([
+      const [seenReleased, windowSnapshots, early] = await Promise.all([
         releasedAsSeen(ctx, jobId),
         tx.get(layout.windows(jobId)).then((page) => page.docs),
-        candidates.get().then((page) => page.docs),
+        asked <= CANDIDATES_READ_ALONGSIDE ? candidates(asked).get().then((page) => page.docs) : undefined,
       ]);
       const windows = windowSnapshots.map((snapshot) => read.window(snapshot)!);
       // Only a running job gets window slots: a slot given to a paused job would sit idle and shrink the window on resume.
@@ -75,6 +83,7 @@ async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDis
       // What this process saw may miss other processes' releases: no room by it is asked of Firestore before it counts.
       const room = seenReleased !== undefined && roomWith(seenReleased) > 0 ? roomWith(seenReleased) : roomWith(await releasedNow(ctx, jobId));
       if (room <= 0) return none;
+      const rowSnapshots = early ?? (await candidates(room).get()).docs;
       const taken = rowSnapshots.slice(0, room);
       if (taken.length === 0) return none;
       const dispatchedRows = taken.map((snapshot) => {
