@@ -5,6 +5,8 @@ import type { Store } from '../ports/store.js';
 import { waitingStatusText } from '../kernel/row-status-text.js';
 
 const PAGE = 5000;
+/** Rows read at once when checking whether a status write landed over a result. */
+const REPAIR_READS_AT_ONCE = 100;
 
 async function rowIdsWithStatus(store: Store, jobId: string, status: Row['status']): Promise<string[]> {
   const ids: string[] = [];
@@ -23,10 +25,12 @@ async function rowIdsWithStatus(store: Store, jobId: string, status: Row['status
  * written again on the next tick (rare, and the sheet converges).
  */
 async function repairOverwrites(store: Store, jobId: string, written: readonly string[], stillThere: ReadonlySet<string>): Promise<void> {
-  for (const id of written) {
-    if (stillThere.has(id)) continue;
-    const row = await store.getRow(jobId, id);
-    if (row && TERMINAL_ROW_STATUSES.includes(row.status) && row.flushed) {
+  // Rows that finished since they were listed are common (a 1 s call, a tick of a few seconds): read them together,
+  // not one round trip after another (on Firestore that made a tick take seconds).
+  const moved = written.filter((id) => !stillThere.has(id));
+  for (let i = 0; i < moved.length; i += REPAIR_READS_AT_ONCE) {
+    const rows = await Promise.all(moved.slice(i, i + REPAIR_READS_AT_ONCE).map((id) => store.getRow(jobId, id)));
+    if (rows.some((row) => row && TERMINAL_ROW_STATUSES.includes(row.status) && row.flushed)) {
       await store.markAllUnflushed(jobId);
       return;
     }
