@@ -96,13 +96,17 @@ function countRpcs(firestore: Firestore, rpcs: Tally, docs: Tally): void {
   };
   client.requestStream = async (method, ...rest) => {
     rpcs.add(method);
-    rpcs.add(`${inMethod.getStore() ?? '?'} ${method}`);
+    const storeMethod = inMethod.getStore() ?? '?';
+    rpcs.add(`${storeMethod} ${method}`);
     const stream = await requestStream(method, ...rest);
     const emit = stream.emit.bind(stream);
     stream.emit = ((event: string | symbol, ...data: unknown[]) => {
       if (event === 'data') {
         const chunk = data[0] as { found?: unknown; missing?: unknown; document?: unknown; result?: unknown } | undefined;
-        if (chunk?.found || chunk?.document || chunk?.result) docs.add(method);
+        if (chunk?.found || chunk?.document || chunk?.result) {
+          docs.add(method);
+          docs.add(`${storeMethod} ${method}`);
+        }
         else if (chunk?.missing) docs.add(`${method} (missing)`);
       }
       return emit(event, ...data);
@@ -189,7 +193,9 @@ function report(args: Args, m: Measured): void {
     const rpcs = [...m.rpcs.calls.entries()];
     out.push('  Firestore RPCs per row: ' + rpcs.filter(([k]) => !k.includes(' ')).map(([k, v]) => `${k} ${per(v)}`).join(', '));
     out.push('  by store method: ' + rpcs.filter(([k]) => k.includes(' ')).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${per(v)}`).join(', '));
-    out.push('  documents read per row: ' + [...m.docs.calls.entries()].map(([k, v]) => `${k} ${per(v)}`).join(', '));
+    const docs = [...m.docs.calls.entries()];
+    out.push('  documents read per row: ' + docs.filter(([k]) => !k.includes(' ') || k.endsWith('(missing)')).map(([k, v]) => `${k} ${per(v)}`).join(', '));
+    out.push('  by store method: ' + docs.filter(([k]) => k.includes(' ') && !k.endsWith('(missing)')).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${per(v)}`).join(', '));
     out.push(`  commits per row (onCommit: optimistic batches + dispatch transactions): ${per(m.commits)}; Commit RPCs per row: ${per(m.rpcs.calls.get('commit') ?? 0)}`);
     const lost = [...m.lostRaces.calls.values()].reduce((a, b) => a + b, 0);
     out.push(`  lost races per row: ${per(lost)} (${[...m.lostRaces.calls.entries()].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
