@@ -23,7 +23,10 @@ export async function waitForGrid<T>(page: Page, until: (rows: string[][]) => T 
     if (value !== undefined) return value;
     await page.waitForTimeout(200);
   }
-  throw new Error(`The grid never got there; its status column last read: ${JSON.stringify(last.map((r) => r[gridColumn(last, 'rowfill_status')] ?? '').slice(0, 120))}`);
+  // The counts cover every row (the column below is cut at 120), so a stray status past the cut still shows.
+  throw new Error(
+    `The grid never got there; its ${Math.max(0, last.length - 1)} rows last read ${JSON.stringify(statusCounts(last))}, the status column: ${JSON.stringify(last.map((r) => r[gridColumn(last, 'rowfill_status')] ?? '').slice(0, 120))}`,
+  );
 }
 
 /** Click a row number, shift-click another: the rows between go to the add-on as the selection. */
