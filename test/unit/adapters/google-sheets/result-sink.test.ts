@@ -15,12 +15,12 @@ afterEach(async () => {
 
 const OUTPUTS = ['Category', 'Founded'];
 
-/** A sheet of six brands prepared as a job (ids r1..r6 on rows 2..7), and a sink for it. */
-async function prepared(): Promise<{ h: Harness; workbook: Workbook; sink: ResultSink; idOf: Map<string, string> }> {
+/** A sheet of six brands with `range` prepared as a job (by default all six: ids r1..r6 on rows 2..7), and a sink for it. */
+async function prepared(range = '2:7'): Promise<{ h: Harness; workbook: Workbook; sink: ResultSink; idOf: Map<string, string> }> {
   h = await harness({}, { idFactory: sequentialIds() });
   const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
   const ref = { spreadsheetId: sheet.id, sheetId: 0 };
-  const rows = await h.gateway.prepareRows({ ref, ranges: ['2:7'], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
+  const rows = await h.gateway.prepareRows({ ref, ranges: [range], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
   const idOf = new Map(rows.rows.map((r) => [r.inputs.Brand ?? '', r.rowId]));
   h.time.advance(5_000);
   h.standIn.resetLog();
@@ -43,15 +43,13 @@ function resultsByBrand(workbook: Workbook): Record<string, unknown[]> {
   return out;
 }
 
-/** The user sorts the tab (flipping its order) while the next write is on its way: the positions the sink read are stale. */
-function sortUnderNextWrite(h: Harness, workbook: Workbook): void {
+/** The user sorts the tab by brand while the next write is on its way: the positions the sink read are stale when it lands. */
+function sortUnderNextWrite(h: Harness, workbook: Workbook, descending: boolean): void {
   const values = h.sheets.spreadsheets.values;
   const batchUpdate = values.batchUpdate.bind(values) as (...args: unknown[]) => Promise<unknown>;
-  let descending = workbook.values('A2:A2')[0]?.[0] === 'Acme';
   (values as unknown as { batchUpdate: unknown }).batchUpdate = (...args: unknown[]) => {
     (values as unknown as { batchUpdate: unknown }).batchUpdate = batchUpdate;
     workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending }]);
-    descending = !descending;
     return batchUpdate(...args);
   };
 }
@@ -95,13 +93,7 @@ describe('GoogleSheetsResultSink.flush', () => {
 
   it('asks for a rewrite when a sort lands between reading positions and the write, seen in the write\'s own answer', async () => {
     const { h, workbook, sink, idOf } = await prepared();
-    // The user sorts the tab while the write is on its way: the positions the sink read are stale when it lands.
-    const values = h.sheets.spreadsheets.values;
-    const batchUpdate = values.batchUpdate.bind(values) as (...args: unknown[]) => Promise<unknown>;
-    (values as unknown as { batchUpdate: unknown }).batchUpdate = (...args: unknown[]) => {
-      workbook.sortRange(0, { startRow: 1 }, [{ column: 0, descending: true }]);
-      return batchUpdate(...args);
-    };
+    sortUnderNextWrite(h, workbook, true);
     const result = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme')]);
     expect(result).toMatchObject({ written: [idOf.get('Acme')], resync: true });
     // The search, the id read, the write, and one more write blanking what landed on the wrong row.
@@ -110,15 +102,8 @@ describe('GoogleSheetsResultSink.flush', () => {
 
   it('blanks what a write left on a row outside the job when a sort landed under it, so no row shows another row\'s answer', async () => {
     // Only Acme and Globex are in the job: the other four rows have no id and must keep empty Rowfill cells.
-    h = await harness({}, { idFactory: sequentialIds() });
-    const sheet = h.standIn.createSpreadsheet({ title: 'Brands', rows: BRANDS, sharedWith: [SERVICE_ACCOUNT] });
-    const ref = { spreadsheetId: sheet.id, sheetId: 0 };
-    const prepared = await h.gateway.prepareRows({ ref, ranges: ['2:3'], headerRow: 1, inputs: ['Brand'], outputs: OUTPUTS, maxRows: 100 });
-    const idOf = new Map(prepared.rows.map((r) => [r.inputs.Brand ?? '', r.rowId]));
-    const workbook = h.standIn.workbook(sheet.id);
-    const sink = h.gateway.sink(ref, OUTPUTS);
-    h.time.advance(5_000);
-    sortUnderNextWrite(h, workbook);
+    const { h, workbook, sink, idOf } = await prepared('2:3');
+    sortUnderNextWrite(h, workbook, true);
     const flushed = await sink.flush(job(), [doneRow(idOf.get('Acme')!, 'Acme'), doneRow(idOf.get('Globex')!, 'Globex')]);
     expect(flushed.resync).toBe(true);
     const results = resultsByBrand(workbook);
@@ -126,7 +111,7 @@ describe('GoogleSheetsResultSink.flush', () => {
     for (const brand of ['Umbrella', 'Stark', 'Initech', 'Hooli']) expect(results[brand]?.map((cell) => cell ?? '')).toEqual(['', '', '']);
 
     h.time.advance(5_000);
-    sortUnderNextWrite(h, workbook);
+    sortUnderNextWrite(h, workbook, false);
     await sink.markStatus!(job(), [idOf.get('Acme')!, idOf.get('Globex')!], 'queued');
     for (const [brand, cells] of Object.entries(resultsByBrand(workbook))) {
       if (brand !== 'Acme' && brand !== 'Globex') expect(cells[2] ?? '').toBe('');
