@@ -38,9 +38,10 @@ function parseArgs(argv: readonly string[]): Args {
     const i = argv.indexOf(name);
     return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
   };
+  const workers = value('--workers', '40');
   return {
     rows: Number(value('--rows', '2000')),
-    workers: value('--workers', '40') === 'auto' ? 'auto' : Number(value('--workers', '40')),
+    workers: workers === 'auto' ? 'auto' : Number(workers),
     rpm: argv.includes('--rpm') ? Number(value('--rpm', '')) : undefined,
     latencyMs: Number(value('--latency-ms', '30')),
     stores: value('--stores', 'firestore,sqlite').split(','),

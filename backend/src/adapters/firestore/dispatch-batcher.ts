@@ -42,8 +42,7 @@ export class DispatchBatcher<R> {
   private async drain(key: string): Promise<void> {
     this.busy.add(key);
     try {
-      for (let queue = this.waiting.get(key); queue !== undefined && queue.length > 0; queue = this.waiting.get(key)) {
-        const group = queue;
+      for (let group = this.waiting.get(key); group !== undefined && group.length > 0; group = this.waiting.get(key)) {
         this.waiting.delete(key);
         const merged = {
           maxInFlight: Math.min(...group.map((w) => w.maxInFlight)),
