@@ -3,11 +3,12 @@ import type { Job } from '../ports/domain.js';
 import type { SpreadsheetGateway } from '../ports/spreadsheet.js';
 import { ForbiddenError, type Caller } from './caller.js';
 
+export const EDIT_PROOF_REFUSED =
+  'Could not confirm that you can edit this spreadsheet (the proof was missing, expired or already used). Try again from the add-on.';
+
 /** Consumes the nonce whose hash the add-on wrote into the spreadsheet; refuses when it is missing, expired or used. */
 export async function proveEditAccess(gateway: SpreadsheetGateway, spreadsheetId: string, nonce: string): Promise<void> {
-  if (!(await gateway.consumeProof(spreadsheetId, nonce))) {
-    throw new ForbiddenError('Could not confirm that you can edit this spreadsheet (the proof was missing, expired or already used). Try again from the add-on.');
-  }
+  if (!(await gateway.consumeProof(spreadsheetId, nonce))) throw new ForbiddenError(EDIT_PROOF_REFUSED);
 }
 
 /**

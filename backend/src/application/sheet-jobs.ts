@@ -6,9 +6,9 @@ import { DEFAULT_LIMITS, MAX_ROWS_PER_SHEET_JOB, type ConfigLimits } from '../ke
 import type { Job, JobConfig, SheetTarget } from '../ports/domain.js';
 import { SheetAccessError, type PrepareRowsRequest, type SheetAccessCode, type SheetRef, type SpreadsheetGateway } from '../ports/spreadsheet.js';
 import type { Store } from '../ports/store.js';
-import type { Caller } from './caller.js';
+import { ForbiddenError, type Caller } from './caller.js';
 import { parseConfigInput } from './config-input.js';
-import { authorizeJobAction, proveEditAccess } from './job-access.js';
+import { authorizeJobAction, EDIT_PROOF_REFUSED } from './job-access.js';
 import { OverwriteError } from './overwrite.js';
 import { sheetColumns } from './sheet-columns.js';
 import { withResearchShare, type SheetEstimate } from './sheet-estimate.js';
@@ -78,24 +78,25 @@ export class SheetJobs {
     return config;
   }
 
-  /** Preflight (config, sheet access, overwrites, proof, no job running), then anchor the rows in the sheet and start the job. */
+  /**
+   * Preflight (config; then, from one read of the sheet: overwrites, the proof, no job running), then anchor the rows in
+   * the sheet and start the job. The sheet is read once: 3 Sheets reads and 2 writes a start, against the deployment's
+   * per-minute quota that every job shares.
+   */
   async start(request: StartSheetJobRequest, caller: Caller): Promise<Job> {
     const config = this.config(request.config);
     const ref = { spreadsheetId: request.spreadsheetId, sheetId: request.sheetId };
-    const { title } = await this.options.gateway.checkAccess(ref.spreadsheetId);
-    const selection = this.rowsRequest(request, config);
-    // Checked before the proof is consumed or anything is written, so a refused start leaves the sheet as it was.
-    if (request.overwrite !== true) {
-      const { overwrites = [] } = await this.options.gateway.readRows(selection);
-      if (overwrites.length > 0) throw new OverwriteError(overwrites);
-    }
-    await proveEditAccess(this.options.gateway, ref.spreadsheetId, request.proofNonce);
-    const running = await this.activeJob(ref);
-    if (running) throw new JobError('job_running', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
-    const prepared = await this.options.gateway.prepareRows(selection);
+    const selection = { ...this.rowsRequest(request, config), proofNonce: request.proofNonce };
+    // Decided between the read and the first write, so a refused start leaves the sheet's cells as they were.
+    const prepared = await this.options.gateway.prepareRows(selection, async ({ overwrites, proofMatched }) => {
+      if (request.overwrite !== true && overwrites.length > 0) throw new OverwriteError(overwrites);
+      if (!proofMatched) throw new ForbiddenError(EDIT_PROOF_REFUSED);
+      const running = await this.activeJob(ref);
+      if (running) throw new JobError('job_running', `Job ${running.id} is already running on this sheet; cancel it or wait for it to finish.`);
+    });
     return this.options.engine.startJob({
       owner: caller.email,
-      target: { ...sheetTarget(ref), spreadsheetTitle: title || prepared.spreadsheetTitle, sheetTitle: prepared.sheetTitle },
+      target: { ...sheetTarget(ref), spreadsheetTitle: prepared.spreadsheetTitle, sheetTitle: prepared.sheetTitle },
       config,
       rows: prepared.rows,
     });
@@ -105,7 +106,6 @@ export class SheetJobs {
   async estimate(request: SheetSelection & { readonly config: unknown }): Promise<SheetEstimate> {
     const config = this.config(request.config);
     const selection = this.rowsRequest(request, config);
-    await this.options.gateway.checkAccess(selection.ref.spreadsheetId);
     const { rows, overwrites = [] } = await this.options.gateway.readRows(selection);
     const estimate = await this.options.engine.estimate({ target: sheetTarget(selection.ref), config, rows });
     return { ...withResearchShare(config, estimate, this.options.prices), overwrites };

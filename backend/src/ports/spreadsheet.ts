@@ -20,7 +20,20 @@ export interface PrepareRowsRequest {
   readonly outputs: readonly string[];
   /** Hard cap on rows; more selected rows is an error. */
   readonly maxRows: number;
+  /** A job start's proof of edit access: prepareRows looks it up in the same read as its columns (see PrepareCheck). */
+  readonly proofNonce?: string;
 }
+
+/** What prepareRows learned from its read, for its caller to admit the start or refuse it before anything is written. */
+export interface PrepareCheck {
+  /** Output columns Rowfill did not create that hold data in the selected rows. */
+  readonly overwrites: readonly ColumnOverwrite[];
+  /** True when the request's `proofNonce` matched a `rowfill.proof` entry of the spreadsheet. */
+  readonly proofMatched: boolean;
+}
+
+/** Throws to refuse; the error reaches prepareRows' caller unchanged. */
+export type AdmitPreparation = (check: PrepareCheck) => Promise<void>;
 
 /** One selected row, anchored by its `rowfill_id` (assigned now when it had none). */
 export interface PreparedRow {
@@ -61,9 +74,11 @@ export interface SpreadsheetGateway {
   /**
    * Read the selected rows with one batched read, give every row lacking one a `rowfill_id` (in a hidden column tagged
    * with developer metadata, created when missing), create missing output and status columns, and mark the rows
-   * `queued` — all in one batched write.
+   * `queued` — all in one batched write. `admit`, when given, runs between the read and the first write: when it
+   * throws, nothing is written, except that proof entries that did not match are deleted (a proof is used once). A
+   * matched proof is deleted in the first write.
    */
-  prepareRows(request: PrepareRowsRequest): Promise<PreparedSheet>;
+  prepareRows(request: PrepareRowsRequest, admit?: AdmitPreparation): Promise<PreparedSheet>;
   /**
    * The same read as prepareRows without writing anything (for estimates): rows lacking a `rowfill_id` get the
    * placeholder id `new:<rowNumber>`, and missing output columns read as empty.

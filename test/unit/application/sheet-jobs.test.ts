@@ -52,6 +52,29 @@ describe('SheetJobs', () => {
     expect(await jobs.latest({ spreadsheetId: book.id, sheetId: 9 })).toBeUndefined();
   });
 
+  it('starts a job in 3 Sheets reads and 2 writes: the selection is read once, and the proof is found with the columns', async () => {
+    const { jobs, book } = await setUp();
+    prove(book, 'n1');
+    const before = sheets!.standIn.requestLog.length;
+    await jobs.start({ ...selection(book), config: CONFIG, proofNonce: 'n1' }, ALICE);
+    const requests = sheets!.standIn.requestLog.slice(before);
+    const path = (e: { method: string; path: string }) => `${e.method} ${e.path.replace(`/v4/spreadsheets/${book.id}`, '')}`;
+    expect(requests.filter((e) => e.kind === 'read').map(path).sort()).toEqual(['GET ', 'GET /values:batchGet', 'POST /developerMetadata:search']);
+    // The proof is deleted in the same write that adds Rowfill's columns, before the rows are marked queued.
+    expect(requests.filter((e) => e.kind === 'write').map(path)).toEqual(['POST :batchUpdate', 'POST /values:batchUpdate']);
+    expect(book.metadata.list()).not.toContainEqual(expect.objectContaining({ key: 'rowfill.proof' }));
+  });
+
+  it('refuses a second start on a sheet with a job running without writing to the sheet', async () => {
+    const { jobs, book } = await setUp();
+    prove(book, 'n1');
+    await jobs.start({ ...selection(book), config: CONFIG, proofNonce: 'n1' }, ALICE);
+    prove(book, 'n2');
+    const writes = sheets!.standIn.writeLog.length;
+    await expect(jobs.start({ ...selection(book), config: CONFIG, proofNonce: 'n2' }, ALICE)).rejects.toMatchObject({ code: 'job_running' });
+    expect(sheets!.standIn.writeLog.length).toBe(writes);
+  });
+
   it("refuses a config over this backend's caps before reading the sheet or using the proof", async () => {
     const { jobs, book, h } = await setUp({ limits: { maxWorkers: 10 } });
     prove(book, 'n1');

@@ -1,9 +1,9 @@
 // The SpreadsheetGateway port on @googleapis/sheets: access checks, proof of edit access, row anchoring, result sinks.
 import type { ResultSink } from '../../ports/sheet.js';
-import type { PreparedSheet, PrepareRowsRequest, SheetRef, SpreadsheetGateway } from '../../ports/spreadsheet.js';
+import type { AdmitPreparation, PreparedSheet, PrepareRowsRequest, SheetRef, SpreadsheetGateway } from '../../ports/spreadsheet.js';
 import { accessError } from './api-errors.js';
 import { resolveOptions, type GoogleSheetsGatewayOptions, type ResolvedGatewayOptions } from './options.js';
-import { prepareSheet, readPreparedSheet, type PrepareDeps } from './prepare-rows.js';
+import { AdmitRefusal, prepareSheet, readPreparedSheet, type PrepareDeps } from './prepare-rows.js';
 import { deleteProofRequests, findProof } from './proof.js';
 import { LayoutCache } from './layout-cache.js';
 import { QuotaGate } from './quota-gate.js';
@@ -35,6 +35,7 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof AdmitRefusal) throw error.reason;
       throw accessError(error, spreadsheetId, this.options.serviceAccountEmail, this.options.clock.now());
     }
   }
@@ -69,10 +70,10 @@ export class GoogleSheetsGateway implements SpreadsheetGateway {
     });
   }
 
-  prepareRows(request: PrepareRowsRequest): Promise<PreparedSheet> {
+  prepareRows(request: PrepareRowsRequest, admit?: AdmitPreparation): Promise<PreparedSheet> {
     // The preparation may insert and tag columns: the sinks search the tab's columns again.
     this.layouts.forget(request.ref);
-    return this.forPerson(request.ref.spreadsheetId, () => prepareSheet(this.prepareDeps, request));
+    return this.forPerson(request.ref.spreadsheetId, () => prepareSheet(this.prepareDeps, request, admit));
   }
 
   readRows(request: PrepareRowsRequest): Promise<PreparedSheet> {

@@ -1,12 +1,20 @@
 // Reads a selection in one batched read, anchors every row with a rowfill_id, and marks the rows queued in one batched write.
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { Clock } from '../../ports/clock.js';
-import { SheetAccessError, type ColumnOverwrite, type PreparedRow, type PreparedSheet, type PrepareRowsRequest } from '../../ports/spreadsheet.js';
+import {
+  SheetAccessError,
+  type AdmitPreparation,
+  type ColumnOverwrite,
+  type PreparedRow,
+  type PreparedSheet,
+  type PrepareRowsRequest,
+} from '../../ports/spreadsheet.js';
 import { columnA1, rowsA1 } from './a1.js';
 import { apiFailure } from './api-errors.js';
 import { cellText } from './cell-text.js';
 import { ID_TAG, tagColumnRequest } from './column-tags.js';
 import { planColumns, type ColumnPlan } from './column-plan.js';
+import { deleteProofRequests } from './proof.js';
 import { readLayout, type SheetLayout } from './sheet-layout.js';
 import { selectedRows, type RowInterval } from './row-selection.js';
 import { valueBlocks, type CellWrite } from './value-blocks.js';
@@ -38,7 +46,7 @@ async function readSelection(deps: PrepareDeps, request: PrepareRowsRequest, wit
   const { ref, headerRow } = request;
   // A person waits for this (estimate, job start): the layout's two reads, then the selection's one.
   await deps.gate.interactive(ref.spreadsheetId, { reads: 3, writes: 0 });
-  const layout = await readLayout(deps.sheets, ref);
+  const layout = await readLayout(deps.sheets, ref, withIdColumn ? request.proofNonce : undefined);
   const intervals = selectedRows(request.ranges, layout.sheetTitle, headerRow, layout.rowCount);
   const title = layout.sheetTitle;
   const idColumn = layout.tagged.get(ID_TAG);
@@ -184,14 +192,13 @@ async function write(deps: PrepareDeps, spreadsheetId: string, call: () => Promi
   }
 }
 
-/** prepareRows: one batched read, then at most one structural write (new columns and their tags) and one values write. */
-export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsRequest): Promise<PreparedSheet> {
-  const { spreadsheetId, sheetId } = request.ref;
-  const read = await readSelection(deps, request, true);
-  const numbers = selectedRowNumbers(read, request.maxRows);
-  const result = { spreadsheetTitle: read.layout.spreadsheetTitle, sheetTitle: read.layout.sheetTitle };
-  if (numbers.length === 0) return { ...result, rows: [] };
-  const { plan } = read;
+/** A refusal by the caller's `admit`, carried past the gateway's mapping of Google's errors unchanged. */
+export class AdmitRefusal {
+  constructor(readonly reason: unknown) {}
+}
+
+/** Inserts, tags and hides the columns the plan creates or adopts; inserts first, rightmost first. */
+function columnChanges(plan: ColumnPlan, sheetId: number): sheets_v4.Schema$Request[] {
   const structure: sheets_v4.Schema$Request[] = [];
   // Inserts come first, rightmost first, before anything is tagged at its final index (tags further right move with
   // their columns). Each takes the properties of the column after it, Rowfill's own, never a hidden neighbour's.
@@ -209,6 +216,40 @@ export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsReques
       },
     });
   }
+  return structure;
+}
+
+/**
+ * prepareRows: one read of the layout (and the proof, for a start), one of the selection; then `admit` decides before
+ * anything is written; then at most one structural write (the proof deleted, new columns and their tags) and one values
+ * write. A job start is 3 reads and 2 writes, with nothing read twice.
+ */
+export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsRequest, admit?: AdmitPreparation): Promise<PreparedSheet> {
+  const { spreadsheetId, sheetId } = request.ref;
+  const read = await readSelection(deps, request, true);
+  const numbers = selectedRowNumbers(read, request.maxRows);
+  const result = { spreadsheetTitle: read.layout.spreadsheetTitle, sheetTitle: read.layout.sheetTitle };
+  const proof = read.layout.proof ?? { matched: false, metadataIds: [] };
+  // Deleted in the first write, so a proof is gone before anything it allowed is done (DESIGN §6).
+  const dropProof = deleteProofRequests(proof.metadataIds);
+  const structural = (requests: sheets_v4.Schema$Request[]) =>
+    write(deps, spreadsheetId, () => deps.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }));
+  if (admit) {
+    try {
+      await admit({ overwrites: overwritesOf(read, request, numbers), proofMatched: proof.matched });
+    } catch (error) {
+      // A proof that did not match is used up all the same, as consumeProof does; a matched one is the add-on's to
+      // remove. Should that delete fail, the refusal is still what the person is told: a stale proof matches nothing.
+      if (!proof.matched && dropProof.length > 0) await structural(dropProof).catch(() => undefined);
+      throw new AdmitRefusal(error);
+    }
+  }
+  if (numbers.length === 0) {
+    if (dropProof.length > 0) await structural(dropProof);
+    return { ...result, rows: [] };
+  }
+  const { plan } = read;
+  const structure = [...dropProof, ...columnChanges(plan, sheetId)];
   const ids = assignIds(read, numbers, deps.idFactory);
   const cells: CellWrite[] = plan.created.map((c) => ({ row: request.headerRow, column: c.column, value: c.header }));
   for (const n of numbers) {
@@ -218,9 +259,7 @@ export async function prepareSheet(deps: PrepareDeps, request: PrepareRowsReques
     // An error from an earlier run no longer describes the row once it is queued again.
     if (cellOf(read, read.rows.get(n) ?? [], plan.error) !== '') cells.push({ row: n, column: plan.error, value: '' });
   }
-  if (structure.length > 0) {
-    await write(deps, spreadsheetId, () => deps.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: structure } }));
-  }
+  if (structure.length > 0) await structural(structure);
   await write(deps, spreadsheetId, () =>
     deps.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data: valueBlocks(read.layout.sheetTitle, cells) } }),
   );

@@ -19,19 +19,24 @@ export interface ProofLookup {
   readonly metadataIds: readonly number[];
 }
 
-export async function findProof(sheets: sheets_v4.Sheets, spreadsheetId: string, nonce: string): Promise<ProofLookup> {
-  const { data } = await sheets.spreadsheets.developerMetadata.search({
-    spreadsheetId,
-    requestBody: { dataFilters: [{ developerMetadataLookup: { metadataKey: PROOF_KEY, locationType: 'SPREADSHEET' } }] },
-  });
+/** The lookup that finds the proof entries; a job start adds it to the search for its tagged columns, so one read finds both. */
+export const PROOF_FILTER: sheets_v4.Schema$DataFilter = { developerMetadataLookup: { metadataKey: PROOF_KEY, locationType: 'SPREADSHEET' } };
+
+/** The proof entries in a metadata search's answer, and whether one holds sha256(nonce). */
+export function proofIn(response: sheets_v4.Schema$SearchDeveloperMetadataResponse, nonce: string): ProofLookup {
   const expected = proofHash(nonce);
-  const entries = (data.matchedDeveloperMetadata ?? [])
+  const entries = (response.matchedDeveloperMetadata ?? [])
     .map((m) => m.developerMetadata)
     .filter((m): m is sheets_v4.Schema$DeveloperMetadata => m?.metadataKey === PROOF_KEY && m.location?.locationType === 'SPREADSHEET');
   return {
     matched: entries.some((m) => typeof m.metadataValue === 'string' && sameHash(m.metadataValue, expected)),
     metadataIds: entries.map((m) => m.metadataId).filter((id): id is number => typeof id === 'number'),
   };
+}
+
+export async function findProof(sheets: sheets_v4.Sheets, spreadsheetId: string, nonce: string): Promise<ProofLookup> {
+  const { data } = await sheets.spreadsheets.developerMetadata.search({ spreadsheetId, requestBody: { dataFilters: [PROOF_FILTER] } });
+  return proofIn(data, nonce);
 }
 
 export function deleteProofRequests(metadataIds: readonly number[]): sheets_v4.Schema$Request[] {
