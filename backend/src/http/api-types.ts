@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ErrorClass } from '../kernel/error-classes.js';
 import { FIELD_LIMITS } from '../kernel/limits.js';
-import type { JobStatus, PauseReason } from '../ports/domain.js';
+import type { JobStatus, PauseReason, RowCounts } from '../ports/domain.js';
 
 const spreadsheetId = z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be a spreadsheet id');
 /** A spreadsheet id in a path, checked as in a body. */
@@ -35,16 +35,8 @@ export type StartJobBody = z.input<typeof startJobBody>;
 export type EstimateBody = z.input<typeof estimateBody>;
 export type ResumeBody = z.input<typeof resumeBody>;
 
-export interface JobCountsView {
-  readonly total: number;
-  readonly queued: number;
-  readonly running: number;
-  readonly done: number;
-  readonly cached: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly cancelled: number;
-}
+/** A job's rows by state, as the stores count them: the one counts shape. */
+export type JobCountsView = RowCounts;
 
 /**
  * OpenAI's batch states, verbatim (ports/batch.ts's BatchStatus; a copy, since that port needs Node's types and the

@@ -176,7 +176,6 @@ export interface Row {
   readonly finishedAt: number | null;
 }
 
-/** A snapshot of a job's counters, as the progress stream and status commands show them. */
 /** How many of a job's rows are in each state: the one counts shape (JobCounts, the stores' counters and their deltas). */
 export interface RowCounts {
   readonly total: number;
@@ -190,6 +189,7 @@ export interface RowCounts {
   readonly cancelled: number;
 }
 
+/** A snapshot of a job's counters, as the progress stream and status commands show them. */
 export interface JobCounts extends RowCounts {
   /** Failed rows by class, plus retryable errors met along the way (`retries`). */
   readonly errorsByClass: Readonly<Partial<Record<ErrorClass, number>>>;
