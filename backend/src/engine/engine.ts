@@ -59,12 +59,14 @@ export class Engine {
     this.control.abortInFlight(jobId);
   }
 
-  resume(jobId: string, options?: { readonly budgetUsd?: number }): Promise<Job> {
-    return this.control.resume(jobId, options);
+  /** `job` may be the job as the caller just read it (to authorize the action), so it is not read again. */
+  resume(job: string | Job, options?: { readonly budgetUsd?: number }): Promise<Job> {
+    return this.control.resume(job, options);
   }
 
-  retryFailed(jobId: string): Promise<{ job: Job; requeued: number }> {
-    return this.control.retryFailed(jobId);
+  /** `job` may be the job as the caller just read it (to authorize the action), so it is not read again. */
+  retryFailed(job: string | Job): Promise<{ job: Job; requeued: number }> {
+    return this.control.retryFailed(job);
   }
 
   recoverExclusive(jobId: string): Promise<Job> {

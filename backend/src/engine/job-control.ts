@@ -14,6 +14,14 @@ export class JobControl {
     return job;
   }
 
+  /**
+   * The job as the caller read it, or read now. A snapshot may be a moment old: every transition below is conditional
+   * on the state it expects, so one that changed meanwhile is refused, not overwritten.
+   */
+  private snapshot(job: string | Job): Promise<Job> {
+    return typeof job === 'string' ? this.require(job) : Promise.resolve(job);
+  }
+
   /** Queued rows are cancelled at once and in-flight calls in this process are aborted: nothing further is spent. */
   async cancel(jobId: string): Promise<Job> {
     const cancelled = await this.ctx.store.transitionJob(jobId, { to: 'cancelled', from: ['preparing', 'running', 'paused'], message: 'Cancelled by the user.', now: this.ctx.clock.now() });
@@ -35,8 +43,9 @@ export class JobControl {
   }
 
   /** Resume a paused job; a new budget must cover what is already spent and reserved. */
-  async resume(jobId: string, options: { readonly budgetUsd?: number } = {}): Promise<Job> {
-    const job = await this.require(jobId);
+  async resume(jobOrId: string | Job, options: { readonly budgetUsd?: number } = {}): Promise<Job> {
+    const job = await this.snapshot(jobOrId);
+    const jobId = job.id;
     if (job.status === 'running') return job;
     if (job.status !== 'paused') throw new JobError('job_state', `Job ${jobId} is ${job.status}; only a paused job can be resumed.`);
     const budget = options.budgetUsd;
@@ -64,8 +73,9 @@ export class JobControl {
   }
 
   /** Re-queue only the failed rows; a completed or paused job runs again. */
-  async retryFailed(jobId: string): Promise<{ job: Job; requeued: number }> {
-    const job = await this.require(jobId);
+  async retryFailed(jobOrId: string | Job): Promise<{ job: Job; requeued: number }> {
+    const job = await this.snapshot(jobOrId);
+    const jobId = job.id;
     if (job.status === 'cancelled' || job.status === 'preparing') throw new JobError('job_state', `Job ${jobId} is ${job.status}; failed rows cannot be re-run.`);
     const requeued = await this.ctx.store.requeueFailed(jobId);
     if (requeued === 0) return { job, requeued };

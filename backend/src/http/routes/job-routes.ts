@@ -78,13 +78,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   router.post('/v1/jobs/:id/resume', async (req, res) => {
     const body = resumeBody.parse(req.body ?? {});
     const job = await authorizedJob(req, body.proofNonce);
-    res.json(await respond(await engine.resume(job.id, body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {})));
+    res.json(await respond(await engine.resume(job, body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {})));
   });
 
   router.post('/v1/jobs/:id/retry-failed', async (req, res) => {
     const body = jobActionBody.parse(req.body ?? {});
     const job = await authorizedJob(req, body.proofNonce);
-    const retried = await engine.retryFailed(job.id);
+    const retried = await engine.retryFailed(job);
     res.json({ ...(await respond(retried.job)), requeued: retried.requeued });
   });
 

@@ -87,4 +87,18 @@ describe('job routes', () => {
     expect(cancelled).toMatchObject({ status: 200, body: { job: { status: 'cancelled', counts: { total: 3, queued: 0, cancelled: 3 } } } });
     expect(cancelled.reads).toEqual({ getJob: 1, counts: 1 });
   });
+
+  it('resume and re-run failed rows read the job once, to authorize it, and their counters once', async () => {
+    const { sqlite, call } = await setUp();
+    const { jobId } = await startJob(sqlite, { rows: 2 });
+    await sqlite.transitionJob(jobId, { to: 'paused', from: ['running'], pauseReason: 'user', message: 'Paused by the user.', now: T0 + 500 });
+
+    const resumed = await call('POST', `/v1/jobs/${jobId}/resume`);
+    expect(resumed).toMatchObject({ status: 200, body: { job: { status: 'running', counts: { total: 2 } } } });
+    expect(resumed.reads).toEqual({ getJob: 1, counts: 1 });
+
+    const retried = await call('POST', `/v1/jobs/${jobId}/retry-failed`);
+    expect(retried).toMatchObject({ status: 200, body: { job: { status: 'running' }, requeued: 0 } });
+    expect(retried.reads).toEqual({ getJob: 1, counts: 1 });
+  });
 });
