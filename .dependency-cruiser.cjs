@@ -11,11 +11,11 @@ module.exports = {
     },
     {
       name: 'engine-is-pure',
-      comment: 'backend/src/engine imports only the kernel, ports, itself and pure libraries (zod, gpt-tokenizer, node:crypto for hashing): never an adapter.',
+      comment: 'backend/src/engine imports only the kernel, ports, the domain, itself and pure libraries (zod, gpt-tokenizer, node:crypto for hashing): never an adapter.',
       severity: 'error',
       from: { path: '^backend/src/engine' },
       to: {
-        pathNot: ['^backend/src/engine', '^backend/src/kernel/', '^backend/src/ports', 'node_modules/zod', 'node_modules/gpt-tokenizer', '^crypto$', '^node:crypto$'],
+        pathNot: ['^backend/src/engine', '^backend/src/kernel/', '^backend/src/ports', '^backend/src/domain/', 'node_modules/zod', 'node_modules/gpt-tokenizer', '^crypto$', '^node:crypto$'],
       },
     },
     {
@@ -36,7 +36,7 @@ module.exports = {
       name: 'front-ends-go-through-application-or-engine',
       comment: 'http/ and cli/ reach the core through the application layer or the engine; only the composition roots (compose/) wire adapters, and nothing below them imports a front end or compose/.',
       severity: 'error',
-      from: { path: '^backend/src/(engine|ports|application|kernel)/' },
+      from: { path: '^backend/src/(engine|ports|application|kernel|domain)/' },
       to: { path: '^backend/src/(http|cli|compose)/' },
     },
     {
@@ -47,11 +47,18 @@ module.exports = {
       to: { path: ['^backend/src/(http|cli|application|compose)/', '^backend/src/adapters/(?!$1/)(?!system-clock/)(?!sqlite/database)(?!openai/openai-errors)(?!shared/)[^/]+'] },
     },
     {
-      name: 'adapters-import-kernel-and-ports',
-      comment: 'from the rest of backend/src, adapters import only the kernel and the ports (other adapters: see adapters-do-not-reach-up). The one exception: the pure row decisions of engine/row-transitions* and the argument checks of engine/store-arguments, which the Store adapters apply inside their transactions (the domain decides, the stores persist).',
+      name: 'domain-imports-kernel-and-ports',
+      comment: 'backend/src/domain holds the pure row rules the engine and the Store adapters share (the row state machine, the cache-key single flight, the argument checks): it imports only the kernel, the ports and itself, so a store can apply a decision inside its transaction without reaching into the engine.',
+      severity: 'error',
+      from: { path: '^backend/src/domain/' },
+      to: { pathNot: ['^backend/src/(domain|kernel|ports)/'] },
+    },
+    {
+      name: 'adapters-import-kernel-ports-and-domain',
+      comment: 'from the rest of backend/src, adapters import only the kernel, the ports and the domain (the row decisions the stores apply inside their transactions: the domain decides, the stores persist); never the engine. Other adapters: see adapters-do-not-reach-up.',
       severity: 'error',
       from: { path: '^backend/src/adapters/' },
-      to: { path: '^backend/src/', pathNot: ['^backend/src/(adapters|kernel|ports)/', '^backend/src/engine/(row-transitions[^/]*|store-arguments)\\.ts$'] },
+      to: { path: '^backend/src/', pathNot: ['^backend/src/(adapters|kernel|ports|domain)/'] },
     },
     {
       name: 'adapters-are-built-in-compose',

@@ -1,4 +1,4 @@
-// The row state machine, decided once for every store: what claim, finish, lease expiry, stale dispatch, re-queue and cancel do to a row and its job's counters.
+// The row state machine, decided once for every store (backend/src/domain: shared by the engine and the Store adapters, importing only the kernel and ports): what claim, finish, lease expiry, stale dispatch, re-queue and cancel do to a row and its job's counters.
 //
 // Each function is pure: (row as read, job status/budget as read, request, now) → a refusal or a change (the row's
 // new field values and how the job's counters and money move). A store reads what the decision needs, calls the

@@ -1,6 +1,6 @@
 // The single-flight rule for a cache key on its own: stored answer, busy key, free, lapsed or renewed hold.
 import { describe, expect, it } from 'vitest';
-import { decideCacheHold } from '../../../backend/src/engine/row-transitions-cache-hold.js';
+import { decideCacheHold } from '../../../backend/src/domain/row-transitions-cache-hold.js';
 
 const NOW = 5_000;
 const request = { key: 'k', holder: 'me', now: NOW, holdMs: 100 };

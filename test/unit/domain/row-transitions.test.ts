@@ -1,9 +1,9 @@
 // The row state machine on its own: every refusal and every change claim, finish, expiry, undispatch, re-queue and cancel decide.
 import { describe, expect, it } from 'vitest';
 import type { ClaimRequest, FinishRequest, RowOutcome } from '../../../backend/src/ports/store.js';
-import type { RowState } from '../../../backend/src/engine/row-transitions.js';
-import { addDeltas, decideCancel, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../../backend/src/engine/row-transitions.js';
-import { checkClaimRequest, checkFinishRequest, checkHoldRequest } from '../../../backend/src/engine/store-arguments.js';
+import type { RowState } from '../../../backend/src/domain/row-transitions.js';
+import { addDeltas, decideCancel, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../../backend/src/domain/row-transitions.js';
+import { checkClaimRequest, checkFinishRequest, checkHoldRequest } from '../../../backend/src/domain/store-arguments.js';
 
 const NOW = 1_000_000;
 const ZERO = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };

@@ -8,7 +8,7 @@ import { shardOf } from './layout.js';
 import { read } from './mappers.js';
 import type { JobDoc, RowDoc } from './records.js';
 import { withDerived } from './records.js';
-import { assertCount } from '../../engine/store-arguments.js';
+import { assertCount } from '../../domain/store-arguments.js';
 
 const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);
 /** Rows per commit: well under Firestore's per-commit limits even with large inputs. */

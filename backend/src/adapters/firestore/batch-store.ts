@@ -1,6 +1,6 @@
 // The BatchStore port on Firestore: batch records beside the job's rows, claims applied chunk by chunk (claim-batch.ts).
 import type { BatchPatch, BatchRecord, BatchRowEntry, BatchStore, ClaimBatchRequest, ClaimBatchResult } from '../../ports/batch-store.js';
-import { checkBatchPatch } from '../../engine/store-arguments.js';
+import { checkBatchPatch } from '../../domain/store-arguments.js';
 import { batchRef, batchRows, getBatch, listBatches, recordOf } from './batch-records.js';
 import { claimBatch } from './claim-batch.js';
 import { StoreContext } from './context.js';

@@ -1,12 +1,12 @@
 // Single flight per cache key on Firestore: a hold document per key, taken by an optimistic commit that pins it.
 import type { Outputs } from '../../ports/domain.js';
 import type { CacheHoldRequest, CacheHoldResult, FinishRequest } from '../../ports/store.js';
-import { decideCacheHold } from '../../engine/row-transitions-cache-hold.js';
+import { decideCacheHold } from '../../domain/row-transitions-cache-hold.js';
 import type { StoreContext } from './context.js';
 import type { Attempt } from './occ.js';
 import type { CacheDoc, CacheHoldDoc, RegistryDoc } from './records.js';
 import { SCHEMA } from './records.js';
-import { assertTime, checkHoldRequest } from '../../engine/store-arguments.js';
+import { assertTime, checkHoldRequest } from '../../domain/store-arguments.js';
 
 /**
  * Reads the answer and the hold at one instant; takes the hold with a commit pinned on the hold document, so of many

@@ -4,7 +4,7 @@ import type { CacheEntry, RegistryEntry } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
 import type { CacheDoc, RegistryDoc } from './records.js';
 import { SCHEMA } from './records.js';
-import { assertTime } from '../../engine/store-arguments.js';
+import { assertTime } from '../../domain/store-arguments.js';
 
 /** An expired entry is a miss, deleted on the way (only if unchanged, so a fresh entry put meanwhile survives). */
 export async function getCache(ctx: StoreContext, key: string, now: number): Promise<CacheEntry | undefined> {

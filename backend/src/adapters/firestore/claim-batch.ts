@@ -2,8 +2,8 @@
 import type { DocumentData, DocumentSnapshot } from '@google-cloud/firestore';
 import type { BatchRowEntry, ClaimBatchRequest, ClaimBatchResult } from '../../ports/batch-store.js';
 import type { ClaimRequest } from '../../ports/store.js';
-import { decideClaim } from '../../engine/row-transitions.js';
-import { checkClaimBatchRequest } from '../../engine/store-arguments.js';
+import { decideClaim } from '../../domain/row-transitions.js';
+import { checkClaimBatchRequest } from '../../domain/store-arguments.js';
 import { allowance, freeBudget, gather } from './budget.js';
 import { batchRef, chunkRef, recordOf, toEntry, type BatchDoc, type ChunkDoc, type ChunkEntry, type Totals } from './batch-records.js';
 import type { StoreContext } from './context.js';

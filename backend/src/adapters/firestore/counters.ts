@@ -1,11 +1,11 @@
 // Counter-shard arithmetic: the change one row step makes to its shard, and the job-wide sums over all shards.
 import type { ErrorClass } from '../../kernel/error-classes.js';
-import type { CounterDelta } from '../../engine/row-transitions.js';
+import type { CounterDelta } from '../../domain/row-transitions.js';
 import type { CounterDoc, CounterFields } from './records.js';
 import { ZERO_COUNTERS } from './records.js';
 
 /**
- * How much a counter shard's fields move: the engine's CounterDelta in the shard's terms. A shard keeps no
+ * How much a counter shard's fields move: the domain's CounterDelta in the shard's terms. A shard keeps no
  * queued-dispatched count: rows leaving the window are counted in `released` (in flight = Σ dispatched − Σ released),
  * and `grantNanos` is the budget lease a dry shard takes (budget.ts).
  */

@@ -5,7 +5,7 @@ import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, PoolDoc, WindowDoc } from './records.js';
 import { SCHEMA, ZERO_COUNTERS } from './records.js';
 import { targetRecord } from '../shared/job-target-record.js';
-import { assertTime } from '../../engine/store-arguments.js';
+import { assertTime } from '../../domain/store-arguments.js';
 
 export async function createJob(ctx: StoreContext, job: NewJob, now: number): Promise<void> {
   assertTime('now', now);

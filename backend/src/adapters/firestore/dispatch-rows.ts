@@ -7,7 +7,7 @@ import { read } from './mappers.js';
 import { isLostRace } from './occ.js';
 import type { CounterDoc } from './records.js';
 import { withDerived } from './records.js';
-import { assertCount, assertTime } from '../../engine/store-arguments.js';
+import { assertCount, assertTime } from '../../domain/store-arguments.js';
 
 /**
  * In flight = Σ window.dispatched − Σ counter.released. Both only grow. The window shards are read under the

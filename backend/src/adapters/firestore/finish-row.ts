@@ -4,8 +4,8 @@ import type { FinishRequest } from '../../ports/store.js';
 import { allowance, normalize } from './budget.js';
 import { releaseInCommit, rememberInCommit } from './cache-hold.js';
 import type { StoreContext } from './context.js';
-import { decideFinish } from '../../engine/row-transitions.js';
-import { checkFinishRequest } from '../../engine/store-arguments.js';
+import { decideFinish } from '../../domain/row-transitions.js';
+import { checkFinishRequest } from '../../domain/store-arguments.js';
 import { applyDelta, toShardDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read } from './mappers.js';
@@ -15,7 +15,7 @@ import { patched } from './records.js';
 
 /**
  * Two documents, the row and its counter shard, pinned: the shard carries the job's status, so a retry after a pause
- * loses its slot as decideFinish (engine/row-transitions) rules on a consistent read. Returns false (changing nothing) for a stale lease.
+ * loses its slot as decideFinish (domain/row-transitions) rules on a consistent read. Returns false (changing nothing) for a stale lease.
  * A success's cache and registry entries and the release of the row's cache hold are written in the same commit.
  */
 export async function finishRow(ctx: StoreContext, request: FinishRequest): Promise<boolean> {

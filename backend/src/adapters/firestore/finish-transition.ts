@@ -1,7 +1,7 @@
 // Settling a transition: finishes what it started, undispatching (on cancel, cancelling) a job's queued rows in atomic batches.
 import type { StoreContext } from './context.js';
-import type { CounterDelta } from '../../engine/row-transitions.js';
-import { addDeltas, decideCancel, decideUndispatch } from '../../engine/row-transitions.js';
+import type { CounterDelta } from '../../domain/row-transitions.js';
+import { addDeltas, decideCancel, decideUndispatch } from '../../domain/row-transitions.js';
 import { applyDelta, toShardDelta } from './counters.js';
 import { read } from './mappers.js';
 import { patched } from './records.js';

@@ -5,7 +5,7 @@ import { sumShards } from './counters.js';
 import { read, toCounts, toJob } from './mappers.js';
 import type { JobDoc } from './records.js';
 import { finishTransition } from './finish-transition.js';
-import { assertCount } from '../../engine/store-arguments.js';
+import { assertCount } from '../../domain/store-arguments.js';
 
 /** One document read: the engine reads the job once or twice per row, and its counters only when it needs them. */
 export async function getJob(ctx: StoreContext, jobId: string): Promise<Job | undefined> {

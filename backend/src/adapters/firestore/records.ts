@@ -1,6 +1,6 @@
 // The stored shape of each document kind, exactly as the store writes it; every document carries `schema` (see occ.ts).
 import type { JobStatus, PauseReason, RowCounts, RowStatus } from '../../ports/domain.js';
-import type { RowPatch, RowState } from '../../engine/row-transitions.js';
+import type { RowPatch, RowState } from '../../domain/row-transitions.js';
 
 /** Layout version. Also the one field every document has, which an optimistic commit rewrites unchanged to pin a read. */
 export const SCHEMA = 1;
@@ -73,7 +73,7 @@ export interface PoolDoc {
   readonly grantedNanos: number;
 }
 
-/** A row as stored: the fields the engine's transitions decide (RowState), plus what only the store keeps. */
+/** A row as stored: the fields the domain's transitions decide (RowState), plus what only the store keeps. */
 export interface RowDoc extends RowState {
   readonly schema: number;
   readonly rowId: string;
@@ -123,7 +123,7 @@ export function withDerived(row: Omit<RowDoc, 'pendingFlush' | 'schema'>): RowDo
   return { ...row, schema: SCHEMA, pendingFlush: isTerminal(row.status) && !row.flushed };
 }
 
-/** The row after a decided change (engine/row-transitions), outputs stored as JSON. */
+/** The row after a decided change (domain/row-transitions), outputs stored as JSON. */
 export function patched(row: RowDoc, patch: RowPatch): RowDoc {
   const { outputs, ...fields } = patch;
   return withDerived({ ...row, ...fields, ...(outputs === undefined ? {} : { outputs: outputs === null ? null : JSON.stringify(outputs) }) });

@@ -1,9 +1,9 @@
 // The recovery steps: expired leases back to the queue, lost tasks' slots back to the window, failed rows re-queued.
 import type { QueryDocumentSnapshot } from '@google-cloud/firestore';
 import type { StoreContext } from './context.js';
-import type { CounterDelta, RowChange } from '../../engine/row-transitions.js';
-import { addDeltas, decideExpiry, decideRequeue, decideUndispatch } from '../../engine/row-transitions.js';
-import { assertBound } from '../../engine/store-arguments.js';
+import type { CounterDelta, RowChange } from '../../domain/row-transitions.js';
+import { addDeltas, decideExpiry, decideRequeue, decideUndispatch } from '../../domain/row-transitions.js';
+import { assertBound } from '../../domain/store-arguments.js';
 import { applyDelta, toShardDelta } from './counters.js';
 import { read } from './mappers.js';
 import type { Attempt } from './occ.js';
@@ -14,7 +14,7 @@ import { finishTransition } from './finish-transition.js';
 /** Rows per commit. Each batch moves its rows and their counts together, so a crash between batches loses nothing. */
 const BATCH = 200;
 
-/** Rows running past their lease (engine/row-transitions: decideExpiry), in batches. */
+/** Rows running past their lease (domain/row-transitions: decideExpiry), in batches. */
 export async function expireLeases(ctx: StoreContext, jobId: string, now: number): Promise<number> {
   assertBound('now', now);
   return inBatches(ctx, 'expireLeases', async (attempt) => {

@@ -6,7 +6,7 @@ import type { StoreContext } from './context.js';
 import { read, toRow } from './mappers.js';
 import { isTerminal } from './records.js';
 import { finishTransition } from './finish-transition.js';
-import { assertCount, assertTime } from '../../engine/store-arguments.js';
+import { assertCount, assertTime } from '../../domain/store-arguments.js';
 
 /** Reads finish a pending transition first, so a row is never seen half-way (queued in a cancelled job, say). */
 export async function getRow(ctx: StoreContext, jobId: string, rowId: string): Promise<Row | undefined> {

@@ -7,7 +7,7 @@ import { read, toJob } from './mappers.js';
 import { usdToNanosOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, SettleMark } from './records.js';
 import { finishTransition } from './finish-transition.js';
-import { assertTime } from '../../engine/store-arguments.js';
+import { assertTime } from '../../domain/store-arguments.js';
 
 const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
 

@@ -2,7 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { BatchStatus } from '../../ports/batch.js';
 import { batchCustomId, OPEN_BATCH_PHASES, type BatchPatch, type BatchPhase, type BatchRecord, type BatchRowEntry, type BatchStore, type ClaimBatchRequest, type ClaimBatchResult } from '../../ports/batch-store.js';
-import { assertCount, assertPositive, assertTime } from '../../engine/store-arguments.js';
+import { assertCount, assertPositive, assertTime } from '../../domain/store-arguments.js';
 import { nanosToUsd, usdToNanos } from '../../kernel/money.js';
 import { migrateBatchSchema } from './batch-schema.js';
 import type { SqliteDatabase } from './database.js';

@@ -2,8 +2,8 @@
 import type { Outputs } from '../../ports/domain.js';
 import type { CacheHoldRequest, CacheHoldResult } from '../../ports/store.js';
 import type { SqliteDatabase } from './database.js';
-import { decideCacheHold } from '../../engine/row-transitions-cache-hold.js';
-import { checkHoldRequest } from '../../engine/store-arguments.js';
+import { decideCacheHold } from '../../domain/row-transitions-cache-hold.js';
+import { checkHoldRequest } from '../../domain/store-arguments.js';
 
 /** Additive DDL (no schema version bump): a build without holds never reads the table, so old and new builds share a file. */
 export const CACHE_HOLDS_DDL = `

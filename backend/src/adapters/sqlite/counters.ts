@@ -1,6 +1,6 @@
-// Applies a decided counter change (engine/row-transitions' CounterDelta) to the job record, in the same transaction as the rows.
+// Applies a decided counter change (domain/row-transitions' CounterDelta) to the job record, in the same transaction as the rows.
 import type { ErrorClass } from '../../kernel/error-classes.js';
-import type { CounterDelta } from '../../engine/row-transitions.js';
+import type { CounterDelta } from '../../domain/row-transitions.js';
 import type { CounterParams, Statements } from './statements.js';
 
 /**

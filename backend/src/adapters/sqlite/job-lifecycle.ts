@@ -2,8 +2,8 @@
 import type { ErrorClass } from '../../kernel/error-classes.js';
 import type { Job, JobStatus, NewRow } from '../../ports/domain.js';
 import type { NewJob, TransitionRequest } from '../../ports/store.js';
-import { decideCancel, decideUndispatch } from '../../engine/row-transitions.js';
-import { assertCount, assertTime } from '../../engine/store-arguments.js';
+import { decideCancel, decideUndispatch } from '../../domain/row-transitions.js';
+import { assertCount, assertTime } from '../../domain/store-arguments.js';
 import { applyCounters } from './counters.js';
 import { toJob } from './job-mapper.js';
 import { usdToNanosOrNull } from '../../kernel/money.js';

@@ -1,8 +1,8 @@
-// The row-level store steps on SQLite: read what engine/row-transitions needs, let it decide, write the decided change.
+// The row-level store steps on SQLite: read what domain/row-transitions needs, let it decide, write the decided change.
 import type { ClaimRequest, ClaimResult, DispatchRequest, DispatchedRow, FinishRequest } from '../../ports/store.js';
-import type { CounterDelta, JobSnapshot, RowChange, RowPatch, RowState } from '../../engine/row-transitions.js';
-import { addDeltas, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../engine/row-transitions.js';
-import { assertBound, assertCount, assertTime, checkClaimRequest, checkFinishRequest } from '../../engine/store-arguments.js';
+import type { CounterDelta, JobSnapshot, RowChange, RowPatch, RowState } from '../../domain/row-transitions.js';
+import { addDeltas, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../domain/row-transitions.js';
+import { assertBound, assertCount, assertTime, checkClaimRequest, checkFinishRequest } from '../../domain/store-arguments.js';
 import { applyCounters } from './counters.js';
 import { toRow, toRowState, type RowRecord } from './row-mapper.js';
 import type { JobState, RowStateRecord, Statements } from './statements.js';

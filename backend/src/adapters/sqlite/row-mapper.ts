@@ -2,7 +2,7 @@
 import type { ErrorClass } from '../../kernel/error-classes.js';
 import type { Outputs, Row, RowStatus } from '../../ports/domain.js';
 import { nanosToUsd } from '../../kernel/money.js';
-import type { RowState } from '../../engine/row-transitions.js';
+import type { RowState } from '../../domain/row-transitions.js';
 import type { RowStateRecord } from './statements.js';
 
 /** A `store_rows` record exactly as SQLite returns it. */
@@ -62,7 +62,7 @@ export function toRow(record: RowRecord): Row {
   };
 }
 
-/** The columns the row transitions decide on, as the engine's RowState. */
+/** The columns the row transitions decide on, as the domain's RowState. */
 export function toRowState(record: RowStateRecord): RowState {
   return {
     status: record.status,

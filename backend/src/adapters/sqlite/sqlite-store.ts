@@ -23,7 +23,7 @@ import { toRow } from './row-mapper.js';
 import { claimRow, dispatchRows, expireLeases, finishRow, requeueFailed, undispatchStale } from './row-lifecycle.js';
 import { migrateStoreSchema } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { assertCount, assertTime } from '../../engine/store-arguments.js';
+import { assertCount, assertTime } from '../../domain/store-arguments.js';
 
 export interface SqliteStoreOptions {
   /**
