@@ -4,9 +4,11 @@ import { authFailure } from './auth.js';
 import { runBatch } from './batch-runner.js';
 import type { StandInBatch } from './batch-store.js';
 import { validateBatchFile } from './batch-validate.js';
+import type { BatchRequestLine, BatchValidationError } from './batch-validate.js';
 import { listPage, noSuchFile } from './files.js';
 import { sendJson, sendOpenAiError, type OpenAiErrorFields } from './http-io.js';
-import { isRecord } from './row-inputs.js';
+import { isRecord, type WireMessage } from './row-inputs.js';
+import { promptTokensOf } from './simulate.js';
 import type { StandInState } from './state.js';
 
 const SUPPORTED_ENDPOINT = '/v1/chat/completions';
@@ -77,8 +79,18 @@ function start(state: StandInState, batch: StandInBatch, validated: ReturnType<t
       batch.times.failed_at = nowSeconds();
       return;
     }
+    const refusal = tokenLimitRefusal(state, batch.model, validated.lines);
+    if (refusal) {
+      batch.status = 'failed';
+      batch.errors = [refusal];
+      batch.times.failed_at = nowSeconds();
+      if (batch.model !== null) state.batches.note(batch.model, true);
+      return;
+    }
     batch.lines = validated.lines;
+    batch.enqueuedTokens = linesPromptTokens(validated.lines);
     batch.status = 'in_progress';
+    if (batch.model !== null) state.batches.note(batch.model, false);
     batch.times.in_progress_at = nowSeconds();
     batch.processingStart = state.now();
     batch.processingMs = delay * 0.7;
@@ -92,6 +104,24 @@ function start(state: StandInState, batch: StandInBatch, validated: ReturnType<t
       at(1, () => finish(state, batch, 'completed', batch.lines.length));
     });
   });
+}
+
+function linesPromptTokens(lines: readonly BatchRequestLine[]): number {
+  let sum = 0;
+  for (const line of lines) sum += promptTokensOf(Array.isArray(line.body.messages) ? (line.body.messages.filter(isRecord) as unknown as WireMessage[]) : []);
+  return sum;
+}
+
+/**
+ * OpenAI counts the prompt tokens of a model's accepted, unfinished batches against the organisation's enqueued-token
+ * limit, and fails a batch that would go past it at validation, with this error (nothing in it is run or billed).
+ */
+function tokenLimitRefusal(state: StandInState, model: string | null, lines: readonly BatchRequestLine[]): BatchValidationError | null {
+  const limit = state.settings.batchEnqueuedTokenLimit;
+  if (limit === null || model === null) return null;
+  if (state.batches.enqueued(model) + linesPromptTokens(lines) <= limit) return null;
+  const message = `Enqueued token limit reached for ${model} in organization org-standin. Limit: ${limit} enqueued tokens. Please try submitting fewer tasks or wait for some of your existing batches to complete.`;
+  return { code: 'token_limit_exceeded', message, param: null, line: null };
 }
 
 function finish(state: StandInState, batch: StandInBatch, status: 'completed' | 'expired' | 'cancelled', processed: number): void {
@@ -166,6 +196,7 @@ export function handleCreateBatch(state: StandInState, req: IncomingMessage, res
     completed: 0,
     failed: 0,
     usage: null,
+    enqueuedTokens: 0,
     times: {},
     timers: [],
   };

@@ -7,6 +7,7 @@ import { handleConfigure, handleReadConfig, handleReadLog, handleResetLog } from
 import { handleChatCompletion } from './chat-completions.js';
 import { readBody, sendOpenAiError } from './http-io.js';
 import { handleListModels, handleRetrieveModel } from './models.js';
+import type { BatchTokenStats } from './batch-store.js';
 import type { RequestLogEntry } from './request-log.js';
 import { applySettings, DEFAULT_SETTINGS, type StandInSettings, type StandInSettingsPatch } from './settings.js';
 import { StandInState } from './state.js';
@@ -25,7 +26,10 @@ export interface OpenAiStandIn {
   readonly settings: StandInSettings;
   /** Changes settings at runtime (validated; throws on a bad field). Limits restart full when rpm/tpm/burstSeconds are named. */
   configure(patch: StandInSettingsPatch): StandInSettings;
+  /** Clears the log, and the Batch API's token peaks and refusals (`batchTokens`). */
   resetLog(): void;
+  /** A model's prompt tokens waiting in accepted batches now, the most at once, and batches refused for the limit. */
+  batchTokens(model: string): BatchTokenStats;
   /** Stops listening, cancels pending answers and hangs, and drops every open connection. */
   close(): Promise<void>;
 }
@@ -57,7 +61,11 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       return state.settings;
     },
     configure: (settingsPatch) => state.configure(settingsPatch),
-    resetLog: () => state.log.clear(),
+    resetLog: () => {
+      state.log.clear();
+      state.batches.resetStats();
+    },
+    batchTokens: (model) => state.batches.tokenStats(model),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         state.cancelAll();

@@ -39,6 +39,11 @@ export interface StandInSettings {
   readonly batchMaxRequests: number;
   /** Batch API: largest batch input file, in bytes. Default 200,000,000 (OpenAI's 200 MB). */
   readonly batchMaxFileBytes: number;
+  /**
+   * Batch API: prompt tokens that may wait in accepted, unfinished batches per model (OpenAI's "enqueued tokens"
+   * limit); a batch that would go past it fails validation with `token_limit_exceeded`. Default null (no limit).
+   */
+  readonly batchEnqueuedTokenLimit: number | null;
 }
 
 /** A partial update: omitted fields keep their value, `faults` merges per kind, `rpm`/`tpm` null removes the limit. */
@@ -67,6 +72,7 @@ export const DEFAULT_SETTINGS: StandInSettings = {
   batchExpireFraction: null,
   batchMaxRequests: 50_000,
   batchMaxFileBytes: 200_000_000,
+  batchEnqueuedTokenLimit: null,
 };
 
 type Check = (value: unknown) => boolean;
@@ -90,6 +96,7 @@ const FIELDS: Readonly<Record<Exclude<keyof StandInSettings, 'faults'>, readonly
   batchExpireFraction: [(v) => v === null || (nonNegative(v) && (v as number) <= 1), 'a number from 0 to 1 or null'],
   batchMaxRequests: [(v) => Number.isSafeInteger(v) && (v as number) > 0, 'a positive integer'],
   batchMaxFileBytes: [(v) => Number.isSafeInteger(v) && (v as number) > 0, 'a positive integer'],
+  batchEnqueuedTokenLimit: [(v) => v === null || (Number.isSafeInteger(v) && (v as number) > 0), 'a positive integer or null'],
 };
 
 /** `current` with `patch` applied; throws an Error naming the first bad field. `patch` may come straight from JSON. */

@@ -26,6 +26,11 @@ export function approximateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** Prompt tokens of a request's messages, as its answer reports them (and as the Batch API's enqueued tokens count them). */
+export function promptTokensOf(messages: readonly WireMessage[]): number {
+  return Math.ceil(messages.reduce((sum, m) => sum + messageText(m).length, 0) / 4);
+}
+
 /**
  * What the stand-in answers for a request. Deterministic: the same request gives the same content and usage, so a
  * test can compute the exact expected output for a row without a server.
@@ -35,14 +40,13 @@ export function simulateCompletion(request: SimulatedRequest): SimulatedCompleti
   const userText = request.messages.filter((m) => m.role === 'user').map(messageText).join('\n');
   const rowKey = inputs ? rowKeyOf(inputs) : userText === '' ? null : userText;
   const full = answerText(request.response_format, inputs ?? (userText === '' ? {} : { text: userText }));
-  const promptChars = request.messages.reduce((sum, m) => sum + messageText(m).length, 0);
   const cap = request.max_completion_tokens ?? request.max_tokens ?? null;
   const cut = cap !== null && approximateTokens(full) > cap;
   const content = cut ? full.slice(0, Math.max(0, cap * 4)) : full;
   return {
     content,
     finishReason: cut ? 'length' : 'stop',
-    promptTokens: Math.ceil(promptChars / 4),
+    promptTokens: promptTokensOf(request.messages),
     completionTokens: approximateTokens(content),
     rowKey,
   };

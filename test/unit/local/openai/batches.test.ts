@@ -21,6 +21,7 @@ beforeEach(() => {
     batchExpireFraction: null,
     batchMaxRequests: 50_000,
     batchMaxFileBytes: 200_000_000,
+    batchEnqueuedTokenLimit: null,
     faults: { invalidOutput: 0, refusal: 0, error500: 0 },
   });
 });
@@ -236,5 +237,32 @@ describe('batches', () => {
     }
     const faults = standIn.requestLog.filter((e) => e.batchId === batch.id).map((e) => e.fault);
     expect(new Set(faults)).toEqual(new Set(['invalidOutput', 'refusal']));
+  });
+
+  it('refuses a batch past the enqueued-token limit per model as OpenAI does: failed, token_limit_exceeded, nothing billed', async () => {
+    // Each request's prompt tokens as the stand-in counts them (the same count its answers report).
+    const perLine = simulateCompletion(rowRequest({ Brand: 'Brand 0', Website: 'brand0.com' })).promptTokens;
+    standIn.configure({ batchDelayMs: 600, batchEnqueuedTokenLimit: perLine * 15 });
+    const create = async (lines: readonly string[]) => sdk.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const first = await create(requestLines(10, 'a'));
+    // The first is accepted at validation; a second of the same model would take the total past the limit.
+    while ((await sdk.batches.retrieve(first.id)).status === 'validating') await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await settle((await create(requestLines(10, 'b'))).id);
+    expect(second.status).toBe('failed');
+    expect(second.errors?.data).toEqual([
+      expect.objectContaining({ code: 'token_limit_exceeded', message: expect.stringContaining(`Enqueued token limit reached for gpt-4.1-mini`) as unknown, line: null }),
+    ]);
+    expect(second.errors?.data?.[0]?.message).toContain(`Limit: ${perLine * 15} enqueued tokens`);
+    // Another model has its own limit; a batch that fits beside the first is accepted.
+    const otherModel = JSON.stringify({ custom_id: 'o', method: 'POST', url: '/v1/chat/completions', body: rowRequest({ Brand: 'Brand 0', Website: 'brand0.com' }, { model: 'gpt-4.1-nano' }) });
+    const fits = await create(requestLines(5, 'c'));
+    expect((await settle((await create([otherModel])).id)).status).toBe('completed');
+    expect((await settle(fits.id)).status).toBe('completed');
+    expect((await settle(first.id)).status).toBe('completed');
+    // Once the first has ended, its tokens are free again.
+    expect((await settle((await create(requestLines(10, 'd'))).id)).status).toBe('completed');
+    expect(standIn.requestLog.filter((e) => e.batchId === second.id)).toHaveLength(0);
+    expect(standIn.batchTokens('gpt-4.1-mini')).toEqual({ enqueued: 0, peak: perLine * 15, refused: 1 });
+    expect(standIn.batchTokens('gpt-4.1-nano')).toEqual({ enqueued: 0, peak: perLine, refused: 0 });
   });
 });
