@@ -237,6 +237,31 @@ export function describeBatchStoreContract(name: string, factory: BatchStoreFact
         expect((await batches.batchRows(jobId, 2)).map((entry) => entry.rowId)).toEqual(rows.slice(4).map((row) => row.rowId));
       });
 
+      it('listOpenBatches lists the open batches of every job (what waits at the provider across jobs), none applied', async () => {
+        const { store, batches } = harness;
+        expect(await batches.listOpenBatches()).toEqual([]);
+        const first = await startJob(store, { rows: 4 });
+        const second = await startJob(store, { rows: 4 });
+        const firstRows = await dispatched(store, first.jobId, 4, 0.01, 30);
+        const secondRows = await dispatched(store, second.jobId, 4, 0.01, 50);
+        for (const seq of [0, 1]) await batches.claimBatch(request(first.jobId, seq, firstRows.slice(seq * 2, seq * 2 + 2)));
+        for (const seq of [0, 1]) await batches.claimBatch(request(second.jobId, seq, secondRows.slice(seq * 2, seq * 2 + 2)));
+        await batches.updateBatch(first.jobId, 0, { phase: 'submitted', batchId: 'batch_a', providerStatus: 'in_progress', nextPollAt: T0 + 30_000 }, T0 + 20);
+        await batches.updateBatch(second.jobId, 1, { phase: 'applied' }, T0 + 20);
+
+        const open = await batches.listOpenBatches();
+        const key = (record: { jobId: string; seq: number }) => `${record.jobId}/${record.seq}`;
+        expect(open.map(key).sort()).toEqual([`${first.jobId}/0`, `${first.jobId}/1`, `${second.jobId}/0`].sort());
+        // The same records listBatches reads, with their tokens and poll schedule.
+        for (const record of open) expect(record).toEqual(await batches.getBatch(record.jobId, record.seq));
+        expect(open.find((record) => key(record) === `${first.jobId}/0`)).toMatchObject({ phase: 'submitted', providerStatus: 'in_progress', tokens: 60, nextPollAt: T0 + 30_000 });
+        expect(open.find((record) => key(record) === `${second.jobId}/0`)).toMatchObject({ phase: 'claimed', tokens: 100 });
+
+        for (const seq of [0, 1]) await batches.updateBatch(first.jobId, seq, { phase: 'applied' }, T0 + 30);
+        await batches.updateBatch(second.jobId, 0, { phase: 'applied' }, T0 + 30);
+        expect(await batches.listOpenBatches()).toEqual([]);
+      });
+
       it('answers undefined or empty for a batch or job that does not exist', async () => {
         const { store, batches } = harness;
         const { jobId } = await startJob(store, { rows: 1 });

@@ -106,6 +106,11 @@ export interface BatchStore {
   getBatch(jobId: string, seq: number): Promise<BatchRecord | undefined>;
   /** The job's batches in seq order; `open` keeps only those not yet applied. */
   listBatches(jobId: string, filter?: { readonly open?: boolean }): Promise<BatchRecord[]>;
+  /**
+   * The open batches (not yet applied) of every job in the store, in no set order: what Rowfill has waiting at the
+   * provider, which counts one enqueued-token limit per model across jobs.
+   */
+  listOpenBatches(): Promise<BatchRecord[]>;
   /** The rows a batch carries, in the order claimed. */
   batchRows(jobId: string, seq: number): Promise<BatchRowEntry[]>;
 }

@@ -122,6 +122,19 @@ export async function listBatches(layout: Layout, jobId: string, open: boolean):
   return records.filter((record): record is BatchRecord => record !== undefined);
 }
 
+/**
+ * Every job's open batches under this store's root: one collection-group query on the derived `open` flag (a
+ * collection-group index on `open`, firestore.indexes.json), less the records of other roots sharing the database.
+ * Few batches are open at once (each carries up to 50,000 rows), so the query stays small.
+ */
+export async function listOpenBatches(layout: Layout): Promise<BatchRecord[]> {
+  const prefix = `${layout.jobs().path}/`;
+  const snapshot = await layout.root.firestore.collectionGroup('batches').where('open', '==', true).get();
+  const mine = snapshot.docs.filter((doc: QueryDocumentSnapshot) => doc.ref.path.startsWith(prefix));
+  const records = await Promise.all(mine.map((doc: QueryDocumentSnapshot) => recordOf(layout, doc)));
+  return records.filter((record): record is BatchRecord => record !== undefined);
+}
+
 export async function batchRows(layout: Layout, jobId: string, seq: number): Promise<BatchRowEntry[]> {
   const chunks = await batchRef(layout, jobId, seq).collection('batchChunks').orderBy('n').get();
   return chunks.docs.flatMap((chunk) => (chunk.data() as ChunkDoc).entries.map(toEntry));

@@ -1,7 +1,7 @@
 // The BatchStore port on Firestore: batch records beside the job's rows, claims applied chunk by chunk (claim-batch.ts).
 import type { BatchPatch, BatchRecord, BatchRowEntry, BatchStore, ClaimBatchRequest, ClaimBatchResult } from '../../ports/batch-store.js';
 import { checkBatchPatch } from '../../domain/store-arguments.js';
-import { batchRef, batchRows, getBatch, listBatches, recordOf } from './batch-records.js';
+import { batchRef, batchRows, getBatch, listBatches, listOpenBatches, recordOf } from './batch-records.js';
 import { claimBatch } from './claim-batch.js';
 import { StoreContext } from './context.js';
 import type { FirestoreStoreOptions } from './options.js';
@@ -43,6 +43,10 @@ export class FirestoreBatchStore implements BatchStore {
 
   async listBatches(jobId: string, filter: { readonly open?: boolean } = {}): Promise<BatchRecord[]> {
     return listBatches(this.ctx.layout, jobId, filter.open === true);
+  }
+
+  async listOpenBatches(): Promise<BatchRecord[]> {
+    return listOpenBatches(this.ctx.layout);
   }
 
   async batchRows(jobId: string, seq: number): Promise<BatchRowEntry[]> {

@@ -162,6 +162,10 @@ export class SqliteBatchStore implements BatchStore {
     });
   }
 
+  listOpenBatches(): Promise<BatchRecord[]> {
+    return settle(() => this.db.prepare<[], BatchRow>(`SELECT * FROM store_batches WHERE phase <> 'applied' ORDER BY job_id, seq`).all().map(toRecord));
+  }
+
   batchRows(jobId: string, seq: number): Promise<BatchRowEntry[]> {
     return settle(() =>
       this.db
