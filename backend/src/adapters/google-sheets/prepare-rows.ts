@@ -193,8 +193,11 @@ async function write(deps: PrepareDeps, spreadsheetId: string, call: () => Promi
 }
 
 /** A refusal by the caller's `admit`, carried past the gateway's mapping of Google's errors unchanged. */
-export class AdmitRefusal {
-  constructor(readonly reason: unknown) {}
+export class AdmitRefusal extends Error {
+  constructor(readonly reason: unknown) {
+    super('the caller refused the preparation', { cause: reason });
+    this.name = 'AdmitRefusal';
+  }
 }
 
 /** Inserts, tags and hides the columns the plan creates or adopts; inserts first, rightmost first. */
