@@ -6,7 +6,7 @@ import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
 import { fileTarget, openFileSource, writeFileResults } from '../../backend/src/cli/file-job.js';
 import { ALL_ROWS } from '../../backend/src/cli/row-selection.js';
-import { Engine } from '../../backend/src/engine/engine.js';
+import { composeEngine } from '../../backend/src/compose/engine.js';
 import { childMain } from '../lib/child-main.js';
 import { diskWriteBytes } from '../lib/disk-writes.js';
 import { benchJobConfig, INPUTS, OUTPUTS } from '../lib/job-config.js';
@@ -25,7 +25,7 @@ await childMain<OverheadInput, OverheadResult>(async (input) => {
   // The embedded default's queue settings, with the dispatch rate raised so the queue is not what is measured.
   const queue = new LocalQueue({ db, clock: systemClock, recoverInFlight: true, maxDispatchesPerSecond: 20_000, maxConcurrentDispatches: 1000 });
   const model = new InstantModel();
-  const engine = new Engine({ store, queue, model, clock: systemClock }, { pumpIntervalMs: 1000 });
+  const engine = composeEngine({ store, queue, model, clock: systemClock }, { pumpIntervalMs: 1000 });
   try {
     const started = performance.now();
     const source = await openFileSource(input.csvPath, INPUTS, OUTPUTS.map((o) => o.name));

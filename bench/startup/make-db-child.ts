@@ -5,7 +5,7 @@ import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
 import { fileTarget, openFileSource } from '../../backend/src/cli/file-job.js';
 import { ALL_ROWS } from '../../backend/src/cli/row-selection.js';
-import { Engine } from '../../backend/src/engine/engine.js';
+import { composeEngine } from '../../backend/src/compose/engine.js';
 import { childMain } from '../lib/child-main.js';
 import { benchJobConfig, INPUTS, OUTPUTS } from '../lib/job-config.js';
 import { settleJob } from '../lib/settle.js';
@@ -22,7 +22,7 @@ await childMain<MakeDbInput, { rows: number }>(async (input) => {
   const db = openDatabase({ path: input.dbPath });
   const store = new SqliteStore(db);
   const queue = new LocalQueue({ db, clock: systemClock, recoverInFlight: true, maxDispatchesPerSecond: 20_000, maxConcurrentDispatches: 1000 });
-  const engine = new Engine({ store, queue, model: new InstantModel(), clock: systemClock }, { pumpIntervalMs: 1000 });
+  const engine = composeEngine({ store, queue, model: new InstantModel(), clock: systemClock }, { pumpIntervalMs: 1000 });
   try {
     const source = await openFileSource(input.csvPath, INPUTS, OUTPUTS.map((o) => o.name));
     const job = await engine.startJob({

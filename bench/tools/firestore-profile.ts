@@ -16,7 +16,7 @@ import { OpenAiModelClient } from '../../backend/src/adapters/openai/openai-mode
 import { openDatabase } from '../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../backend/src/adapters/system-clock/system-clock.js';
-import { Engine } from '../../backend/src/engine/engine.js';
+import { composeEngine } from '../../backend/src/compose/engine.js';
 import type { Store } from '../../backend/src/ports/store.js';
 import { startOpenAiStandIn } from '../../local/openai/server.js';
 import { startFirestoreEmulator, type BenchEmulator } from '../lib/firestore-emulator.js';
@@ -160,7 +160,7 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
   const store = timedStore(rawStore, storeTally);
   const queue = new LocalQueue({ db: queueDb, clock: systemClock, maxDispatchesPerSecond: 10_000, maxConcurrentDispatches: 1000 });
   const model = new OpenAiModelClient({ apiKey: 'sk-profile', baseURL: modelUrl, simulated: true });
-  const engine = new Engine({ store, queue, model, clock: systemClock });
+  const engine = composeEngine({ store, queue, model, clock: systemClock });
   const rows = Array.from({ length: args.rows }, (_, i) => ({ rowId: `r${i}`, rowNumber: i + 2, inputs: { Brand: `Brand ${i}`, Website: `https://b${i}.example`, Country: i % 2 ? 'Sweden' : 'Japan' } }));
   queue.start(engine.handleTask);
   const started = performance.now();
