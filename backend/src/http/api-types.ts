@@ -63,8 +63,9 @@ export interface JobView {
   /** A cheap job's open batches, oldest first (empty in fast mode and once every batch was applied). */
   readonly batches: readonly BatchView[];
   /**
-   * A cheap job's ETA: when the last open batch's window ends (ISO), so the sidebar says "by <time>" instead of a
-   * rate; null in fast mode, when no batch is open, or when the job is not running.
+   * A cheap job's ETA (ISO), so the sidebar says "by <time>" instead of a rate: the last open batch's window end, plus
+   * a 24 h window for each further round of batches its queued rows need; null in fast mode, when the job is not
+   * running, or when no row is queued or in a batch.
    */
   readonly resultsBy: string | null;
   readonly status: JobStatus;

@@ -11,10 +11,18 @@ function batchView(record: BatchRecord): BatchView {
   return { status: record.providerStatus, rows: record.rowCount, expiresAt: new Date(record.expiresAt ?? record.createdAt + BATCH_WINDOW_MS).toISOString() };
 }
 
-/** The last open batch's window end: every row now in a batch is answered (or sent back) by then. */
-function resultsBy(job: Job, open: readonly BatchRecord[]): string | null {
-  if (job.status !== 'running' || open.length === 0) return null;
-  return new Date(Math.max(...open.map((b) => b.expiresAt ?? b.createdAt + BATCH_WINDOW_MS))).toISOString();
+/**
+ * When every row is answered at the latest: the last open batch's window end, plus one window for each further round
+ * of batches the queued rows need (a round carries as many rows as the open batches do now: the enqueued-token limit
+ * is what holds the rest back). Rows queued with no batch open go out within a pump tick, in one round.
+ */
+function resultsBy(job: Job, counts: JobCounts, open: readonly BatchRecord[], now: number): string | null {
+  if (job.status !== 'running') return null;
+  const lastEnd = open.length === 0 ? null : Math.max(...open.map((b) => b.expiresAt ?? b.createdAt + BATCH_WINDOW_MS));
+  if (counts.queued === 0) return lastEnd === null ? null : new Date(lastEnd).toISOString();
+  const perRound = open.reduce((rows, b) => rows + b.rowCount, 0);
+  const rounds = perRound > 0 ? Math.ceil(counts.queued / perRound) : 1;
+  return new Date((lastEnd ?? now) + rounds * BATCH_WINDOW_MS).toISOString();
 }
 
 export class JobViews {
@@ -39,7 +47,7 @@ export class JobViews {
       // A cheap job's running rows are those its batches carry (a row's one repair runs fast, briefly).
       inBatch: cheap ? counts.running : 0,
       batches: cheap ? openBatches.map(batchView) : [],
-      resultsBy: cheap ? resultsBy(job, openBatches) : null,
+      resultsBy: cheap ? resultsBy(job, counts, openBatches, now) : null,
       status: job.status,
       pauseReason: job.pauseReason,
       message: job.message,

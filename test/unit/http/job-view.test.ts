@@ -80,4 +80,18 @@ describe('JobViews', () => {
     expect(new JobViews().view(cheapJob('completed'), counts(35, 0, 0), HOUR, [])).toMatchObject({ mode: 'cheap', inBatch: 0, batches: [], resultsBy: null });
     expect(new JobViews().view(job('running'), counts(10, 0, 0, 8), HOUR)).toMatchObject({ mode: 'fast', inBatch: 0, batches: [], resultsBy: null });
   });
+
+  it("dates a cheap job's results for the rows still queued too: one more 24 h window for each round of batches they need", () => {
+    const HOUR = 60 * MIN;
+    const DAY = 24 * HOUR;
+    const batch = (rowCount: number, expiresAt: number): BatchRecord => ({
+      jobId: 'job-1', seq: 0, filename: 'f-0', phase: 'submitted', fileId: null, batchId: null, providerStatus: 'in_progress',
+      rowCount, reservedUsd: 0, tokens: 0, createdAt: 0, updatedAt: 0, expiresAt, nextPollAt: 0, polls: 0, message: null,
+    });
+    const cheapJob = job('running', { config: { ...job('running').config, mode: 'cheap' } });
+    // 100 rows in the open batch, 250 waiting for the enqueued-token limit: three more rounds after it.
+    expect(new JobViews().view(cheapJob, counts(0, 0, 250, 100), HOUR, [batch(100, DAY)]).resultsBy).toBe(new Date(DAY + 3 * DAY).toISOString());
+    // Between batches (none open, rows queued): the next batch goes out within a pump tick, answered within its window.
+    expect(new JobViews().view(cheapJob, counts(100, 0, 40, 0), HOUR, []).resultsBy).toBe(new Date(HOUR + DAY).toISOString());
+  });
 });
