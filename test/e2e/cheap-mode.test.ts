@@ -91,6 +91,20 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     expect(counts.spentUsd).toBeCloseTo(bill.usd, 6);
   }, 60_000);
 
+  it('makes each repair wait for the rate limiter as a fast repair does: no repair meets a 429', async () => {
+    // A third of the batch answers are invalid: ~60 repairs against 300 chat requests a minute (a burst of 5).
+    h = await startCheapHarness({ standIn: { faults: { invalidOutput: 0.3 }, seed: 7, rpm: 300 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-repair-rate'), config, rows: brandRows(200) });
+    const { counts } = await h.rest(job.id, 90_000);
+    const chat = h.standIn.requestLog.filter((e) => e.batchId === undefined);
+    expect(chat.length).toBeGreaterThan(30);
+    expect(chat.filter((e) => e.status === 429)).toHaveLength(0);
+    expect(counts.retriesByClass.rate_limit ?? 0).toBe(0);
+    expect(counts.done + counts.failed).toBe(200);
+    expect(counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+  }, 120_000);
+
   it('fills rows an earlier job already answered from the cache, sending them in no batch', async () => {
     h = await startCheapHarness();
     const config = jobConfig({ mode: 'cheap', budgetUsd: 5 });
@@ -173,5 +187,40 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     expect(resumed.status).toBe('completed');
     expect(resumed.counts.done).toBe(100);
     expect(resumed.counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+  }, 90_000);
+
+  it('a provider that reports more tokens than reserved pauses a cheap job for budget, and a resume with a raised budget stays within it (spend ≤ budget by the stand-in\'s own billing)', async () => {
+    // Every answer reports 5,000 completion tokens whatever the request's cap (~$0.004 a row at batch prices, where a
+    // row reserved ~$0.0013 for its cap): the first batch was sent before anyone knew, so it overruns once (decision 26).
+    h = await startCheapHarness({ standIn: { faults: { overUsage: 1 }, overUsageTokens: 5000 } });
+    const config = jobConfig({ mode: 'cheap', budgetUsd: 0.01 });
+    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-over-usage'), config, rows: brandRows(100) });
+    const first = await h.rest(job.id);
+    const paused = await h.engine.job(job.id);
+    expect(first.status).toBe('paused');
+    expect(paused.pauseReason).toBe('budget');
+    expect(paused.message).toContain('5000 completion tokens');
+    expect(paused.message).toContain(`capped at ${config.maxOutputTokens}`);
+    const firstBatches = await h.batches.listBatches(job.id);
+    expect(firstBatches).toHaveLength(1);
+    expect(first.counts.spentUsd).toBeCloseTo(standInBill(h.standIn, config.model).usd, 6);
+    expect(first.counts.reservedUsd).toBe(0);
+
+    // Resumed with a raised budget: rows now reserve for the 5,000 tokens seen, so the cap holds from here on.
+    const budget = 0.05;
+    await h.engine.resume(job.id, { budgetUsd: budget });
+    const second = await h.rest(job.id);
+    expect(second.status).toBe('paused');
+    expect((await h.engine.job(job.id)).pauseReason).toBe('budget');
+    expect((await h.engine.job(job.id)).message).toContain('budget is used up');
+    expect(second.counts.done).toBeGreaterThan(first.counts.done);
+    expect(second.counts.reservedUsd).toBe(0);
+    const bill = standInBill(h.standIn, config.model);
+    expect(bill.usd).toBeLessThanOrEqual(budget);
+    expect(second.counts.spentUsd).toBeCloseTo(bill.usd, 6);
+    const later = (await h.batches.listBatches(job.id)).slice(1);
+    expect(later.length).toBeGreaterThan(0);
+    // Each later batch reserved a row's worst case at the 5,000 tokens seen: more than the whole answer cost.
+    for (const record of later) expect(record.reservedUsd / record.rowCount).toBeGreaterThan(0.004);
   }, 90_000);
 });

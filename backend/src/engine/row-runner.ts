@@ -1,17 +1,15 @@
 // The row task: claim one row, call the model within budget and rate limits, record the outcome, pass the slot on.
 import type { Job, Outputs, Row, Usage } from '../ports/domain.js';
 import { targetKey, ZERO_USAGE } from '../ports/domain.js';
-import type { ChatMessage, CompletionResult } from '../ports/model.js';
 import type { TaskOutcome, TaskPayload } from '../ports/queue.js';
 import type { FinishRequest, RowOutcome } from '../ports/store.js';
 import { attemptTimeout, backoffDelay } from '../kernel/backoff.js';
 import type { EngineContext } from './context.js';
-import { AnswerTooLargeError, BudgetError, CancelledError, InvalidRequestError, OutputInvalidError, RateLimitError, TimeoutError, asRowfillError, type RowfillError } from '../kernel/errors.js';
+import { InvalidRequestError, RateLimitError, type RowfillError } from '../kernel/errors.js';
 import type { JobPlan } from './job-plan.js';
 import { isLateRow, lateRetryMessage } from './batch/late-rows.js';
 import { addUsage, costOf } from './pricing.js';
-import { repairMessages } from './prompt.js';
-import type { ResearchTurn } from './research/research-loop.js';
+import { failureOf, failureOutcome, pauseReasonOf, RowAnswers, SpentFailure, type Answer } from './row-answer.js';
 import type { ResearchPlan } from './research/research-plan.js';
 import { researchLeaseMs, researchRow } from './research/research-row.js';
 
@@ -41,48 +39,13 @@ type Flight =
   /** Compute the row; `hold` is undefined when no cache is kept (nothing to hold). */
   | { readonly kind: 'held'; readonly hold: CacheHold | undefined };
 
-interface Answer {
-  readonly outputs: Outputs;
-  readonly usage: Usage;
-  /** Set when the row cost more than its reservation (the provider broke the token cap): the job pauses with this. */
-  readonly overrun: string | undefined;
-  /** The row's spend when it is more than its usage at the model's price (research: billed searches too). */
-  readonly costUsd?: number;
-}
-
-/** A research attempt that failed after spending: its typed error, and what its model calls and searches cost. */
-class SpentFailure extends Error {
-  constructor(
-    readonly error: RowfillError,
-    readonly usage: Usage,
-    readonly costUsd: number,
-  ) {
-    super(error.message);
-  }
-}
-
-class AnswerInvalid extends OutputInvalidError {
-  constructor(
-    message: string,
-    readonly usage: Usage,
-    readonly overrun: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** The first answer already cost more than the row's reservation: no repair call; the row goes back and the job pauses. */
-class OverReservation extends BudgetError {
-  constructor(
-    message: string,
-    readonly usage: Usage,
-  ) {
-    super(message);
-  }
-}
-
 export class RowRunner {
-  constructor(private readonly ctx: EngineContext) {}
+  /** The call, validation, repair and overrun check every row shares, fast or cheap (row-answer.ts). */
+  private readonly answers: RowAnswers;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.answers = new RowAnswers(ctx);
+  }
 
   async run(payload: TaskPayload): Promise<TaskOutcome> {
     const { store, clock } = this.ctx;
@@ -206,28 +169,16 @@ export class RowRunner {
     try {
       const answer = await this.answer(job, plan, row, timeoutMs, budget);
       overrun = answer.overrun;
-      outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: answer.costUsd ?? this.cost(plan, answer.usage) };
+      outcome = { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: answer.costUsd };
     } catch (thrown) {
-      const spent = thrown instanceof SpentFailure ? thrown : undefined;
-      const error = asRowfillError(spent ? spent.error : thrown);
-      const usage = spent ? spent.usage : thrown instanceof AnswerInvalid || thrown instanceof OverReservation ? thrown.usage : ZERO_USAGE;
-      if (thrown instanceof AnswerInvalid) overrun = thrown.overrun;
-      // An answer refused unread was billed for usage nobody saw: its whole reservation counts as spent, as a crash's does.
-      const costUsd = error instanceof AnswerTooLargeError ? budget.reserveUsd : spent ? spent.costUsd : this.cost(plan, usage);
-      if (error instanceof CancelledError) {
-        outcome = { kind: 'release', usage, costUsd };
-      } else if (error.effect === 'pause') {
-        outcome = { kind: 'release', usage, costUsd };
-        pauseError = error;
-      } else if (error.effect === 'retry' && row.attempt < job.config.maxAttempts) {
+      const failure = failureOf(thrown, budget.reserveUsd);
+      overrun = failure.overrun;
+      ({ outcome, pause: pauseError } = failureOutcome(job, row, failure, (error) => {
         const delay = backoffDelay(this.ctx.options.backoff, row.attempt, this.ctx.deps.random, error.retryAfterMs);
-        const message = isLateRow(job, row) ? lateRetryMessage(error.message) : error.message;
-        outcome = { kind: 'retry', errorClass: error.errorClass, message, nextAttemptAt: clock.now() + delay, usage, costUsd };
         result = { status: 'retry', retryAfterMs: delay, slowDown: error instanceof RateLimitError, reason: error.errorClass };
-      } else {
-        outcome = { kind: 'failed', errorClass: error.errorClass, message: error.message, usage, costUsd };
-      }
-      this.ctx.log.debug({ jobId: job.id, rowId: row.rowId, attempt: row.attempt, errorClass: error.errorClass }, error.message);
+        return { nextAttemptAt: clock.now() + delay, message: isLateRow(job, row) ? lateRetryMessage(error.message) : error.message };
+      }));
+      this.ctx.log.debug({ jobId: job.id, rowId: row.rowId, attempt: row.attempt, errorClass: failure.error.errorClass }, failure.error.message);
     }
 
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, cacheKey, outcome.outputs) : undefined;
@@ -235,7 +186,7 @@ export class RowRunner {
     // A stale lease: the row runs again elsewhere under the same (per-row) hold, or will soon; that run releases it.
     if (!recorded) return OK;
     if (pauseError) {
-      await this.pause(job, pauseError.errorClass === 'auth' ? 'auth' : pauseError.errorClass === 'budget' ? 'budget' : 'quota', pauseError.message);
+      await this.pause(job, pauseReasonOf(pauseError), pauseError.message);
       return OK;
     }
     if (overrun) {
@@ -248,21 +199,12 @@ export class RowRunner {
     return result;
   }
 
-  /** Call the model, validate, and make the one repair attempt an invalid answer gets — unless the row is over its reservation. */
+  /** Call the model, then validate and repair as every row does (row-answer.ts) — unless the row is over its reservation. */
   private async answer(job: Job, plan: JobPlan, row: Row, timeoutMs: number, budget: RowBudget): Promise<Answer> {
     if (plan.research) return this.researchAnswer(job, plan, plan.research, row, timeoutMs, budget);
     const messages = plan.messages(row.inputs);
-    const first = await this.call(job, plan, messages, timeoutMs, budget.estimate);
-    const parsed = plan.schema.parse(first.content);
-    const firstOverrun = await this.overrun(job, plan, first.usage, first.usage, budget.reserveUsd);
-    if (parsed.ok) return { outputs: parsed.outputs, usage: first.usage, overrun: firstOverrun };
-    if (firstOverrun) throw new OverReservation(firstOverrun, first.usage);
-    const repair = await this.call(job, plan, repairMessages(messages, first.content, parsed.problem), timeoutMs, budget.estimate, true);
-    const usage = addUsage(first.usage, repair.usage);
-    const overrun = await this.overrun(job, plan, repair.usage, usage, budget.reserveUsd);
-    const reparsed = plan.schema.parse(repair.content);
-    if (reparsed.ok) return { outputs: reparsed.outputs, usage, overrun };
-    throw new AnswerInvalid(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`, usage, overrun);
+    const first = await this.answers.call(job, plan, messages, timeoutMs, budget.estimate);
+    return this.answers.complete(job, plan, messages, first, { ...budget, timeoutMs, cost: (call, repair) => this.cost(plan, repair ? addUsage(call, repair) : call) });
   }
 
   /** Research mode: the bounded tool loop (engine/research), its spend (model usage plus billed searches) and its sources. */
@@ -278,7 +220,7 @@ export class RowRunner {
         signal: controller.signal,
         callModel: async (turn) => {
           // The first call's rate was acquired before the claim; every later turn waits its turn like a repair does.
-          const answer = await this.call(job, plan, [...turn.messages], timeoutMs, budget.estimate, calls++ > 0, turn);
+          const answer = await this.answers.call(job, plan, [...turn.messages], timeoutMs, budget.estimate, calls++ > 0, turn);
           if (answer.usage.outputTokens > job.config.maxOutputTokens) await this.ctx.ceilings.note(job.config.model, answer.usage.outputTokens, this.ctx.clock.now());
           return answer;
         },
@@ -294,73 +236,6 @@ export class RowRunner {
       return { outputs: result.outputs, usage: result.usage, costUsd: result.costUsd, overrun };
     } finally {
       untrack();
-    }
-  }
-
-  /**
-   * After each call: a call over the token cap raises the model's ceiling (later reservations cover it), and a row whose
-   * usage so far costs more than its reservation gets the sentence its job pauses with (the budget no longer holds by
-   * reservation alone).
-   */
-  private async overrun(job: Job, plan: JobPlan, call: Usage, total: Usage, reservedUsd: number): Promise<string | undefined> {
-    const cap = job.config.maxOutputTokens;
-    const now = this.ctx.clock.now();
-    if (call.outputTokens > cap) await this.ctx.ceilings.note(job.config.model, call.outputTokens, now);
-    const cost = this.cost(plan, total);
-    // Reservations are stored in whole nano-dollars; a nano of rounding is not an overrun.
-    if (cost <= reservedUsd + 1e-9) return undefined;
-    const ceiling = await this.ctx.ceilings.outputTokens(job, now);
-    return (
-      `The provider reported ${call.outputTokens} completion tokens (and ${call.inputTokens} prompt tokens) for a call capped at ${cap}: ` +
-      `the row cost $${cost.toFixed(4)}, more than the $${reservedUsd.toFixed(4)} reserved for its worst case. ` +
-      `Paused so the budget holds; rows of ${job.config.model} now reserve for ${ceiling} completion tokens per call, so resuming stays within the budget.`
-    );
-  }
-
-  private async call(job: Job, plan: JobPlan, messages: ChatMessage[], timeoutMs: number, estimate: number, isRepair = false, turn?: ResearchTurn): Promise<CompletionResult> {
-    const { clock, limiter } = this.ctx;
-    const model = job.config.model;
-    if (isRepair) {
-      // A repair is a second request: it waits its turn in the rate limiter like any other, holding the row's lease.
-      await this.ctx.rateGate.wait(model, estimate, Number.POSITIVE_INFINITY);
-    }
-    const controller = new AbortController();
-    const untrack = this.ctx.trackCall(job.id, controller);
-    const startedAt = clock.now();
-    const cancelTimer = this.ctx.timer(timeoutMs, () => controller.abort(new TimeoutError(`No answer from the model within ${Math.round(timeoutMs / 1000)} s.`)));
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
-    });
-    try {
-      const result = await Promise.race([
-        this.ctx.deps.model.complete({
-          model,
-          messages,
-          schemaName: turn?.schemaName ?? 'row_outputs',
-          schema: turn?.schema ?? plan.schema.jsonSchema,
-          maxOutputTokens: job.config.maxOutputTokens,
-          signal: controller.signal,
-          ...(turn?.tools ? { tools: turn.tools, toolChoice: turn.toolChoice ?? 'auto' } : {}),
-        }),
-        aborted,
-      ]);
-      const now = clock.now();
-      limiter.observe(model, result.rateLimit, now);
-      limiter.reconcile(model, estimate, result.usage.inputTokens + result.usage.outputTokens, now);
-      this.ctx.onCallAnswered(job, now - startedAt, result.usage.inputTokens + result.usage.outputTokens);
-      return result;
-    } catch (thrown) {
-      const error = asRowfillError(thrown);
-      if (error instanceof RateLimitError) {
-        const now = clock.now();
-        this.ctx.onCallRateLimited(job, now);
-        if (error.retryAfterMs !== undefined) limiter.backOff(model, error.retryAfterMs, now);
-      }
-      throw error;
-    } finally {
-      cancelTimer();
-      untrack();
-      aborted.catch(() => undefined);
     }
   }
 

@@ -1,30 +1,44 @@
-// Applies an ended batch's results: each row it carries finishes through the store's finishRow, as a fast row does.
+// Applies an ended batch's results: each row it carries finishes through the store's finishRow, as a fast row does,
+// its answer validated, repaired and checked against its reservation by the fast rows' own code (row-answer.ts).
 import type { BatchInfo, BatchRowResult } from '../../ports/batch.js';
 import type { BatchRecord, BatchRowEntry } from '../../ports/batch-store.js';
 import { targetKey, ZERO_USAGE, type Job, type Outputs, type Row, type Usage } from '../../ports/domain.js';
 import type { FinishRequest, RowOutcome } from '../../ports/store.js';
-import { asRowfillError, InvalidRequestError, OutputInvalidError, TimeoutError, type RowfillError } from '../../kernel/errors.js';
+import { BudgetError, InvalidRequestError, type RowfillError } from '../../kernel/errors.js';
 import type { EngineContext } from '../context.js';
 import type { JobPlan } from '../job-plan.js';
-import { addUsage, costOf } from '../pricing.js';
-import { repairMessages } from '../prompt.js';
+import { costOf } from '../pricing.js';
+import { failureOf, failureOutcome, RowAnswers, type Failure } from '../row-answer.js';
 import { batchCost } from './batch-cost.js';
 import { finishesLateRowsFast, LATE_ROW_MESSAGE } from './late-rows.js';
 import { rowTask } from '../task-names.js';
 import type { CheapModeDeps } from './cheap-options.js';
 
-/** What applying a batch found: how many rows it finished or sent back, and the error that should pause the job, if any. */
+/**
+ * What applying a batch found: how many rows it finished or sent back, and the error that should pause the job, if
+ * any (a BudgetError naming the reported tokens when a row cost more than its reservation, as in fast mode).
+ */
 export interface ApplySummary {
   readonly finished: number;
   readonly requeued: number;
   readonly pause: RowfillError | undefined;
 }
 
+/** One row's part in applying a batch, and the error its job should pause with, if any. */
+interface RowApplied {
+  readonly kind: 'finished' | 'requeued' | 'skipped';
+  readonly pause?: RowfillError;
+}
+
 export class BatchApplier {
+  private readonly answers: RowAnswers;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: CheapModeDeps,
-  ) {}
+  ) {
+    this.answers = new RowAnswers(ctx);
+  }
 
   /**
    * Streams the output and error files (never held whole) and finishes each carried row once; rows no line answered
@@ -48,12 +62,9 @@ export class BatchApplier {
         if (entry === undefined || seen.has(entry.customId)) continue;
         seen.add(entry.customId);
         const done = await this.finishOne(job, plan, entry, result, late);
-        if (done === 'finished') finished++;
-        else if (done === 'requeued') requeued++;
-        else if (done !== 'skipped') {
-          requeued++;
-          pause ??= done;
-        }
+        if (done.kind === 'finished') finished++;
+        else if (done.kind === 'requeued') requeued++;
+        pause ??= done.pause;
       }
     }
     // A batch that failed validation answered nothing and will not: its rows fail, or the next batch fails the same way.
@@ -64,18 +75,18 @@ export class BatchApplier {
           ? { kind: 'error', customId: entry.customId, error: new InvalidRequestError(`The provider refused the batch: ${info.errors.map((e) => e.message).join('; ') || 'no reason given'}`), usage: ZERO_USAGE }
           : { kind: 'unanswered', customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
       const done = await this.finishOne(job, plan, entry, result, late);
-      if (done === 'finished') finished++;
-      else if (done === 'requeued') requeued++;
+      if (done.kind === 'finished') finished++;
+      else if (done.kind === 'requeued') requeued++;
     }
     return { finished, requeued, pause };
   }
 
   /** One row: decide its outcome as fast mode would, and record it under the batch's lease. */
-  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult, late = false): Promise<'finished' | 'requeued' | 'skipped' | RowfillError> {
+  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult, late = false): Promise<RowApplied> {
     const { store, clock } = this.ctx;
     const row = await store.getRow(job.id, entry.rowId);
     // Finished before a crash, or taken back: nothing to do, and above all no repair call to pay for again.
-    if (row === undefined || row.status !== 'running' || row.dispatchSeq !== entry.dispatchSeq) return 'skipped';
+    if (row === undefined || row.status !== 'running' || row.dispatchSeq !== entry.dispatchSeq) return { kind: 'skipped' };
     let outcome: RowOutcome;
     let pause: RowfillError | undefined;
     if (result.kind === 'unanswered' && late) {
@@ -85,64 +96,53 @@ export class BatchApplier {
       // Not billed: back to the queue for the next batch, the attempt not counted (as a pause's release).
       outcome = { kind: 'release', usage: ZERO_USAGE, costUsd: 0 };
     } else if (result.kind === 'answer') {
-      outcome = await this.answered(job, plan, row, result.content, result.usage);
+      ({ outcome, pause } = await this.answered(job, plan, row, entry, result.content, result.usage));
     } else {
-      const error = result.error;
+      // An error line may still report billed usage (a refusal): charged, and held against the row's reservation too.
       const costUsd = batchCost(result.usage, plan.price);
-      if (error.effect === 'pause') {
-        outcome = { kind: 'release', usage: result.usage, costUsd };
-        pause = error;
-      } else outcome = this.failedOrRetry(job, row, error, result.usage, costUsd);
+      const overrun = await this.answers.overrun(job, result.usage, result.usage, costUsd, entry.reserveUsd);
+      ({ outcome, pause } = this.failed(job, row, { error: result.error, usage: result.usage, costUsd, overrun }));
     }
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, plan, outcome.outputs) : undefined;
     const request: FinishRequest = { jobId: job.id, rowId: row.rowId, leaseToken: entry.leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}) };
-    if (!(await store.finishRow(request))) return 'skipped';
+    if (!(await store.finishRow(request))) return { kind: 'skipped' };
     // Its task now (a crash before this is made good by the next batch claim, which hands late rows to tasks too).
     if (late && result.kind === 'unanswered') await this.ctx.deps.queue.enqueue([rowTask(job.id, row.rowId, row.dispatchSeq)]);
-    if (pause) return pause;
-    return outcome.kind === 'done' || outcome.kind === 'failed' ? 'finished' : 'requeued';
+    const kind = outcome.kind === 'done' || outcome.kind === 'failed' ? 'finished' : 'requeued';
+    return pause ? { kind, pause } : { kind };
   }
 
   /**
-   * A batch answer is validated as a fast one is. An invalid one gets its one repair at once, as a fast call: it needs
-   * the first answer as context, it is rare, and sending it in the next batch would keep the row up to another 24 h
-   * for one request (and the first answer would have to be stored until then).
+   * A batch answer goes through fast mode's own validation, repair and overrun check (RowAnswers.complete), priced at
+   * batch prices for the answer and the full price for the repair. An invalid one gets its one repair at once, as a
+   * fast call that waits for the rate limiter like a fast repair: it needs the first answer as context, it is rare,
+   * and sending it in the next batch would keep the row up to another 24 h for one request (and the first answer
+   * would have to be stored until then). A row whose usage broke its reservation pauses the job for budget, as in
+   * fast mode, and the model's higher ceiling is recorded, so later batches reserve for it.
    */
-  private async answered(job: Job, plan: JobPlan, row: Row, content: string, usage: Usage): Promise<RowOutcome> {
-    const parsed = plan.schema.parse(content);
-    const firstCost = batchCost(usage, plan.price);
-    if (parsed.ok) return { kind: 'done', outputs: parsed.outputs, cached: false, usage, costUsd: firstCost };
-    const controller = new AbortController();
-    const untrack = this.ctx.trackCall(job.id, controller);
-    const timer = this.ctx.timer(job.config.attemptTimeoutCapMs, () => controller.abort(new TimeoutError(`No answer to the repair within ${Math.round(job.config.attemptTimeoutCapMs / 1000)} s.`)));
+  private async answered(job: Job, plan: JobPlan, row: Row, entry: BatchRowEntry, content: string, usage: Usage): Promise<{ outcome: RowOutcome; pause: RowfillError | undefined }> {
+    const price = plan.price;
+    const terms = {
+      estimate: plan.promptTokens(row.inputs) + plan.expectedOutputTokens,
+      reserveUsd: entry.reserveUsd,
+      timeoutMs: job.config.attemptTimeoutCapMs,
+      cost: (first: Usage, repair?: Usage) => batchCost(first, price) + (repair && price ? costOf(repair, price) : 0),
+    };
     try {
-      const repair = await this.ctx.deps.model.complete({
-        model: job.config.model,
-        messages: repairMessages(plan.messages(row.inputs), content, parsed.problem),
-        schemaName: 'row_outputs',
-        schema: plan.schema.jsonSchema,
-        maxOutputTokens: job.config.maxOutputTokens,
-        signal: controller.signal,
-      });
-      const total = addUsage(usage, repair.usage);
-      const costUsd = firstCost + (plan.price ? costOf(repair.usage, plan.price) : 0);
-      const reparsed = plan.schema.parse(repair.content);
-      if (reparsed.ok) return { kind: 'done', outputs: reparsed.outputs, cached: false, usage: total, costUsd };
-      return { kind: 'failed', errorClass: 'output_invalid', message: new OutputInvalidError(`The model's answer did not match the output columns after one repair: ${reparsed.problem}`).message, usage: total, costUsd };
+      const answer = await this.answers.complete(job, plan, plan.messages(row.inputs), { content, usage }, terms);
+      return { outcome: { kind: 'done', outputs: answer.outputs, cached: false, usage: answer.usage, costUsd: answer.costUsd }, pause: overrunPause(answer.overrun) };
     } catch (thrown) {
-      return this.failedOrRetry(job, row, asRowfillError(thrown), usage, firstCost);
-    } finally {
-      timer();
-      untrack();
+      return this.failed(job, row, failureOf(thrown, entry.reserveUsd));
     }
   }
 
-  /** A retryable error with attempts left goes back to the queue for the next batch (the batch itself is the backoff). */
-  private failedOrRetry(job: Job, row: Row, error: RowfillError, usage: Usage, costUsd: number): RowOutcome {
-    if (error.effect === 'retry' && row.attempt < job.config.maxAttempts) {
-      return { kind: 'retry', errorClass: error.errorClass, message: error.message, nextAttemptAt: this.ctx.clock.now(), usage, costUsd };
-    }
-    return { kind: 'failed', errorClass: error.errorClass, message: error.message, usage, costUsd };
+  /**
+   * A failure's outcome, as fast mode decides it; a retryable one with attempts left goes back to the queue for the next
+   * batch at once (the batch itself is the backoff). An overrun pauses the job unless the error already does.
+   */
+  private failed(job: Job, row: Row, failure: Failure): { outcome: RowOutcome; pause: RowfillError | undefined } {
+    const { outcome, pause } = failureOutcome(job, row, failure, (error) => ({ nextAttemptAt: this.ctx.clock.now(), message: error.message }));
+    return { outcome, pause: pause ?? overrunPause(failure.overrun) };
   }
 
   /** A success feeds the cross-job cache and the skip-unchanged registry in the same step, as in fast mode. */
@@ -152,4 +152,9 @@ export class BatchApplier {
     const cache = ttl > 0 ? { key: plan.cacheKey(row.inputHash), entry: { outputs, expiresAt: now + ttl } } : undefined;
     return { ...(cache ? { cache } : {}), registry: { sheetKey: targetKey(job.target), rowId: row.rowId, inputHash: row.inputHash, configHash: job.configHash, outputs, updatedAt: now } };
   }
+}
+
+/** The pause a row over its reservation asks for: budget, with the sentence naming the reported tokens and the cap. */
+function overrunPause(overrun: string | undefined): RowfillError | undefined {
+  return overrun === undefined ? undefined : new BudgetError(overrun);
 }

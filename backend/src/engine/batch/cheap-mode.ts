@@ -5,6 +5,7 @@ import type { BatchRecord } from '../../ports/batch-store.js';
 import { targetKey, ZERO_USAGE, type Job, type Row } from '../../ports/domain.js';
 import type { EngineContext } from '../context.js';
 import { BatchApplier } from './batch-apply.js';
+import { pauseReasonOf } from '../row-answer.js';
 import { batchWorstCase } from './batch-cost.js';
 import { isLateRow } from './late-rows.js';
 import { rowTask } from '../task-names.js';
@@ -227,8 +228,10 @@ export class CheapMode {
       this.ctx.log.info({ jobId: job.id, batch: record.seq, status: info.status, finished: summary.finished, requeued: summary.requeued }, 'batch results applied');
       const applied = await store.updateBatch(job.id, record.seq, { phase: 'applied', ...(info.status === 'failed' ? { message: info.errors.map((e) => e.message).join('; ') || 'failed' } : {}) }, clock.now());
       if (summary.pause) {
-        const reason = summary.pause.errorClass === 'auth' ? 'auth' : 'quota';
-        await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: reason, message: summary.pause.message, now: clock.now() });
+        // As a fast row pauses its job (a row over its reservation: budget, naming the tokens the provider reported).
+        const reason = pauseReasonOf(summary.pause);
+        const paused = await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: reason, message: summary.pause.message, now: clock.now() });
+        if (paused) this.ctx.log.warn({ jobId: job.id, reason }, `job paused: ${summary.pause.message}`);
       }
       return applied;
     }
