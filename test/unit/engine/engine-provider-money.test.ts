@@ -7,6 +7,8 @@ import { openDatabase } from '../../../backend/src/adapters/sqlite/database.js';
 import { SqliteStore } from '../../../backend/src/adapters/sqlite/sqlite-store.js';
 import { systemClock } from '../../../backend/src/adapters/system-clock/system-clock.js';
 import { Engine } from '../../../backend/src/engine/engine.js';
+import { costOf } from '../../../backend/src/engine/pricing.js';
+import { DEFAULT_PRICES, priceFor } from '../../../backend/src/kernel/models.js';
 import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
@@ -90,5 +92,19 @@ describe('Engine when the provider breaks the money rules', () => {
     const rows = await h.store.listRows({ jobId: job.id, limit: 20 });
     expect(rows.every((r) => r.costUsd > 0 && r.usage.inputTokens > 0 && r.attempt === 1)).toBe(true);
     expect(end.counts.spentUsd).toBeCloseTo(rows.reduce((s, r) => s + r.costUsd, 0), 9);
+  });
+
+  it('charges an invalid first answer whose repair call then failed: spend equals what the provider billed', async () => {
+    // Invalid answers and 500s drawn per request: some rows' repairs fail after their first answer was billed.
+    h = await startHarness({ standIn: { faults: { invalidOutput: 0.4, error500: 0.3 }, seed: 11 } });
+    const config = jobConfig({ workers: 4, maxAttempts: 5 });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('s:repair-fails'), config, rows: brandRows(60) });
+    const end = await h.settle(job.id);
+    const price = priceFor(config.model, DEFAULT_PRICES)!;
+    const log = h.standIn.requestLog;
+    // A billed invalid answer followed, for the same row, by a 500: the case this test is about happened.
+    expect(log.some((e, i) => e.billed && e.fault === 'invalidOutput' && log.slice(i + 1).find((n) => n.rowKey === e.rowKey)?.fault === 'error500')).toBe(true);
+    const bill = log.filter((e) => e.billed).reduce((usd, e) => usd + costOf({ inputTokens: e.promptTokens, cachedInputTokens: 0, outputTokens: e.completionTokens }, price), 0);
+    expect(end.counts.spentUsd).toBeCloseTo(bill, 6);
   });
 });
