@@ -1,13 +1,21 @@
 // Cheap mode end to end on SQLite: rows go to the stand-in's Batch API and come back on their own rows, billed at batch prices.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileResults } from '../../backend/src/cli/file-job.js';
 import { brandRows, expectedOutputs, jobConfig, testTarget } from '../helpers/embedded-harness.js';
 import { standInBill, startCheapHarness, type CheapHarness } from '../helpers/cheap-harness.js';
 
 let h: CheapHarness | undefined;
+const dirs: string[] = [];
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 async function providerBatches(harness: CheapHarness, jobId: string): Promise<Array<{ id: string; input_file_id: string; status: string }>> {
@@ -23,7 +31,13 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     h = await startCheapHarness({ cheap: { enqueuedTokenLimit: 150_000 } });
     const config = jobConfig({ mode: 'cheap', budgetUsd: 20 });
     const rows = brandRows(5000);
-    const job = await h.engine.startJob({ owner: 'test', target: testTarget('cheap-5000'), config, rows });
+    // A real CSV as the job's file target (row k is on line k + 2, as brandRows numbers it), written back as the CLI does.
+    const dir = mkdtempSync(join(tmpdir(), 'rowfill-cheap-5000-'));
+    dirs.push(dir);
+    const source = join(dir, 'brands.csv');
+    writeFileSync(source, stringify([['Brand', 'Country'], ...rows.map((r) => [r.inputs.Brand, r.inputs.Country])]));
+    const target = { kind: 'file' as const, source, out: join(dir, 'brands.enriched.csv') };
+    const job = await h.engine.startJob({ owner: 'test', target, config, rows });
     const { status, counts } = await h.rest(job.id, 120_000);
     expect(status).toBe('completed');
     expect(counts.done).toBe(5000);
@@ -32,6 +46,17 @@ describe('cheap mode (SQLite, Batch API stand-in)', () => {
     const stored = await h.store.listRows({ jobId: job.id, limit: 5001 });
     expect(stored).toHaveLength(5000);
     for (const row of stored) expect(row.outputs).toEqual(expectedOutputs(config, row.inputs));
+    // And in the written file: every line keeps its own inputs and carries the answer to them, done.
+    await writeFileResults(h.store, await h.engine.job(job.id));
+    const written = parse<Record<string, string>>(readFileSync(target.out, 'utf8'), { columns: true });
+    expect(written).toHaveLength(5000);
+    for (const [k, line] of written.entries()) {
+      const inputs = rows[k]!.inputs;
+      expect({ Brand: line.Brand, Country: line.Country }).toEqual(inputs);
+      const expected = expectedOutputs(config, inputs);
+      for (const output of config.outputs) expect(line[output.name], `line ${k + 2}, ${output.name}`).toBe(String(expected[output.name]));
+      expect(line.rowfill_status).toBe('done');
+    }
     const bill = standInBill(h.standIn, config.model);
     expect(bill.batchRequests).toBe(5000);
     expect(bill.fastRequests).toBe(0);
