@@ -5,7 +5,7 @@
 // function, and applies the change atomically (SQLite: one immediate transaction; Firestore: an optimistic commit
 // pinned on what it read, decision 15). Money is integer nano-dollars.
 import type { ErrorClass } from '../kernel/error-classes.js';
-import type { JobStatus, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
+import type { JobStatus, NewRow, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
 import type { ClaimRequest, ClaimResult, FinishRequest } from '../ports/store.js';
 import type { CheckedUsage } from './store-arguments.js';
 
@@ -77,6 +77,106 @@ const OVER_BUDGET: ClaimDecision = { ok: false, refusal: { ok: false, reason: 'b
 const STALE: FinishDecision = { ok: false, refusal: 'stale_lease' };
 
 /**
+ * Only a running job's rows hold window slots: a slot given to a paused job would sit idle and shrink the window on
+ * resume. So dispatch gives slots only in a running job, a retry keeps its slot only there, and a job leaving
+ * `running` takes back its queued rows' slots (job-transitions.ts).
+ */
+export function jobHoldsSlots(status: JobStatus): boolean {
+  return status === 'running';
+}
+
+/**
+ * How many rows one dispatch may give slots, in a job that holds slots (jobHoldsSlots) with `inFlight` rows queued
+ * with a slot or running: at most `limit`, and never so many that more than `maxInFlight` would be in flight.
+ */
+export function dispatchRoom(inFlight: number, request: { readonly limit: number; readonly maxInFlight: number }): number {
+  return Math.max(0, Math.min(request.limit, request.maxInFlight - inFlight));
+}
+
+/**
+ * Rows picked by stored fields alone: the equality a store's query (an SQL WHERE, Firestore `where`s) spells before
+ * the decision runs on each row it read. A store keeps such a condition for bulk speed (one ordered, indexed query
+ * instead of deciding on every row of the job); the unit tests check that each selection and its decision agree over
+ * every row status, and the SQLite statements are checked against the decisions the same way.
+ */
+export interface RowSelection {
+  readonly status: RowStatus;
+  /** Absent: either. */
+  readonly dispatched?: boolean;
+}
+
+/** Whether `row` is one `selection` picks. */
+export function selects(selection: RowSelection, row: Pick<RowState, 'status' | 'dispatched'>): boolean {
+  return row.status === selection.status && (selection.dispatched === undefined || row.dispatched === selection.dispatched);
+}
+
+/** The rows decideDispatch takes: queued, without a slot. A store picks them in row order, `dispatchRoom` at a time. */
+export const DISPATCHABLE: RowSelection = { status: 'queued', dispatched: false };
+
+/** The fields decideDispatch reads: a store picking a window's worth of rows reads only these. */
+export type DispatchState = Pick<RowState, 'status' | 'dispatched' | 'dispatchSeq' | 'nextAttemptAt'>;
+
+/**
+ * A queued row without a slot takes one under the next dispatch generation (a task of an earlier generation then
+ * claims nothing). nextAttemptAt is raised to now so that "should have run by" (decideUndispatch) counts from the
+ * dispatch, not from submit. Undefined: the row is not dispatchable.
+ */
+export function decideDispatch(row: DispatchState, now: number): RowChange | undefined {
+  if (!selects(DISPATCHABLE, row)) return undefined;
+  return {
+    ok: true,
+    patch: { dispatched: true, dispatchSeq: row.dispatchSeq + 1, nextAttemptAt: Math.max(row.nextAttemptAt, now) },
+    counters: { queuedDispatched: 1 },
+  };
+}
+
+/** A new row's first state and the counts it adds to its job. */
+export interface NewRowDecision {
+  readonly state: RowState;
+  readonly counters: CounterDelta;
+}
+
+/** Every field of a row that has never been dispatched or run. */
+const FRESH_ROW: RowState = {
+  status: 'queued',
+  dispatched: false,
+  dispatchSeq: 0,
+  attempt: 0,
+  nextAttemptAt: 0,
+  leaseUntil: null,
+  leaseSeq: 0,
+  reservedNanos: 0,
+  cached: false,
+  errorClass: null,
+  errorMessage: null,
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  costNanos: 0,
+  flushed: false,
+  finishedAt: null,
+};
+
+const NEW_QUEUED: CounterDelta = { total: 1, queued: 1 };
+const NEW_SKIPPED: CounterDelta = { total: 1, skipped: 1 };
+
+/**
+ * A row added to a preparing job starts `queued`, unless it was decided at submit time: `skipped` (unchanged since an
+ * earlier run) or `failed`. A failed row always carries a class so it is counted: the port documents submit-time
+ * failures as `input_invalid`, the default. The row's number and status are checked first (checkNewRow).
+ */
+export function decideNewRow(row: NewRow): NewRowDecision {
+  const status = row.status ?? 'queued';
+  const errorMessage = row.errorMessage ?? null;
+  if (status === 'failed') {
+    const errorClass = row.errorClass ?? 'input_invalid';
+    return { state: { ...FRESH_ROW, status, errorClass, errorMessage }, counters: { total: 1, failed: 1, errors: { [errorClass]: 1 } } };
+  }
+  const state: RowState = { ...FRESH_ROW, status, errorClass: row.errorClass ?? null, errorMessage };
+  return { state, counters: status === 'queued' ? NEW_QUEUED : NEW_SKIPPED };
+}
+
+/**
  * Checks in this order: job exists, job running, row claimable by this dispatch generation, retry time come, budget.
  * On success the row runs under a fresh lease and its worst case (`reserveNanos`) moves into the job's reserved total.
  */
@@ -138,7 +238,7 @@ export function decideFinish(row: (RowState & { readonly leaseSeq: number }) | u
   // retry or release. A cancelled job keeps no queued rows, and only a running job's rows hold window slots.
   const retry = outcome.kind === 'retry';
   const status = job.status === 'cancelled' ? 'cancelled' : 'queued';
-  const dispatched = retry && job.status === 'running';
+  const dispatched = retry && jobHoldsSlots(job.status);
   return {
     ok: true,
     patch: {
@@ -245,11 +345,58 @@ export function addDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
   return sum;
 }
 
+/**
+ * The sum of many deltas, equal to folding them with addDeltas from `{}` but without a new object per delta: a
+ * 100,000-row intake or cancel sums one delta a row.
+ */
+export function sumDeltas(deltas: Iterable<CounterDelta>): CounterDelta {
+  const numbers: Record<string, number> = {};
+  let errors: Partial<Record<ErrorClass, number>> | undefined;
+  let retries: Partial<Record<ErrorClass, number>> | undefined;
+  for (const delta of deltas) {
+    // A delta names only the few fields it moves: walk those, not every field.
+    for (const field in delta) {
+      if (field === 'errors') errors = addClassCountsInto(errors ?? {}, delta.errors!);
+      else if (field === 'retries') retries = addClassCountsInto(retries ?? {}, delta.retries!);
+      else {
+        const value = delta[field as NumericField];
+        if (value !== undefined) numbers[field] = (numbers[field] ?? 0) + value;
+      }
+    }
+  }
+  const sum: Record<string, unknown> = {};
+  for (const field of NUMERIC_FIELDS) if (numbers[field] !== undefined && numbers[field] !== 0) sum[field] = numbers[field];
+  if (errors !== undefined) sum.errors = errors;
+  if (retries !== undefined) sum.retries = retries;
+  return sum;
+}
+
+/** The delta that undoes `delta` (rows added and then taken out again). */
+export function negateDelta(delta: CounterDelta): CounterDelta {
+  const negated: Record<string, unknown> = {};
+  for (const field of NUMERIC_FIELDS) if (delta[field] !== undefined && delta[field] !== 0) negated[field] = 0 - delta[field];
+  if (delta.errors !== undefined) negated.errors = negateClassCounts(delta.errors);
+  if (delta.retries !== undefined) negated.retries = negateClassCounts(delta.retries);
+  return negated;
+}
+
 const NUMERIC_FIELDS = ['total', 'queued', 'queuedDispatched', 'running', 'done', 'cached', 'failed', 'skipped', 'cancelled', 'spentNanos', 'reservedNanos', 'finishSeq'] as const;
+type NumericField = (typeof NUMERIC_FIELDS)[number];
 
 function addClassCounts(a: CounterDelta['errors'], b: CounterDelta['errors']): Partial<Record<ErrorClass, number>> | undefined {
   if (a === undefined && b === undefined) return undefined;
   const sum: Partial<Record<ErrorClass, number>> = { ...a };
   for (const [key, value] of Object.entries(b ?? {}) as Array<[ErrorClass, number | undefined]>) sum[key] = (sum[key] ?? 0) + (value ?? 0);
   return sum;
+}
+
+function addClassCountsInto(sum: Partial<Record<ErrorClass, number>>, add: NonNullable<CounterDelta['errors']>): Partial<Record<ErrorClass, number>> {
+  for (const [key, value] of Object.entries(add) as Array<[ErrorClass, number | undefined]>) sum[key] = (sum[key] ?? 0) + (value ?? 0);
+  return sum;
+}
+
+function negateClassCounts(counts: NonNullable<CounterDelta['errors']>): Partial<Record<ErrorClass, number>> {
+  const negated: Partial<Record<ErrorClass, number>> = {};
+  for (const [key, value] of Object.entries(counts) as Array<[ErrorClass, number | undefined]>) negated[key] = 0 - (value ?? 0);
+  return negated;
 }

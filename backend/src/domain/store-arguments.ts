@@ -1,9 +1,9 @@
 // Argument checks every Store adapter runs before any read or write, so a bad number changes nothing and reads the same everywhere.
 import type { BatchPatch, BatchPhase, ClaimBatchRequest, ClaimBatchRow } from '../ports/batch-store.js';
 import { OPEN_BATCH_PHASES } from '../ports/batch-store.js';
-import type { Usage } from '../ports/domain.js';
-import type { CacheHoldRequest, ClaimRequest, FinishRequest } from '../ports/store.js';
-import { usdToNanos } from '../kernel/money.js';
+import type { JobStatus, NewRow, Usage } from '../ports/domain.js';
+import type { CacheHoldRequest, ClaimRequest, DispatchRequest, FinishRequest, TransitionRequest } from '../ports/store.js';
+import { usdToNanos, usdToNanosOrNull } from '../kernel/money.js';
 
 /** A point in time (epoch ms). */
 export function assertTime(name: string, value: number): void {
@@ -40,6 +40,30 @@ export function checkedUsage(usage: Usage, costUsd: number): CheckedUsage {
     outputTokens: usage.outputTokens,
     costNanos: usdToNanos(costUsd, 'costUsd'),
   };
+}
+
+export function checkDispatchRequest(request: DispatchRequest): void {
+  assertTime('now', request.now);
+  assertCount('maxInFlight', request.maxInFlight);
+  assertCount('limit', request.limit);
+}
+
+const NEW_ROW_STATUSES: ReadonlySet<string> = new Set<NonNullable<NewRow['status']>>(['queued', 'skipped', 'failed']);
+
+/** A new row's number and starting status (row-transitions' decideNewRow decides the rest). */
+export function checkNewRow(row: NewRow): void {
+  const status = row.status ?? 'queued';
+  if (!NEW_ROW_STATUSES.has(status)) throw new RangeError(`row ${row.rowId}: a new row's status must be queued, skipped or failed, got ${String(status)}`);
+  assertCount(`row ${row.rowId}: rowNumber`, row.rowNumber);
+}
+
+const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
+
+/** Checks a transition's time and target; returns its budget in nanos (null: no cap; undefined: unchanged). */
+export function checkTransitionRequest(request: TransitionRequest): number | null | undefined {
+  assertTime('now', request.now);
+  if (!JOB_STATUSES.has(request.to)) throw new RangeError(`unknown job status ${String(request.to)}`);
+  return request.budgetUsd === undefined ? undefined : usdToNanosOrNull(request.budgetUsd, 'budgetUsd');
 }
 
 /** Checks a claim's numbers; returns the reservation in nanos. */

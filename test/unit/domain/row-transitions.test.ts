@@ -1,8 +1,12 @@
-// The row state machine on its own: every refusal and every change claim, finish, expiry, undispatch, re-queue and cancel decide.
+// The row state machine on its own: every refusal and every change dispatch, claim, finish, expiry, undispatch, re-queue, cancel and a new row decide.
 import { describe, expect, it } from 'vitest';
+import type { JobStatus, NewRow, RowStatus } from '../../../backend/src/ports/domain.js';
 import type { ClaimRequest, FinishRequest, RowOutcome } from '../../../backend/src/ports/store.js';
-import type { RowState } from '../../../backend/src/domain/row-transitions.js';
-import { addDeltas, decideCancel, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../../backend/src/domain/row-transitions.js';
+import type { CounterDelta, RowState } from '../../../backend/src/domain/row-transitions.js';
+import {
+  addDeltas, decideCancel, decideClaim, decideDispatch, decideExpiry, decideFinish, decideNewRow, decideRequeue, decideUndispatch, DISPATCHABLE, dispatchRoom,
+  jobHoldsSlots, negateDelta, selects, sumDeltas,
+} from '../../../backend/src/domain/row-transitions.js';
 import { checkClaimRequest, checkFinishRequest, checkHoldRequest } from '../../../backend/src/domain/store-arguments.js';
 
 const NOW = 1_000_000;
@@ -172,5 +176,82 @@ describe('store arguments', () => {
     expect(() => checkFinishRequest(finish({ kind: 'retry', errorClass: 'server', message: '', nextAttemptAt: Infinity, usage: ZERO, costUsd: 0 }))).toThrow('nextAttemptAt must be a finite number');
     expect(checkFinishRequest(finish({ kind: 'release', usage: ZERO, costUsd: 0.000001 })).costNanos).toBe(1000);
     expect(() => checkHoldRequest({ key: 'k', holder: 'h', now: NOW, holdMs: -1 })).toThrow('holdMs must be a positive number, got -1');
+  });
+});
+
+const ROW_STATUSES: readonly RowStatus[] = ['queued', 'running', 'done', 'failed', 'skipped', 'cancelled'];
+const JOB_STATUSES: readonly JobStatus[] = ['preparing', 'running', 'paused', 'cancelled', 'completed'];
+/** One row of every status, with and without a slot. */
+const EVERY_ROW: readonly RowState[] = ROW_STATUSES.flatMap((status) => [true, false].map((dispatched) => ({ ...queued, status, dispatched })));
+
+describe('dispatch', () => {
+  it('only a running job holds window slots', () => {
+    expect(JOB_STATUSES.filter(jobHoldsSlots)).toEqual(['running']);
+  });
+
+  it('room: at most the limit, never past maxInFlight in flight, never negative', () => {
+    expect(dispatchRoom(0, { limit: 5, maxInFlight: 10 })).toBe(5);
+    expect(dispatchRoom(7, { limit: 5, maxInFlight: 10 })).toBe(3);
+    expect(dispatchRoom(10, { limit: 5, maxInFlight: 10 })).toBe(0);
+    expect(dispatchRoom(12, { limit: 5, maxInFlight: 10 })).toBe(0);
+    expect(dispatchRoom(0, { limit: 0, maxInFlight: 10 })).toBe(0);
+  });
+
+  it('a queued row without a slot takes one under the next generation, its retry time raised to now', () => {
+    const row: RowState = { ...queued, dispatched: false, dispatchSeq: 2, nextAttemptAt: NOW - 5 };
+    expect(decideDispatch(row, NOW)).toEqual({ ok: true, patch: { dispatched: true, dispatchSeq: 3, nextAttemptAt: NOW }, counters: { queuedDispatched: 1 } });
+    // A retry due later keeps its time: the claim waits for it.
+    expect(decideDispatch({ ...row, nextAttemptAt: NOW + 9 }, NOW)).toMatchObject({ patch: { nextAttemptAt: NOW + 9 } });
+  });
+
+  it('DISPATCHABLE picks exactly the rows decideDispatch takes, over every status (the stores query by it)', () => {
+    for (const row of EVERY_ROW) expect(selects(DISPATCHABLE, row), `${row.status} dispatched=${row.dispatched}`).toBe(decideDispatch(row, NOW) !== undefined);
+    expect(EVERY_ROW.filter((row) => selects(DISPATCHABLE, row))).toHaveLength(1);
+  });
+});
+
+describe('decideNewRow', () => {
+  const row: NewRow = { rowId: 'r1', rowNumber: 1, inputs: { a: '1' }, inputHash: 'h' };
+
+  it('starts queued and fresh by default, counted as queued', () => {
+    expect(decideNewRow(row)).toEqual({
+      state: {
+        status: 'queued', dispatched: false, dispatchSeq: 0, attempt: 0, nextAttemptAt: 0, leaseUntil: null, leaseSeq: 0, reservedNanos: 0,
+        cached: false, errorClass: null, errorMessage: null, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costNanos: 0, flushed: false,
+        finishedAt: null,
+      },
+      counters: { total: 1, queued: 1 },
+    });
+  });
+
+  it('a row decided at submit time keeps its status: skipped, or failed with input_invalid unless it names a class', () => {
+    expect(decideNewRow({ ...row, status: 'skipped' })).toMatchObject({ state: { status: 'skipped', errorClass: null }, counters: { total: 1, skipped: 1 } });
+    expect(decideNewRow({ ...row, status: 'failed', errorMessage: 'empty' })).toMatchObject({
+      state: { status: 'failed', errorClass: 'input_invalid', errorMessage: 'empty' },
+      counters: { total: 1, failed: 1, errors: { input_invalid: 1 } },
+    });
+    expect(decideNewRow({ ...row, status: 'failed', errorClass: 'auth' })).toMatchObject({ state: { errorClass: 'auth' }, counters: { errors: { auth: 1 } } });
+  });
+});
+
+describe('sumDeltas, negateDelta', () => {
+  const deltas: CounterDelta[] = [
+    { total: 1, queued: 1 },
+    { total: 1, failed: 1, errors: { input_invalid: 1 } },
+    { queued: -1, queuedDispatched: 1, retries: { server: 1 } },
+    { queued: 1, queuedDispatched: -1, errors: { input_invalid: -1, auth: 1 } },
+    {},
+  ];
+
+  it('sums like folding addDeltas, zero counts dropped and class counts kept', () => {
+    expect(sumDeltas(deltas)).toEqual(deltas.reduce(addDeltas, {}));
+    expect(sumDeltas(deltas)).toEqual({ total: 2, queued: 1, failed: 1, errors: { input_invalid: 0, auth: 1 }, retries: { server: 1 } });
+    expect(sumDeltas([])).toEqual({});
+  });
+
+  it('negates every count, so a delta and its negation add up to nothing', () => {
+    const sum = sumDeltas(deltas);
+    expect(negateDelta(sum)).toEqual({ total: -2, queued: -1, failed: -1, errors: { input_invalid: 0, auth: -1 }, retries: { server: -1 } });
+    expect(addDeltas(sum, negateDelta(sum))).toEqual({ errors: { input_invalid: 0, auth: 0 }, retries: { server: 0 } });
   });
 });

@@ -1,16 +1,15 @@
 // addRows: rows created in atomic chunks, each chunk together with its counts, so counters always match the rows.
-import type { ErrorClass } from '../../kernel/error-classes.js';
 import type { NewRow } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
-import type { ShardDelta } from './counters.js';
-import { applyDelta } from './counters.js';
+import { applyDelta, toShardDelta } from './counters.js';
 import { shardOf } from './layout.js';
 import { read } from './mappers.js';
-import type { JobDoc, RowDoc } from './records.js';
+import type { RowDoc } from './records.js';
 import { withDerived } from './records.js';
-import { assertCount } from '../../domain/store-arguments.js';
-
-const NEW_ROW_STATUSES: ReadonlySet<string> = new Set(['queued', 'skipped', 'failed']);
+import type { CounterDelta, NewRowDecision } from '../../domain/row-transitions.js';
+import { decideNewRow, negateDelta, sumDeltas } from '../../domain/row-transitions.js';
+import { assertTakesRows } from '../../domain/job-transitions.js';
+import { checkNewRow } from '../../domain/store-arguments.js';
 /** Rows per commit: well under Firestore's per-commit limits even with large inputs. */
 const CHUNK = 200;
 /** Chunks committed at once; each lands on a different counter shard, so they do not race each other. */
@@ -25,14 +24,12 @@ const PARALLEL = 4;
 export async function addRows(ctx: StoreContext, jobId: string, rows: readonly NewRow[]): Promise<void> {
   const seen = new Set<string>();
   for (const row of rows) {
-    const status = row.status ?? 'queued';
-    if (!NEW_ROW_STATUSES.has(status)) throw new RangeError(`row ${row.rowId}: a new row's status must be queued, skipped or failed, got ${String(status)}`);
-    assertCount(`row ${row.rowId}: rowNumber`, row.rowNumber);
+    checkNewRow(row);
     if (seen.has(row.rowId)) throw duplicate(row.rowId, jobId);
     seen.add(row.rowId);
   }
   const job = read.job(await ctx.layout.job(jobId).get());
-  assertPreparing(job, jobId);
+  assertTakesRows(jobId, job);
   if (rows.length === 0) return;
   for (let i = 0; i < rows.length; i += 300) {
     const snapshots = await ctx.db.getAll(...rows.slice(i, i + 300).map((row) => ctx.layout.row(jobId, row.rowId)));
@@ -61,13 +58,13 @@ function commitChunk(ctx: StoreContext, jobId: string, shards: number, rows: rea
   const { layout } = ctx;
   return ctx.occ('addRows', async (attempt) => {
     const [jobSnapshot, counterSnapshot] = await attempt.getAll([layout.job(jobId), layout.counter(jobId, shard)]);
-    assertPreparing(read.job(jobSnapshot!), jobId);
+    assertTakesRows(jobId, read.job(jobSnapshot!));
     const rowSnapshots = await attempt.getAll(rows.map((row) => layout.row(jobId, row.rowId)));
     const existing = rowSnapshots.find((snapshot) => snapshot.exists);
     if (existing) throw duplicate(read.row(existing)!.rowId, jobId);
-    const docs = rows.map((row) => newRowDoc(row, shards));
-    for (const doc of docs) attempt.create(layout.row(jobId, doc.rowId), doc);
-    attempt.update(layout.counter(jobId, shard), applyDelta(read.counter(counterSnapshot!)!, countsOf(docs, 1), null));
+    const decisions = rows.map(decideNewRow);
+    rows.forEach((row, i) => attempt.create(layout.row(jobId, row.rowId), newRowDoc(row, decisions[i]!, shards)));
+    attempt.update(layout.counter(jobId, shard), applyDelta(read.counter(counterSnapshot!)!, toShardDelta(countsOf(decisions)), null));
   });
 }
 
@@ -76,57 +73,25 @@ function removeChunk(ctx: StoreContext, jobId: string, rows: readonly NewRow[], 
   const { layout } = ctx;
   return ctx.occ('addRows rollback', async (attempt) => {
     const [counterSnapshot] = await attempt.getAll([layout.counter(jobId, shard)]);
-    const docs = rows.map((row) => newRowDoc(row, 1));
-    for (const doc of docs) attempt.delete(layout.row(jobId, doc.rowId));
-    attempt.update(layout.counter(jobId, shard), applyDelta(read.counter(counterSnapshot!)!, countsOf(docs, -1), null));
+    for (const row of rows) attempt.delete(layout.row(jobId, row.rowId));
+    attempt.update(layout.counter(jobId, shard), applyDelta(read.counter(counterSnapshot!)!, toShardDelta(negateDelta(countsOf(rows.map(decideNewRow)))), null));
   });
 }
 
-function countsOf(docs: readonly RowDoc[], sign: 1 | -1): ShardDelta {
-  const delta = { total: 0, queued: 0, skipped: 0, failed: 0 };
-  const errors: Partial<Record<ErrorClass, number>> = {};
-  for (const doc of docs) {
-    delta.total += sign;
-    if (doc.status === 'queued' || doc.status === 'skipped' || doc.status === 'failed') delta[doc.status] += sign;
-    if (doc.status === 'failed' && doc.errorClass !== null) errors[doc.errorClass] = (errors[doc.errorClass] ?? 0) + sign;
-  }
-  return { ...delta, errors };
+function countsOf(decisions: readonly NewRowDecision[]): CounterDelta {
+  return sumDeltas(decisions.map((decision) => decision.counters));
 }
 
-function newRowDoc(row: NewRow, shards: number): RowDoc {
-  const status = row.status ?? 'queued';
-  // The port documents submit-time failures as `input_invalid`; a failed row always carries a class so it is counted.
-  const errorClass = status === 'failed' ? (row.errorClass ?? 'input_invalid') : (row.errorClass ?? null);
+function newRowDoc(row: NewRow, decision: NewRowDecision, shards: number): RowDoc {
   return withDerived({
+    ...decision.state,
     rowId: row.rowId,
     rowNumber: row.rowNumber,
     inputs: JSON.stringify(row.inputs),
     inputHash: row.inputHash,
-    status,
-    dispatched: false,
-    dispatchSeq: 0,
-    attempt: 0,
-    nextAttemptAt: 0,
-    leaseUntil: null,
-    leaseSeq: 0,
-    reservedNanos: 0,
     outputs: row.outputs === undefined ? null : JSON.stringify(row.outputs),
-    cached: false,
-    errorClass,
-    errorMessage: row.errorMessage ?? null,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    costNanos: 0,
-    flushed: false,
-    finishedAt: null,
     shard: shardOf(row.rowId, shards),
   });
-}
-
-function assertPreparing(job: JobDoc | undefined, jobId: string): asserts job is JobDoc {
-  if (job === undefined) throw new Error(`job ${jobId} does not exist`);
-  if (job.status !== 'preparing') throw new Error(`job ${jobId} is ${job.status}: rows can only be added while it is preparing`);
 }
 
 function duplicate(rowId: string, jobId: string): Error {

@@ -6,8 +6,10 @@ import { DispatchBatcher } from './dispatch-batcher.js';
 import { read } from './mappers.js';
 import { isLostRace } from './occ.js';
 import type { CounterDoc } from './records.js';
-import { withDerived } from './records.js';
-import { assertCount, assertTime } from '../../domain/store-arguments.js';
+import { patched } from './records.js';
+import { DISPATCHABLE, decideDispatch, dispatchRoom, jobHoldsSlots } from '../../domain/row-transitions.js';
+import { checkDispatchRequest } from '../../domain/store-arguments.js';
+import { rowsSelected } from './row-selection.js';
 
 /**
  * In flight = Σ window.dispatched − Σ counter.released. Both only grow. The window shards are read under the
@@ -17,9 +19,7 @@ import { assertCount, assertTime } from '../../domain/store-arguments.js';
  * shard is written per call.
  */
 export function dispatchRows(ctx: StoreContext, request: DispatchRequest): Promise<DispatchedRow[]> {
-  assertTime('now', request.now);
-  assertCount('maxInFlight', request.maxInFlight);
-  assertCount('limit', request.limit);
+  checkDispatchRequest(request);
   if (request.limit === 0) return Promise.resolve([]);
   let batcher = batchers.get(ctx);
   if (batcher === undefined) {
@@ -64,7 +64,8 @@ async function dispatchStep(ctx: StoreContext, jobId: string, request: MergedDis
 
 async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDispatch): Promise<DispatchedRow[]> {
   const { layout } = ctx;
-  const candidates = (n: number) => layout.rows(jobId).where('status', '==', 'queued').where('dispatched', '==', false).orderBy('rowNumber').limit(n);
+  // The rows decideDispatch takes, in row order: the query spells the decision's own selection.
+  const candidates = (n: number) => rowsSelected(layout.rows(jobId), DISPATCHABLE).orderBy('rowNumber').limit(n);
   // No call ever gets more than maxInFlight rows, so no more are read.
   const asked = Math.min(request.limit, request.maxInFlight);
   const { result, written } = await ctx.db.runTransaction(
@@ -76,26 +77,31 @@ async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDis
         asked <= CANDIDATES_READ_ALONGSIDE ? candidates(asked).get().then((page) => page.docs) : undefined,
       ]);
       const windows = windowSnapshots.map((snapshot) => read.window(snapshot)!);
-      // Only a running job gets window slots: a slot given to a paused job would sit idle and shrink the window on resume.
-      if (windows.length === 0 || windows.some((window) => window.status !== 'running')) return none;
+      // Every window shard carries the job's status (a transition writes them all in one commit).
+      if (windows.length === 0 || !windows.every((window) => jobHoldsSlots(window.status))) return none;
       const dispatched = windows.reduce((sum, window) => sum + window.dispatched, 0);
-      const roomWith = (released: number) => Math.min(request.limit, request.maxInFlight - (dispatched - released));
+      const roomWith = (released: number) => dispatchRoom(dispatched - released, request);
       // What this process saw may miss other processes' releases: no room by it is asked of Firestore before it counts.
       const room = seenReleased !== undefined && roomWith(seenReleased) > 0 ? roomWith(seenReleased) : roomWith(await releasedNow(ctx, jobId));
-      if (room <= 0) return none;
+      if (room === 0) return none;
       const rowSnapshots = early ?? (await candidates(room).get()).docs;
-      const taken = rowSnapshots.slice(0, room);
-      if (taken.length === 0) return none;
-      const dispatchedRows = taken.map((snapshot) => {
+      const taken: DispatchedRow[] = [];
+      const paths: string[] = [];
+      let slots = 0;
+      for (const snapshot of rowSnapshots.slice(0, room)) {
         const row = read.row(snapshot)!;
-        // nextAttemptAt is raised to now so that "should have run by" (undispatchStale) counts from the dispatch, not from submit.
-        const next = withDerived({ ...row, dispatched: true, dispatchSeq: row.dispatchSeq + 1, nextAttemptAt: Math.max(row.nextAttemptAt, request.now) });
+        const change = decideDispatch(row, request.now);
+        if (change === undefined) continue;
+        const next = patched(row, change.patch);
         tx.update(snapshot.ref, { ...next }, { lastUpdateTime: snapshot.updateTime });
-        return { rowId: next.rowId, dispatchSeq: next.dispatchSeq, nextAttemptAt: next.nextAttemptAt };
-      });
+        taken.push({ rowId: next.rowId, dispatchSeq: next.dispatchSeq, nextAttemptAt: next.nextAttemptAt });
+        paths.push(snapshot.ref.path);
+        slots += change.counters.queuedDispatched ?? 0;
+      }
+      if (taken.length === 0) return none;
       const k = Math.floor(Math.random() * windowSnapshots.length);
-      tx.update(windowSnapshots[k]!.ref, { dispatched: windows[k]!.dispatched + taken.length });
-      return { result: dispatchedRows, written: [...taken.map((snapshot) => snapshot.ref.path), windowSnapshots[k]!.ref.path] };
+      tx.update(windowSnapshots[k]!.ref, { dispatched: windows[k]!.dispatched + slots });
+      return { result: taken, written: [...paths, windowSnapshots[k]!.ref.path] };
     },
     { maxAttempts: 20 },
   );

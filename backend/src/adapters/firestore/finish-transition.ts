@@ -1,10 +1,12 @@
 // Settling a transition: finishes what it started, undispatching (on cancel, cancelling) a job's queued rows in atomic batches.
 import type { StoreContext } from './context.js';
 import type { CounterDelta } from '../../domain/row-transitions.js';
-import { addDeltas, decideCancel, decideUndispatch } from '../../domain/row-transitions.js';
+import { addDeltas } from '../../domain/row-transitions.js';
+import { decideQueuedRow, queuedRowsOf } from '../../domain/job-transitions.js';
 import { applyDelta, toShardDelta } from './counters.js';
 import { read } from './mappers.js';
 import { patched } from './records.js';
+import { rowsSelected } from './row-selection.js';
 
 /** Rows per commit. */
 const BATCH = 200;
@@ -22,12 +24,10 @@ export async function finishTransition(ctx: StoreContext, jobId: string): Promis
       const [jobSnapshot] = await attempt.getAll([layout.job(jobId)]);
       const mark = read.job(jobSnapshot!)?.settle ?? null;
       if (mark === null) return true;
-      let query = layout.rows(jobId).where('status', '==', 'queued');
-      if (!mark.cancel) query = query.where('dispatched', '==', true);
-      const rows = (await attempt.query(query.limit(BATCH))).map((snapshot) => read.row(snapshot)!);
+      const rows = (await attempt.query(rowsSelected(layout.rows(jobId), queuedRowsOf(mark)).limit(BATCH))).map((snapshot) => read.row(snapshot)!);
       const deltas = new Map<number, CounterDelta>();
       for (const row of rows) {
-        const change = mark.cancel ? decideCancel(row, mark.at) : decideUndispatch(row, Infinity);
+        const change = decideQueuedRow(mark, row);
         if (change === undefined) continue;
         attempt.update(layout.row(jobId, row.rowId), patched(row, change.patch));
         deltas.set(row.shard, addDeltas(deltas.get(row.shard) ?? {}, change.counters));

@@ -1,19 +1,17 @@
 // The stored shape of each document kind, exactly as the store writes it; every document carries `schema` (see occ.ts).
 import type { JobStatus, PauseReason, RowCounts, RowStatus } from '../../ports/domain.js';
 import type { RowPatch, RowState } from '../../domain/row-transitions.js';
+import type { QueuedRowsStep } from '../../domain/job-transitions.js';
 
 /** Layout version. Also the one field every document has, which an optimistic commit rewrites unchanged to pin a read. */
 export const SCHEMA = 1;
 
 /**
- * Set on a job while its queued rows still have to be undispatched (leaving running) or cancelled (entering cancelled);
- * finishTransition (finish-transition.ts) works it off. Stored as the job's `settle` field (the layout keeps that name).
+ * Set on a job while its queued rows still have to be undispatched (leaving running) or cancelled (entering cancelled):
+ * the transition's decided step, which finishTransition (finish-transition.ts) works off. Stored as the job's `settle`
+ * field (the layout keeps that name).
  */
-export interface SettleMark {
-  readonly cancel: boolean;
-  /** When the transition happened: the cancelled rows' finishedAt. */
-  readonly at: number;
-}
+export type SettleMark = QueuedRowsStep;
 
 export interface JobDoc {
   readonly schema: number;

@@ -1,15 +1,13 @@
 // transitionJob: moves a job between states, copying status and budget to its shards, then finishes it on its queued rows (finish-transition.ts).
-import type { Job, JobStatus } from '../../ports/domain.js';
+import type { Job } from '../../ports/domain.js';
 import type { TransitionRequest } from '../../ports/store.js';
 import { normalize } from './budget.js';
 import type { StoreContext } from './context.js';
 import { read, toJob } from './mappers.js';
-import { usdToNanosOrNull } from '../../kernel/money.js';
-import type { CounterDoc, JobDoc, SettleMark } from './records.js';
+import type { CounterDoc, JobDoc } from './records.js';
 import { finishTransition } from './finish-transition.js';
-import { assertTime } from '../../domain/store-arguments.js';
-
-const JOB_STATUSES: ReadonlySet<string> = new Set<JobStatus>(['preparing', 'running', 'paused', 'cancelled', 'completed']);
+import { decideJobTransition } from '../../domain/job-transitions.js';
+import { checkTransitionRequest } from '../../domain/store-arguments.js';
 
 type Outcome = { readonly kind: 'absent' } | { readonly kind: 'busy' } | { readonly kind: 'moved'; readonly job: Job; readonly settle: boolean };
 
@@ -20,9 +18,7 @@ type Outcome = { readonly kind: 'absent' } | { readonly kind: 'busy' } | { reado
  * every claim touching the job document.
  */
 export async function transitionJob(ctx: StoreContext, jobId: string, request: TransitionRequest): Promise<Job | undefined> {
-  assertTime('now', request.now);
-  if (!JOB_STATUSES.has(request.to)) throw new RangeError(`unknown job status ${String(request.to)}`);
-  const budget = request.budgetUsd === undefined ? undefined : usdToNanosOrNull(request.budgetUsd, 'budgetUsd');
+  const budget = checkTransitionRequest(request);
   // Many row tasks may decide to pause the same job at once: in this process they take turns, so the first moves it
   // and the rest see it moved, instead of all racing for the job document.
   return ctx.mutex.run(`transition:${jobId}`, () => transition(ctx, jobId, request, budget));
@@ -36,24 +32,11 @@ async function transition(ctx: StoreContext, jobId: string, request: TransitionR
     const outcome = await ctx.occ<Outcome>('transitionJob', async (attempt) => {
       const [jobSnapshot] = await attempt.getAll([layout.job(jobId)]);
       const job = read.job(jobSnapshot!);
-      if (job === undefined || !request.from.includes(job.status)) return { kind: 'absent' };
+      const transition = decideJobTransition(job, request, budget);
+      if (job === undefined || transition === undefined) return { kind: 'absent' };
       if (job.settle !== null) return { kind: 'busy' };
-      const entering = job.status !== request.to;
-      const ends = request.to === 'completed' || request.to === 'cancelled';
-      // A job that is not running holds no window slots; entering cancelled also cancels its queued rows.
-      const mark: SettleMark | null = request.to === 'cancelled' ? { cancel: true, at: request.now } : request.to !== 'running' ? { cancel: false, at: request.now } : null;
-      const next: JobDoc = {
-        ...job,
-        status: request.to,
-        // A pause reason describes a pause: it goes when the job leaves `paused`, unless the caller sets one.
-        pauseReason: request.pauseReason !== undefined ? request.pauseReason : request.to === 'paused' ? job.pauseReason : null,
-        message: request.message !== undefined ? request.message : job.message,
-        budgetNanos: budget !== undefined ? budget : job.budgetNanos,
-        runningSince: request.to === 'running' && entering ? request.now : job.runningSince,
-        finishedAt: ends ? (entering ? request.now : job.finishedAt) : null,
-        updatedAt: request.now,
-        settle: mark,
-      };
+      // The queued rows' step is left on the job as its mark and worked off by finishTransition.
+      const next: JobDoc = { ...job, ...transition.job, settle: transition.rows };
       const copy = next.status !== job.status || next.budgetNanos !== job.budgetNanos || budget !== undefined;
       const regrant = copy && (budget !== undefined || (next.status === 'running' && next.budgetNanos !== null));
       if (copy) {
@@ -71,7 +54,7 @@ async function transition(ctx: StoreContext, jobId: string, request: TransitionR
         for (const snapshot of await attempt.query(layout.windows(jobId), { pin: false })) attempt.update(snapshot.ref, { status: next.status });
       }
       attempt.update(jobSnapshot!.ref, next);
-      return { kind: 'moved', job: toJob(next), settle: mark !== null };
+      return { kind: 'moved', job: toJob(next), settle: transition.rows !== null };
     });
     if (outcome.kind === 'busy') continue;
     if (outcome.kind === 'absent') return undefined;

@@ -1,30 +1,34 @@
 // The row-level store steps on SQLite: read what domain/row-transitions needs, let it decide, write the decided change.
 import type { ClaimRequest, ClaimResult, DispatchRequest, DispatchedRow, FinishRequest } from '../../ports/store.js';
 import type { CounterDelta, JobSnapshot, RowChange, RowPatch, RowState } from '../../domain/row-transitions.js';
-import { addDeltas, decideClaim, decideExpiry, decideFinish, decideRequeue, decideUndispatch } from '../../domain/row-transitions.js';
-import { assertBound, assertCount, assertTime, checkClaimRequest, checkFinishRequest } from '../../domain/store-arguments.js';
+import { decideClaim, decideDispatch, decideExpiry, decideFinish, decideRequeue, decideUndispatch, dispatchRoom, jobHoldsSlots, sumDeltas } from '../../domain/row-transitions.js';
+import { assertBound, checkClaimRequest, checkDispatchRequest, checkFinishRequest } from '../../domain/store-arguments.js';
 import { applyCounters } from './counters.js';
 import { toRow, toRowState, type RowRecord } from './row-mapper.js';
 import type { JobState, RowStateRecord, Statements } from './statements.js';
 
-/** Only a running job gets window slots: a slot given to a paused job would sit idle and shrink the window on resume. */
+/**
+ * Gives queued rows window slots: the room (dispatchRoom) is read from the job's counters, the rows picked in row order
+ * by the one indexed query the decision's selection spells (statements.ts), and each written as decideDispatch says.
+ */
 export function dispatchRows(statements: Statements, request: DispatchRequest): DispatchedRow[] {
-  assertTime('now', request.now);
-  assertCount('maxInFlight', request.maxInFlight);
-  assertCount('limit', request.limit);
+  checkDispatchRequest(request);
   const job = statements.jobState.get(request.jobId);
-  if (job?.status !== 'running') return [];
-  const room = Math.min(request.limit, request.maxInFlight - job.queued_dispatched - job.running);
-  if (room <= 0) return [];
-  const picked = statements.nextUndispatched.all({ jobId: request.jobId, limit: room });
-  if (picked.length === 0) return [];
-  // nextAttemptAt is raised to now so that "should have run by" (undispatchStale) counts from the dispatch, not from submit.
-  const dispatched = picked.map((rowid) => {
-    const row = statements.dispatchRow.get({ rowid, now: request.now });
-    if (row === undefined) throw new Error(`dispatchRows: row ${rowid} vanished inside its transaction`);
-    return { rowId: row.row_id, dispatchSeq: row.dispatch_seq, nextAttemptAt: row.next_attempt_at };
-  });
-  applyCounters(statements, request.jobId, { queuedDispatched: dispatched.length }, request.now);
+  if (job === undefined || !jobHoldsSlots(job.status)) return [];
+  const room = dispatchRoom(job.queued_dispatched + job.running, request);
+  if (room === 0) return [];
+  const dispatched: DispatchedRow[] = [];
+  const changes: CounterDelta[] = [];
+  for (const record of statements.nextDispatchable.all({ jobId: request.jobId, limit: room })) {
+    const row = { status: record.status, dispatched: record.dispatched === 1, dispatchSeq: record.dispatch_seq, nextAttemptAt: record.next_attempt_at };
+    const change = decideDispatch(row, request.now);
+    if (change === undefined) continue;
+    write(statements, record, change, null, false);
+    const next = { ...row, ...change.patch };
+    dispatched.push({ rowId: record.row_id, dispatchSeq: next.dispatchSeq, nextAttemptAt: next.nextAttemptAt });
+    changes.push(change.counters);
+  }
+  if (dispatched.length > 0) applyCounters(statements, request.jobId, sumDeltas(changes), request.now);
   return dispatched;
 }
 
@@ -74,7 +78,7 @@ export function requeueFailed(statements: Statements, jobId: string): number {
  * patch (a cancel or re-queue gives every row the same one) are written together, a chunk per statement.
  */
 export function applyAll(statements: Statements, jobId: string, rows: readonly RowStateRecord[], decide: (row: RowState) => RowChange | undefined, now: number | null): number {
-  let total: CounterDelta = {};
+  const deltas: CounterDelta[] = [];
   const samePatch = new Map<string, { readonly change: RowChange; readonly rowids: number[] }>();
   for (const record of rows) {
     const change = decide(toRowState(record));
@@ -83,7 +87,7 @@ export function applyAll(statements: Statements, jobId: string, rows: readonly R
     const group = samePatch.get(key);
     if (group === undefined) samePatch.set(key, { change, rowids: [record.rowid] });
     else group.rowids.push(record.rowid);
-    total = addDeltas(total, change.counters);
+    deltas.push(change.counters);
   }
   let n = 0;
   for (const { change, rowids } of samePatch.values()) {
@@ -92,9 +96,11 @@ export function applyAll(statements: Statements, jobId: string, rows: readonly R
     for (let i = 0; i < rowids.length; i += PATCH_CHUNK) statement.run({ ...params, rowids: JSON.stringify(rowids.slice(i, i + PATCH_CHUNK)) });
     n += rowids.length;
   }
-  if (n > 0) applyCounters(statements, jobId, total, now);
+  if (n > 0) applyCounters(statements, jobId, sumDeltas(deltas), now);
   return n;
 }
+
+type RowKey = Pick<RowStateRecord, 'rowid' | 'row_id'>;
 
 /** Rows per multi-row patch statement. */
 const PATCH_CHUNK = 5_000;
@@ -149,9 +155,9 @@ function patchParams(change: RowChange, finishSeq: number | null): { readonly co
 }
 
 /** Writes one row's patch; a claim gets the row back. */
-function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: true): RowRecord;
-function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: false): void;
-function write(statements: Statements, record: RowStateRecord, change: RowChange, finishSeq: number | null, returning: boolean): RowRecord | void {
+function write(statements: Statements, record: RowKey, change: RowChange, finishSeq: number | null, returning: true): RowRecord;
+function write(statements: Statements, record: RowKey, change: RowChange, finishSeq: number | null, returning: false): void;
+function write(statements: Statements, record: RowKey, change: RowChange, finishSeq: number | null, returning: boolean): RowRecord | void {
   const { columns, params } = patchParams(change, finishSeq);
   if (!returning) {
     statements.patchRow(columns, 'one').run({ ...params, rowid: record.rowid });

@@ -2,6 +2,8 @@
 import type { ErrorClass } from '../../kernel/error-classes.js';
 import type { JobStatus, RowCounts, RowStatus } from '../../ports/domain.js';
 import type { Statement } from 'better-sqlite3';
+import type { RowSelection } from '../../domain/row-transitions.js';
+import { DISPATCHABLE } from '../../domain/row-transitions.js';
 import type { SqliteDatabase } from './database.js';
 import type { JobRecord } from './job-mapper.js';
 import type { RowRecord } from './row-mapper.js';
@@ -50,6 +52,9 @@ export interface RowStateRecord {
   readonly finish_seq: number | null;
 }
 
+/** The columns a dispatch reads (domain DispatchState). */
+export type DispatchRecord = Pick<RowStateRecord, 'rowid' | 'row_id' | 'status' | 'dispatched' | 'dispatch_seq' | 'next_attempt_at'>;
+
 const ROW_STATE = `SELECT rowid, row_id, status, dispatched, dispatch_seq, attempt, next_attempt_at, lease_until, lease_seq, reserved_nanos,
   cached, error_class, error_message, input_tokens, cached_input_tokens, output_tokens, cost_nanos, flushed, finished_at, finish_seq
   FROM store_rows`;
@@ -69,6 +74,31 @@ function rowPatcher(db: SqliteDatabase) {
       const where = target === 'many' ? 'rowid IN (SELECT value FROM json_each(@rowids))' : 'rowid = @rowid';
       statement = db.prepare<Bind, RowRecord>(`UPDATE store_rows SET ${set} WHERE ${where}${target === 'one returning' ? ' RETURNING *' : ''}`);
       prepared.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+/**
+ * A domain RowSelection as SQL over store_rows: the statements that pick rows for a decision spell the decision's own
+ * selection, so one indexed query (store_rows_by_state) reads exactly the rows the decision would change — not every
+ * row of a 100,000-row job. test/unit/adapters/sqlite/row-selections.test.ts runs them against the decisions over
+ * every status.
+ */
+function selectionSql(selection: RowSelection): string {
+  const dispatched = selection.dispatched === undefined ? '' : ` AND dispatched = ${selection.dispatched ? 1 : 0}`;
+  return `status = '${selection.status}'${dispatched}`;
+}
+
+/** The state columns of a job's rows a selection picks, prepared once per selection. */
+function rowSelector(db: SqliteDatabase) {
+  const prepared = new Map<string, Statement<[string], RowStateRecord>>();
+  return (selection: RowSelection): Statement<[string], RowStateRecord> => {
+    const where = selectionSql(selection);
+    let statement = prepared.get(where);
+    if (statement === undefined) {
+      statement = db.prepare<[string], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND ${where}`);
+      prepared.set(where, statement);
     }
     return statement;
   };
@@ -127,17 +157,15 @@ export function prepareStatements(db: SqliteDatabase) {
       `${ROW_STATE} WHERE job_id = @jobId AND status = 'queued' AND dispatched = 1 AND next_attempt_at < @olderThan`,
     ),
     rowsByStatus: db.prepare<[string, RowStatus], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND status = ?`),
-    /** Queued rows holding a window slot: at most the window, so leaving `running` reads only these. */
-    queuedDispatched: db.prepare<[string], RowStateRecord>(`${ROW_STATE} WHERE job_id = ? AND status = 'queued' AND dispatched = 1`),
+    /** A job's rows a selection picks (a transition's queued rows: leaving `running` reads only the window's). */
+    selectedRows: rowSelector(db),
     /** Writes the columns a transition's patch changes. */
     patchRow: rowPatcher(db),
     // Two steps (pick, then update by rowid) because an `UPDATE … WHERE rowid IN (SELECT … LIMIT)` costs ~30x more.
-    nextUndispatched: db.prepare<Bind, number>(
-      `SELECT rowid FROM store_rows WHERE job_id = @jobId AND status = 'queued' AND dispatched = 0 ORDER BY row_number LIMIT @limit`,
-    ).pluck(),
-    dispatchRow: db.prepare<Bind, { row_id: string; dispatch_seq: number; next_attempt_at: number }>(
-      `UPDATE store_rows SET dispatched = 1, dispatch_seq = dispatch_seq + 1, next_attempt_at = max(next_attempt_at, @now)
-       WHERE rowid = @rowid RETURNING row_id, dispatch_seq, next_attempt_at`,
+    // Only the columns decideDispatch reads: the pick is most of a dispatch's cost, and the full state triples it.
+    nextDispatchable: db.prepare<Bind, DispatchRecord>(
+      `SELECT rowid, row_id, status, dispatched, dispatch_seq, next_attempt_at FROM store_rows
+       WHERE job_id = @jobId AND ${selectionSql(DISPATCHABLE)} ORDER BY row_number LIMIT @limit`,
     ),
     setErrorsByClass: db.prepare<[string, string]>(`UPDATE store_jobs SET errors_by_class = ? WHERE id = ?`),
     recentOutcomes: db.prepare<Bind, { status: 'done' | 'failed' }>(
