@@ -1,9 +1,9 @@
 // The BatchStore port on SQLite: batch records in the store's own file, claimed and recorded in one immediate transaction.
 import type { Statement } from 'better-sqlite3';
 import type { BatchStatus } from '../../ports/batch.js';
-import { batchCustomId, OPEN_BATCH_PHASES, type BatchPatch, type BatchPhase, type BatchRecord, type BatchRowEntry, type BatchStore, type ClaimBatchRequest, type ClaimBatchResult } from '../../ports/batch-store.js';
-import { assertCount, assertPositive, assertTime } from '../../domain/store-arguments.js';
-import { nanosToUsd, usdToNanos } from '../../kernel/money.js';
+import { batchCustomId, type BatchPatch, type BatchPhase, type BatchRecord, type BatchRowEntry, type BatchStore, type ClaimBatchRequest, type ClaimBatchResult } from '../../ports/batch-store.js';
+import { checkBatchPatch, checkClaimBatchRequest } from '../../domain/store-arguments.js';
+import { nanosToUsd } from '../../kernel/money.js';
 import { migrateBatchSchema } from './batch-schema.js';
 import type { SqliteDatabase } from './database.js';
 import { claimRow } from './row-lifecycle.js';
@@ -36,7 +36,6 @@ interface EntryRow {
   readonly reserved_nanos: number;
 }
 
-const PHASES: readonly BatchPhase[] = [...OPEN_BATCH_PHASES, 'applied'];
 /** Patch fields and the columns they are stored in. */
 const COLUMNS: Readonly<Record<keyof BatchPatch, string>> = {
   phase: 'phase',
@@ -89,13 +88,11 @@ export class SqliteBatchStore implements BatchStore {
     const claimTx = db.transaction((request: ClaimBatchRequest) => this.claimSync(request, insertBatch, insertEntry));
     this.claim = (request) => claimTx.immediate(request);
     const updateTx = db.transaction((jobId: string, seq: number, patch: BatchPatch, now: number) => {
-      assertTime('now', now);
+      checkBatchPatch(patch, now);
       const params: Record<string, string | number | null> = { jobId, seq, now };
       const sets = ['updated_at = @now'];
       for (const [field, value] of Object.entries(patch) as Array<[keyof BatchPatch, BatchPatch[keyof BatchPatch]]>) {
         if (value === undefined) continue;
-        if (!(field in COLUMNS)) throw new TypeError(`updateBatch: unknown field ${JSON.stringify(field)}`);
-        if (field === 'phase' && !PHASES.includes(value as BatchPhase)) throw new TypeError(`updateBatch: phase must be one of ${PHASES.join(', ')}, got ${JSON.stringify(value)}`);
         sets.push(`${COLUMNS[field]} = @${field}`);
         params[field] = value;
       }
@@ -106,13 +103,13 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   private claimSync(request: ClaimBatchRequest, insertBatch: Statement, insertEntry: Statement): ClaimBatchResult {
-    checkClaimBatch(request);
+    const reserves = checkClaimBatchRequest(request);
     const claimed: BatchRowEntry[] = [];
     const refused: Array<ClaimBatchResult['refused'][number]> = [];
     let reservedNanos = 0;
     let tokens = 0;
     let overBudget = false;
-    for (const row of request.rows) {
+    for (const [i, row] of request.rows.entries()) {
       if (overBudget) {
         refused.push({ rowId: row.rowId, reason: 'budget' });
         continue;
@@ -124,7 +121,7 @@ export class SqliteBatchStore implements BatchStore {
         overBudget = result.reason === 'budget';
         continue;
       }
-      const nanos = usdToNanos(row.reserveUsd, 'reserveUsd');
+      const nanos = reserves[i]!;
       insertEntry.run(request.jobId, request.seq, claimed.length, row.rowId, row.dispatchSeq, result.leaseToken, nanos);
       claimed.push({ customId: batchCustomId(row.rowId, row.dispatchSeq), rowId: row.rowId, dispatchSeq: row.dispatchSeq, leaseToken: result.leaseToken, reserveUsd: row.reserveUsd });
       reservedNanos += nanos;
@@ -142,19 +139,19 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   claimBatch(request: ClaimBatchRequest): Promise<ClaimBatchResult> {
-    return settle(() => this.claim(request));
+    return asPromise(() => this.claim(request));
   }
 
   updateBatch(jobId: string, seq: number, patch: BatchPatch, now: number): Promise<BatchRecord | undefined> {
-    return settle(() => this.update(jobId, seq, patch, now));
+    return asPromise(() => this.update(jobId, seq, patch, now));
   }
 
   getBatch(jobId: string, seq: number): Promise<BatchRecord | undefined> {
-    return settle(() => this.read(jobId, seq));
+    return asPromise(() => this.read(jobId, seq));
   }
 
   listBatches(jobId: string, filter: { readonly open?: boolean } = {}): Promise<BatchRecord[]> {
-    return settle(() => {
+    return asPromise(() => {
       const rows = filter.open
         ? this.db.prepare<[string], BatchRow>(`SELECT * FROM store_batches WHERE job_id = ? AND phase <> 'applied' ORDER BY seq`).all(jobId)
         : this.db.prepare<[string], BatchRow>(`SELECT * FROM store_batches WHERE job_id = ? ORDER BY seq`).all(jobId);
@@ -163,11 +160,11 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   listOpenBatches(): Promise<BatchRecord[]> {
-    return settle(() => this.db.prepare<[], BatchRow>(`SELECT * FROM store_batches WHERE phase <> 'applied' ORDER BY job_id, seq`).all().map(toRecord));
+    return asPromise(() => this.db.prepare<[], BatchRow>(`SELECT * FROM store_batches WHERE phase <> 'applied' ORDER BY job_id, seq`).all().map(toRecord));
   }
 
   batchRows(jobId: string, seq: number): Promise<BatchRowEntry[]> {
-    return settle(() =>
+    return asPromise(() =>
       this.db
         .prepare<[string, number], EntryRow>(`SELECT row_id, dispatch_seq, lease_token, reserved_nanos FROM store_batch_rows WHERE job_id = ? AND seq = ? ORDER BY ord`)
         .all(jobId, seq)
@@ -176,15 +173,7 @@ export class SqliteBatchStore implements BatchStore {
   }
 }
 
-function checkClaimBatch(request: ClaimBatchRequest): void {
-  assertCount('seq', request.seq);
-  assertTime('now', request.now);
-  assertPositive('leaseMs', request.leaseMs);
-  if (typeof request.filename !== 'string' || request.filename === '') throw new TypeError('claimBatch: filename must be a non-empty string');
-  if (!Array.isArray(request.rows)) throw new TypeError('claimBatch: rows must be an array');
-}
-
 /** The synchronous step as a promise, its throw as a rejection (callers await every port method). */
-function settle<T>(fn: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(fn()));
+function asPromise<T>(step: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(step()));
 }
