@@ -200,7 +200,7 @@ export class LocalQueue implements Queue {
     // The handler runs synchronously up to its first await; a synchronous throw becomes a rejection.
     const answer = new Promise<TaskOutcome>((resolve) => resolve(handler(delivered)));
     answer.then(
-      (outcome) => this.#settle(task, outcome),
+      (outcome) => this.#recordOutcome(task, outcome),
       (error: unknown) => {
         if (this.#inFlight.has(task)) {
           this.#options.logger?.warn(
@@ -208,12 +208,12 @@ export class LocalQueue implements Queue {
             'queue task handler threw; the task will be retried',
           );
         }
-        this.#settle(task, thrownOutcome(error));
+        this.#recordOutcome(task, thrownOutcome(error));
       },
     );
   }
 
-  #settle(task: ClaimedTask, outcome: unknown): void {
+  #recordOutcome(task: ClaimedTask, outcome: unknown): void {
     // Not in flight any more: abandoned at its deadline or forgotten by halt(); its outcome must not count.
     if (!this.#inFlight.delete(task)) return;
     const now = this.#options.clock.now();

@@ -54,7 +54,7 @@ export class TaskTable {
   readonly #insert: Statement<[string, string, string, number, number]>;
   readonly #selectDue: Statement<[number, number], ClaimRow>;
   readonly #markDelivered: Statement<[number, number]>;
-  readonly #settle: Statement<[number, number, number, number]>;
+  readonly #markOutcome: Statement<[number, number, number, number]>;
   readonly #nextDue: Statement<[], { next: number | null }>;
   readonly #purge: Statement<[number, number]>;
   readonly #recover: Statement<[number]>;
@@ -75,7 +75,7 @@ export class TaskTable {
       SELECT id, name, kind, payload, attempts FROM queue_tasks
       WHERE state < 2 AND next_at <= ? ORDER BY next_at LIMIT ?`);
     this.#markDelivered = db.prepare(`UPDATE queue_tasks SET state = ${DELIVERED}, attempts = attempts + 1, next_at = ? WHERE id = ?`);
-    this.#settle = db.prepare(`UPDATE queue_tasks SET state = ?, next_at = ? WHERE id = ? AND state = ${DELIVERED} AND attempts = ?`);
+    this.#markOutcome = db.prepare(`UPDATE queue_tasks SET state = ?, next_at = ? WHERE id = ? AND state = ${DELIVERED} AND attempts = ?`);
     this.#nextDue = db.prepare(`SELECT MIN(next_at) AS next FROM queue_tasks WHERE state < 2`);
     this.#purge = db.prepare(`
       DELETE FROM queue_tasks WHERE id IN (
@@ -106,8 +106,8 @@ export class TaskTable {
         const { id, attempt } = outcome.task;
         const changes =
           outcome.type === 'retry'
-            ? this.#settle.run(PENDING, outcome.runAt, id, attempt).changes
-            : this.#settle.run(TOMBSTONE, now + tombstoneMs, id, attempt).changes;
+            ? this.#markOutcome.run(PENDING, outcome.runAt, id, attempt).changes
+            : this.#markOutcome.run(TOMBSTONE, now + tombstoneMs, id, attempt).changes;
         if (changes > 0) applied.push(outcome);
       }
       return applied;
