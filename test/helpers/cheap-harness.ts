@@ -23,6 +23,8 @@ export interface CheapHarness {
   readonly batches: SqliteBatchStore;
   readonly client: OpenAiBatchClient;
   readonly standIn: OpenAiStandIn;
+  /** The queue the engine schedules its tasks on (pumps included). */
+  readonly queue: LocalQueue;
   /** Starts the queue (when the harness was made with `startQueue: false`, to set up a state by hand first). */
   start(): void;
   /** Waits until the job is at rest with no row in a batch (a cancelled job's batches are cancelled and applied first). */
@@ -52,6 +54,7 @@ export async function startCheapHarness(options: { standIn?: OpenAiStandInOption
     batches,
     client,
     standIn,
+    queue,
     async rest(jobId, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {

@@ -1,7 +1,8 @@
-// The pump task: every ~second while a job is active, recover lost work, write results, refill the window, finish.
+// The pump task: every ~second while a job is active, recover lost work, write results, refill the window, finish;
+// a cheap job that only waits on the provider is pumped when it is next due.
 import type { Job } from '../ports/domain.js';
 import type { TaskOutcome } from '../ports/queue.js';
-import { CheapMode } from './batch/cheap-mode.js';
+import { CheapMode, type CheapStepResult } from './batch/cheap-mode.js';
 import type { EngineContext } from './context.js';
 import type { RowRunner } from './row-runner.js';
 import { pumpTask, type PumpCause } from './task-names.js';
@@ -37,9 +38,10 @@ export class JobPump {
     if (!job || job.status === 'preparing') return OK;
     if (job.status === 'completed' || job.status === 'cancelled') {
       // A cancelled cheap job's open batches are cancelled, then their answered rows applied: pump until none is open.
-      if (job.status === 'cancelled' && job.config.mode === 'cheap' && this.cheap && (await this.cheap.step(job)).openBatches > 0) {
-        await this.flushRows(job);
-        await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
+      const step = job.status === 'cancelled' && job.config.mode === 'cheap' && this.cheap ? await this.cheap.step(job) : undefined;
+      if (step && step.openBatches > 0) {
+        const flushed = (await this.flushRows(job)) === 'all';
+        await this.scheduleCheap(jobId, flushed ? step : undefined);
         return OK;
       }
       // A cancelled job's last rows may wait for the Sheets quota: pump again until they are written (a failing write
@@ -66,7 +68,7 @@ export class JobPump {
     // slow dispatch on a busy store never holds the sheet back (on the Firestore emulator it had stretched a tick to
     // ~17 s, and the sheet was written every 14 s).
     const flushing = this.flush(job);
-    const current = await this.advance(job).finally(() => flushing);
+    const { job: current, step } = await this.advance(job).finally(() => flushing);
     const flushedAll = await flushing;
 
     const counts = await store.counts(jobId);
@@ -84,35 +86,50 @@ export class JobPump {
     // A paused job with nothing in flight and everything written needs no pump until it is resumed; its waiting rows
     // say why it waits.
     if (current.status === 'paused' && counts.running === 0 && flushedAll && (await this.flush(current)) && (await this.rewriteWaiting(current))) return OK;
-    // A cheap job's last rows wait for their batch, polled with its own backoff: no tail pumping.
+    // A cheap job's last rows wait for their batch, polled with its own backoff: no tail pumping. One that only waits
+    // for the provider (every row it holds is in a batch, everything finished is written) sleeps until it is due.
     if (current.status === 'running' && counts.queued === 0 && counts.running > 0 && job.config.mode !== 'cheap') await this.scheduleTailPump(jobId);
+    else if (step && flushedAll && counts.running <= step.rowsInBatches) await this.scheduleCheap(jobId, step);
     else await this.ctx.schedulePump(jobId, options.pumpIntervalMs);
     return OK;
   }
 
-  /** Feeds the job: the failure-rate check, then the window's top-up or a cheap job's batch step; the job as it now is. */
-  private async advance(job: Job): Promise<Job> {
+  /**
+   * Feeds the job: the failure-rate check, then the window's top-up or a cheap job's batch step; the job as it now is,
+   * and the cheap step's result.
+   */
+  private async advance(job: Job): Promise<{ job: Job; step?: CheapStepResult }> {
     if (job.status === 'running') {
       // A job paused meanwhile (a row met the budget, a user) gets no slots: the store dispatches only to a running job.
       const paused = await this.rows.checkFailureRate(job);
-      if (paused) return paused;
+      if (paused) return { job: paused };
       if (job.config.mode === 'cheap') return this.cheapStep(job);
       await this.ctx.topUp(job);
     } else if (job.status === 'paused' && job.config.mode === 'cheap' && this.cheap) {
       // A paused cheap job's batches still end and bill at the provider: apply their answers.
-      await this.cheap.step(job);
+      return { job, step: await this.cheap.step(job) };
     }
-    return job;
+    return { job };
   }
 
   /** A cheap job's step, or its pause when this engine has no Batch API client. */
-  private async cheapStep(job: Job): Promise<Job> {
-    if (this.cheap) {
-      await this.cheap.step(job);
-      return job;
-    }
+  private async cheapStep(job: Job): Promise<{ job: Job; step?: CheapStepResult }> {
+    if (this.cheap) return { job, step: await this.cheap.step(job) };
     const message = 'Cheap mode needs the Batch API, and this server has no Batch client; start the job in fast mode.';
-    return (await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: 'quota', message, now: this.ctx.clock.now() })) ?? job;
+    return { job: (await this.ctx.store.transitionJob(job.id, { to: 'paused', from: ['running'], pauseReason: 'quota', message, now: this.ctx.clock.now() })) ?? job };
+  }
+
+  /**
+   * A cheap job's next pump: at the time its step said it is next due (a batch's poll, or room for the next batch),
+   * no sooner than one interval (so the pump's slot name moves on) and no later than the poll backoff's cap; every
+   * interval when the step did or found work. A user's action (cancel, resume, re-run) kicks a pump of its own.
+   */
+  private async scheduleCheap(jobId: string, step: CheapStepResult | undefined): Promise<void> {
+    const interval = this.ctx.options.pumpIntervalMs;
+    if (step?.idleUntil === undefined || this.cheap === undefined) return this.ctx.schedulePump(jobId, interval);
+    const now = this.ctx.clock.now();
+    const at = Math.min(Math.max(step.idleUntil, now + interval), now + Math.max(interval, this.cheap.maxIdleMs));
+    await this.ctx.deps.queue.enqueue([pumpTask(jobId, at, interval)]);
   }
 
   /**

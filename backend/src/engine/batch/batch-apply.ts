@@ -13,6 +13,7 @@ import { batchCost } from './batch-cost.js';
 import { finishesLateRowsFast, LATE_ROW_MESSAGE } from './late-rows.js';
 import { rowTask } from '../task-names.js';
 import type { CheapModeDeps } from './cheap-options.js';
+import { refusedForTokens } from './token-limit.js';
 
 /**
  * What applying a batch found: how many rows it finished or sent back, and the error that should pause the job, if
@@ -68,10 +69,11 @@ export class BatchApplier {
       }
     }
     // A batch that failed validation answered nothing and will not: its rows fail, or the next batch fails the same way.
+    // One refused for the enqueued-token limit ran nothing yet: its rows go back to the queue, unbilled (token-limit.ts).
     for (const entry of entries.values()) {
       if (seen.has(entry.customId)) continue;
       const result: BatchRowResult =
-        info.status === 'failed'
+        info.status === 'failed' && !refusedForTokens(info)
           ? { kind: 'error', customId: entry.customId, error: new InvalidRequestError(`The provider refused the batch: ${info.errors.map((e) => e.message).join('; ') || 'no reason given'}`), usage: ZERO_USAGE }
           : { kind: 'unanswered', customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
       const done = await this.finishOne(job, plan, entry, result, late);
