@@ -8,7 +8,7 @@ import { pollDelay, type ResolvedCheapModeOptions } from './cheap-options.js';
 
 /**
  * The share of a model's limit Rowfill fills: its token count is its own tokenizer's, and the provider's may be a
- * little higher (the stand-in counts characters ÷ 4, ~1 % more on the test rows), so the last 3 % stay free.
+ * little higher (the stand-in counts characters ÷ 4, ~1.5 % more on the test rows), so the last 3 % stay free.
  */
 export const ENQUEUED_AIM = 0.97;
 
