@@ -25,6 +25,13 @@ export interface ApplySummary {
   readonly pause: RowfillError | undefined;
 }
 
+/**
+ * Rows of a batch finished at once. Each finish is a store step (on Firestore a read and a commit a round trip away);
+ * steps in flight together share commits (decision 46), so a 50,000-row batch applies in minutes, within the batch's
+ * step hold, instead of one round trip after another.
+ */
+const APPLY_CONCURRENCY = 32;
+
 /** One row's part in applying a batch, and the error its job should pause with, if any. */
 interface RowApplied {
   readonly kind: 'finished' | 'requeued' | 'skipped';
@@ -54,32 +61,49 @@ export class BatchApplier {
     let finished = 0;
     let requeued = 0;
     let pause: RowfillError | undefined;
+    let failure: { readonly error: unknown } | undefined;
+    const inFlight = new Set<Promise<void>>();
+    // Up to APPLY_CONCURRENCY rows at once; the first failure stops new ones and is thrown once the others are done.
+    const start = async (entry: BatchRowEntry, result: BatchRowResult, late: boolean): Promise<void> => {
+      const step: Promise<void> = this.finishOne(job, plan, entry, result, late).then(
+        (done) => {
+          if (done.kind === 'finished') finished++;
+          else if (done.kind === 'requeued') requeued++;
+          pause ??= done.pause;
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      );
+      inFlight.add(step);
+      void step.finally(() => inFlight.delete(step));
+      if (inFlight.size >= APPLY_CONCURRENCY) await Promise.race(inFlight);
+    };
     // The requests an expired batch did not reach (its error file lists them, or no line does) are late rows.
     const late = info.status === 'expired' && finishesLateRowsFast(job);
     for (const fileId of [info.outputFileId, info.errorFileId]) {
       if (fileId === null) continue;
       for await (const result of this.deps.client.results(fileId)) {
+        if (failure) break;
         const entry = entries.get(result.customId);
         if (entry === undefined || seen.has(entry.customId)) continue;
         seen.add(entry.customId);
-        const done = await this.finishOne(job, plan, entry, result, late);
-        if (done.kind === 'finished') finished++;
-        else if (done.kind === 'requeued') requeued++;
-        pause ??= done.pause;
+        await start(entry, result, late);
       }
     }
     // A batch that failed validation answered nothing and will not: its rows fail, or the next batch fails the same way.
     // One refused for the enqueued-token limit ran nothing yet: its rows go back to the queue, unbilled (token-limit.ts).
     for (const entry of entries.values()) {
+      if (failure) break;
       if (seen.has(entry.customId)) continue;
       const result: BatchRowResult =
         info.status === 'failed' && !refusedForTokens(info)
           ? { kind: 'error', customId: entry.customId, error: new InvalidRequestError(`The provider refused the batch: ${info.errors.map((e) => e.message).join('; ') || 'no reason given'}`), usage: ZERO_USAGE }
           : { kind: 'unanswered', customId: entry.customId, code: `batch_${info.status}`, message: `The batch ended (${info.status}) before this row was answered.` };
-      const done = await this.finishOne(job, plan, entry, result, late);
-      if (done.kind === 'finished') finished++;
-      else if (done.kind === 'requeued') requeued++;
+      await start(entry, result, late);
     }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
     return { finished, requeued, pause };
   }
 
