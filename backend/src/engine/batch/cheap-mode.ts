@@ -164,6 +164,8 @@ export class CheapMode {
         await this.ctx.store.releaseCacheHold(key, this.holder).catch(() => undefined);
       }
     });
+    // Another job's submit for the model runs in this process: this one's comes on the next tick.
+    if (claimed === undefined) return WORK;
     // Sent on at once (outside the model's turn), so a new batch starts its provider window in this tick.
     if (claimed.record !== undefined) await this.advance(job, claimed.record);
     return claimed.submitted;

@@ -59,7 +59,8 @@ export class EnqueuedTokens {
   private readonly refusals = new Map<string, Refusal>();
   /** Refusals in a row per model with nothing of Rowfill's waiting: the backoff grows with them. */
   private readonly streaks = new Map<string, number>();
-  private readonly turns = new Map<string, Promise<unknown>>();
+  /** Models whose submit runs in this process now. */
+  private readonly turns = new Set<string>();
   /**
    * A model found with no room, until its `wakeAt`: no batch of it can end before its earliest poll, so no token comes
    * free before then, and counting again (a query over every job's batches) would find the same.
@@ -72,16 +73,18 @@ export class EnqueuedTokens {
     private readonly options: ResolvedCheapModeOptions,
   ) {}
 
-  /** Runs `fn` while no other submit for the model runs in this process: two jobs never count the same room. */
-  exclusive<T>(model: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.turns.get(model) ?? Promise.resolve();
-    const run = before.then(fn, fn);
-    const settled = run.catch(() => undefined);
-    this.turns.set(model, settled);
-    void settled.then(() => {
-      if (this.turns.get(model) === settled) this.turns.delete(model);
-    });
-    return run;
+  /**
+   * Runs `fn` unless another submit for the model runs in this process now (then undefined: try again on the next
+   * tick, rather than wait behind a claim that may take a minute): two jobs never count the same room.
+   */
+  async exclusive<T>(model: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.turns.has(model)) return undefined;
+    this.turns.add(model);
+    try {
+      return await fn();
+    } finally {
+      this.turns.delete(model);
+    }
   }
 
   /** The room `job`'s model has now, counted over every job's open batches. */
