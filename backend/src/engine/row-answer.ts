@@ -36,6 +36,8 @@ export interface AnswerTerms {
   readonly timeoutMs: number;
   /** What the row's calls cost: its first answer, and its repair once there is one. */
   cost(first: Usage, repair?: Usage): number;
+  /** Runs the repair call when its turn comes (cheap mode bounds how many go at once); default: at once. */
+  readonly repairTurn?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 /** An attempt that failed after spending: its typed error, and what its answered calls (and billed searches) cost. */
@@ -125,7 +127,8 @@ export class RowAnswers {
     if (firstOverrun) throw new OverReservation(firstOverrun, first.usage, firstCost);
     let repair: CompletionResult;
     try {
-      repair = await this.call(job, plan, repairMessages(messages, first.content, parsed.problem), terms.timeoutMs, terms.estimate, true);
+      const call = () => this.call(job, plan, repairMessages(messages, first.content, parsed.problem), terms.timeoutMs, terms.estimate, true);
+      repair = await (terms.repairTurn ? terms.repairTurn(call) : call());
     } catch (thrown) {
       throw new SpentFailure(asRowfillError(thrown), first.usage, firstCost);
     }

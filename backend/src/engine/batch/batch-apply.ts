@@ -32,6 +32,29 @@ export interface ApplySummary {
  */
 const APPLY_CONCURRENCY = 32;
 
+/**
+ * How many of a batch's repairs call the model at once: one until the rate limiter knows the model's limits (a batch's
+ * answers carry no rate headers; the first repair's answer teaches them), then the job's workers. Without it, the
+ * rows applied at once would send their repairs together into a limit nobody has seen yet, and meet 429s.
+ */
+class RepairTurns {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly room: () => number) {}
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    while (this.active >= this.room()) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await call();
+    } finally {
+      this.active--;
+      for (const wake of this.waiting.splice(0)) wake();
+    }
+  }
+}
+
 /** One row's part in applying a batch, and the error its job should pause with, if any. */
 interface RowApplied {
   readonly kind: 'finished' | 'requeued' | 'skipped';
@@ -55,6 +78,12 @@ export class BatchApplier {
    */
   async apply(job: Job, record: BatchRecord, info: BatchInfo): Promise<ApplySummary> {
     const plan = this.ctx.plans.get(job);
+    const model = job.config.model;
+    const known = (): boolean => {
+      const { requestsPerMs, tokensPerMs } = this.ctx.limiter.rates(model);
+      return Boolean(requestsPerMs ?? tokensPerMs);
+    };
+    const turns = new RepairTurns(() => (known() ? (typeof job.config.workers === 'number' ? job.config.workers : APPLY_CONCURRENCY) : 1));
     const entries = new Map<string, BatchRowEntry>();
     for (const entry of await this.deps.store.batchRows(job.id, record.seq)) entries.set(entry.customId, entry);
     const seen = new Set<string>();
@@ -65,7 +94,7 @@ export class BatchApplier {
     const inFlight = new Set<Promise<void>>();
     // Up to APPLY_CONCURRENCY rows at once; the first failure stops new ones and is thrown once the others are done.
     const start = async (entry: BatchRowEntry, result: BatchRowResult, late: boolean): Promise<void> => {
-      const step: Promise<void> = this.finishOne(job, plan, entry, result, late).then(
+      const step: Promise<void> = this.finishOne(job, plan, entry, result, late, turns).then(
         (done) => {
           if (done.kind === 'finished') finished++;
           else if (done.kind === 'requeued') requeued++;
@@ -108,7 +137,7 @@ export class BatchApplier {
   }
 
   /** One row: decide its outcome as fast mode would, and record it under the batch's lease. */
-  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult, late = false): Promise<RowApplied> {
+  private async finishOne(job: Job, plan: JobPlan, entry: BatchRowEntry, result: BatchRowResult, late: boolean, turns: RepairTurns): Promise<RowApplied> {
     const { store, clock } = this.ctx;
     const row = await store.getRow(job.id, entry.rowId);
     // Finished before a crash, or taken back: nothing to do, and above all no repair call to pay for again.
@@ -122,7 +151,7 @@ export class BatchApplier {
       // Not billed: back to the queue for the next batch, the attempt not counted (as a pause's release).
       outcome = { kind: 'release', usage: ZERO_USAGE, costUsd: 0 };
     } else if (result.kind === 'answer') {
-      ({ outcome, pause } = await this.answered(job, plan, row, entry, result.content, result.usage));
+      ({ outcome, pause } = await this.answered(job, plan, row, entry, result.content, result.usage, turns));
     } else {
       // An error line may still report billed usage (a refusal): charged, and held against the row's reservation too.
       const costUsd = batchCost(result.usage, plan.price);
@@ -146,13 +175,14 @@ export class BatchApplier {
    * would have to be stored until then). A row whose usage broke its reservation pauses the job for budget, as in
    * fast mode, and the model's higher ceiling is recorded, so later batches reserve for it.
    */
-  private async answered(job: Job, plan: JobPlan, row: Row, entry: BatchRowEntry, content: string, usage: Usage): Promise<{ outcome: RowOutcome; pause: RowfillError | undefined }> {
+  private async answered(job: Job, plan: JobPlan, row: Row, entry: BatchRowEntry, content: string, usage: Usage, turns: RepairTurns): Promise<{ outcome: RowOutcome; pause: RowfillError | undefined }> {
     const price = plan.price;
     const terms = {
       estimate: plan.promptTokens(row.inputs) + plan.expectedOutputTokens,
       reserveUsd: entry.reserveUsd,
       timeoutMs: job.config.attemptTimeoutCapMs,
       cost: (first: Usage, repair?: Usage) => batchCost(first, price) + (repair && price ? costOf(repair, price) : 0),
+      repairTurn: <T>(call: () => Promise<T>) => turns.run(call),
     };
     try {
       const answer = await this.answers.complete(job, plan, plan.messages(row.inputs), { content, usage }, terms);
