@@ -5,31 +5,23 @@
 // function, and applies the change atomically (SQLite: one immediate transaction; Firestore: an optimistic commit
 // pinned on what it read, decision 15). Money is integer nano-dollars.
 import type { ErrorClass } from '../kernel/error-classes.js';
-import type { JobStatus, NewRow, Outputs, RowCounts, RowStatus } from '../ports/domain.js';
+import type { JobStatus, NewRow, Outputs, Row, RowCounts, RowStatus } from '../ports/domain.js';
 import type { ClaimRequest, ClaimResult, FinishRequest } from '../ports/store.js';
 import type { CheckedUsage } from './store-arguments.js';
 
-/** The fields of a stored row the transitions read and write. */
-export interface RowState {
-  readonly status: RowStatus;
-  /** Holds a window slot (a task for `dispatchSeq` is on the queue or its row is running). */
-  readonly dispatched: boolean;
-  readonly dispatchSeq: number;
-  readonly attempt: number;
-  readonly nextAttemptAt: number;
-  readonly leaseUntil: number | null;
+/**
+ * The fields of a stored row the transitions read and write: the port's Row's own state fields, with money in whole
+ * nano-dollars and usage in its parts as the stores keep them, and the lease token.
+ */
+export interface RowState
+  extends Pick<Row, 'status' | 'dispatched' | 'dispatchSeq' | 'attempt' | 'nextAttemptAt' | 'leaseUntil' | 'cached' | 'errorClass' | 'errorMessage' | 'flushed' | 'finishedAt'> {
   /** Grows on every claim; the lease token. */
   readonly leaseSeq: number;
   readonly reservedNanos: number;
-  readonly cached: boolean;
-  readonly errorClass: ErrorClass | null;
-  readonly errorMessage: string | null;
   readonly inputTokens: number;
   readonly cachedInputTokens: number;
   readonly outputTokens: number;
   readonly costNanos: number;
-  readonly flushed: boolean;
-  readonly finishedAt: number | null;
 }
 
 /** The row's new values; omitted fields keep theirs. `outputs` is absent from RowState so a read never parses it. */
