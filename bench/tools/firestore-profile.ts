@@ -3,7 +3,8 @@
 //   node --import tsx bench/tools/firestore-profile.ts [--rows 2000] [--workers 40|auto] [--rpm N] [--latency-ms 30] [--stores firestore,sqlite] [--counter-shards N]
 //
 // Counts, per row: Firestore RPCs by method, documents read, commits (batch writes and transactions), lost races
-// (optimistic retries) and the time spent in each Store method (a timing decorator around the Store, here, not in src).
+// (optimistic retries) and the time spent in each Store method (a timing decorator around the Store, here, not in src),
+// and the hottest non-row document's writes: over the whole run, and the most in any 30 s and any 60 s (sustained).
 // Uses FIRESTORE_EMULATOR_HOST when set, else starts `gcloud emulators firestore start` on a free 127.0.0.1 port.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -126,6 +127,23 @@ interface Measured {
   readonly lostRaces: Tally;
   readonly commits: number;
   readonly hottest: { readonly path: string; readonly writes: number } | undefined;
+  /** Per stretch in PEAK_WINDOWS_MS: the non-row document with the most writes in any such stretch, and how many. */
+  readonly peaks: ReadonlyArray<{ readonly windowMs: number; readonly path: string; readonly writes: number } | undefined>;
+  /** The job's counter shards (as its document says). */
+  readonly counterShards: number | undefined;
+}
+
+/** The stretches over which the hottest document's sustained rate is taken (shorter ones mostly show chance: the worst of 434 shards gets ~6 of some 300 consecutive rows). */
+const PEAK_WINDOWS_MS = [30_000, 60_000];
+
+/** The most of `times` (ascending) that fall within any `windowMs`. */
+function mostWithin(times: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (let end = 0, start = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
 }
 
 async function runJob(args: Args, storeName: string, emulatorHost: string | undefined, modelUrl: string): Promise<Measured> {
@@ -136,7 +154,9 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
   const docs = new Tally();
   const lostRaces = new Tally();
   const writesPerDoc = new Map<string, number>();
+  const writeTimes = new Map<string, number[]>();
   let commits = 0;
+  const rootPath = `profile/${Date.now()}`;
   let firestore: Firestore | undefined;
   let rawStore: Store;
   let storeDb: ReturnType<typeof openDatabase> | undefined;
@@ -145,11 +165,19 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
     countRpcs(firestore, rpcs, docs);
     rawStore = new FirestoreStore({
       firestore,
-      rootPath: `profile/${Date.now()}`,
+      rootPath,
       ...(args.counterShards !== undefined ? { counterShards: args.counterShards } : {}),
       onCommit: (touches) => {
         commits++;
-        for (const touch of touches) if (touch.kind === 'write') writesPerDoc.set(touch.path, (writesPerDoc.get(touch.path) ?? 0) + 1);
+        const at = performance.now();
+        for (const touch of touches) {
+          if (touch.kind !== 'write') continue;
+          writesPerDoc.set(touch.path, (writesPerDoc.get(touch.path) ?? 0) + 1);
+          if (touch.path.includes('/rows/')) continue;
+          const times = writeTimes.get(touch.path) ?? [];
+          times.push(at);
+          writeTimes.set(touch.path, times);
+        }
       },
       onLostRace: (step) => lostRaces.add(step),
     });
@@ -171,6 +199,7 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
   while (active.has((await rawStore.getJob(job.id))?.status ?? 'gone')) await new Promise((resolve) => setTimeout(resolve, 100));
   const makespanMs = performance.now() - started;
   const counts = await rawStore.counts(job.id);
+  const jobDoc = firestore === undefined ? undefined : (await firestore.collection(`${rootPath}/jobs`).where('id', '==', job.id).get()).docs[0]?.data();
   await queue.stop();
   await rawStore.close?.();
   if (firestore !== undefined) await firestore.terminate();
@@ -178,7 +207,9 @@ async function runJob(args: Args, storeName: string, emulatorHost: string | unde
   queueDb.close();
   rmSync(dir, { recursive: true, force: true });
   const hottest = [...writesPerDoc.entries()].filter(([path]) => !path.includes('/rows/')).sort((a, b) => b[1] - a[1])[0];
-  return { store: storeName, makespanMs, done: counts.done, storeTally, rpcs, docs, lostRaces, commits, hottest: hottest && { path: hottest[0], writes: hottest[1] } };
+  const peaks = PEAK_WINDOWS_MS.map((windowMs) => [...writeTimes.entries()].map(([path, times]) => ({ windowMs, path, writes: mostWithin(times, windowMs) })).sort((a, b) => b.writes - a.writes)[0]);
+  const counterShards = typeof jobDoc?.counterShards === 'number' ? jobDoc.counterShards : undefined;
+  return { store: storeName, makespanMs, done: counts.done, storeTally, rpcs, docs, lostRaces, commits, hottest: hottest && { path: hottest[0], writes: hottest[1] }, peaks, counterShards };
 }
 
 function report(args: Args, m: Measured): void {
@@ -201,6 +232,8 @@ function report(args: Args, m: Measured): void {
     const lost = [...m.lostRaces.calls.values()].reduce((a, b) => a + b, 0);
     out.push(`  lost races per row: ${per(lost)} (${[...m.lostRaces.calls.entries()].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
     if (m.hottest) out.push(`  hottest non-row document: ${m.hottest.path.split('/').slice(-2).join('/')} ${m.hottest.writes} writes (${(m.hottest.writes / (m.makespanMs / 1000)).toFixed(2)}/s over the run)`);
+    const peaks = m.peaks.filter((peak) => peak !== undefined).map((peak) => `any ${peak.windowMs / 1000} s: ${peak.path.split('/').slice(-2).join('/')} ${peak.writes} writes (${(peak.writes / (peak.windowMs / 1000)).toFixed(2)}/s)`);
+    out.push(`  hottest non-row document over ${peaks.join('; ') || 'none'}; the job has ${m.counterShards ?? '?'} counter shards`);
   }
   process.stdout.write(out.join('\n') + '\n');
 }

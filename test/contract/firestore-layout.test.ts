@@ -6,7 +6,7 @@ import { Layout } from '../../backend/src/adapters/firestore/layout.js';
 import { emulatorClient, freshRootPath } from '../setup/firestore-client.js';
 import { firestoreEmulatorHost } from '../setup/firestore-emulator-host.js';
 import { raceClaimsAndFinishes } from './helpers/race-claims.js';
-import { LEASE_MS, T0, done, startJob } from './helpers/store-fixtures.js';
+import { CONFIG, LEASE_MS, T0, done, newJob, newRows, startJob } from './helpers/store-fixtures.js';
 import { expectCountersMatchRows } from './helpers/store-invariants.js';
 
 const host = firestoreEmulatorHost();
@@ -100,6 +100,54 @@ describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', ()
     // 800 claims and finishes over the shards, spread by hash: none takes more than a few times its share.
     expect(Math.max(...counters)).toBeLessThan((3 * 800) / shards);
   });
+
+  it('a job that may reach 167 rows/s gets 434 counter shards, and its claims, finishes, window and counts use them all', async () => {
+    const writes = new Map<string, number>();
+    const store = open({ onCommit: (touches) => touches.forEach((t) => t.kind === 'write' && writes.set(t.path, (writes.get(t.path) ?? 0) + 1)) });
+    // 10,000 requests a minute: ⌈2 × 166.7 × 1.3⌉ shards (shard-sizing.ts), over the store's 128.
+    const job = newJob({ config: { ...CONFIG, workers: 'auto', rpm: 10_000 }, budgetUsd: 20 });
+    await store.createJob(job, T0);
+    const rows = 600;
+    await store.addRows(job.id, newRows(rows));
+    await store.transitionJob(job.id, { to: 'running', from: ['preparing'], now: T0 });
+    const layout = new Layout(clients[0]!, rootPath);
+    expect((await layout.counters(job.id).get()).size).toBe(434);
+    expect((await layout.job(job.id).get()).data()).toMatchObject({ counterShards: 434 });
+    // A cheap job keeps the store's count: a batch claim writes every shard in one commit.
+    const cheap = newJob({ config: { ...CONFIG, workers: 'auto', rpm: 10_000, mode: 'cheap' } });
+    await store.createJob(cheap, T0);
+    expect((await layout.counters(cheap.id).get()).size).toBe(128);
+
+    // 50 at a time: once all have finished, the window must have room for 50 again, so the released slots summed
+    // over every one of the 434 shards (dispatch-rows.ts) — a sum over 128 of them would leave it short.
+    const run = async (runner: FirestoreStore, slots: ReadonlyArray<{ rowId: string; dispatchSeq: number }>, now: number) =>
+      Promise.all(
+        slots.map(async (slot) => {
+          const claim = await runner.claimRow({ jobId: job.id, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+          if (!claim.ok) throw new Error(`claim refused: ${claim.reason}`);
+          expect(await runner.finishRow({ jobId: job.id, rowId: slot.rowId, leaseToken: claim.leaseToken, outcome: done(0.004), now })).toBe(true);
+        }),
+      );
+    // Round 10 runs on another client that never read the job: it hashes by the store's 128 until it learns the
+    // count, so most of its guesses are wrong, and each costs a read of the shard the row names, not a wrong count.
+    // The first client, which has every shard cached, then sees no room by its cache and asks Firestore for the sum.
+    const other = open();
+    let now = T0;
+    for (let round = 0; round < rows / 50; round++) {
+      const slots = await store.dispatchRows({ jobId: job.id, maxInFlight: 50, limit: 50, now: ++now });
+      expect(slots).toHaveLength(50);
+      await run(round === 10 ? other : store, slots, now);
+    }
+
+    // Every row counted once, the money exact: 600 × $0.004, nothing left reserved, never over the budget.
+    expect(await other.counts(job.id)).toMatchObject({ total: rows, done: rows, queued: 0, running: 0, spentUsd: 2.4, reservedUsd: 0 });
+    await expectCountersMatchRows(store, job.id);
+    const counters = [...writes].filter(([path]) => path.startsWith(`${layout.counters(job.id).path}/`));
+    expect(counters.every(([path]) => Number(path.split('/').at(-1)) < 434)).toBe(true);
+    // 600 rows over 434 shards by hash: about three in four shards were written (1 − e^(−600/434) ≈ 0.75).
+    expect(counters.length).toBeGreaterThan(250);
+    expect(await other.dispatchRows({ jobId: job.id, maxInFlight: 50, limit: 50, now: ++now })).toEqual([]);
+  }, 120_000);
 
   it('a client acting on what it saw earlier never wins over another client that changed the row or the job since', async () => {
     const a = open();

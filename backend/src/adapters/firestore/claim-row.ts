@@ -25,7 +25,8 @@ const DRY = Symbol('dry');
  */
 export async function claimRow(ctx: StoreContext, request: ClaimRequest): Promise<ClaimResult> {
   const reserve = checkClaimRequest(request);
-  const guess = shardOf(request.rowId, ctx.counterShards);
+  // The job's own shard count (learned when its document was read, as the task did before claiming).
+  const guess = shardOf(request.rowId, ctx.counterShardsOf(request.jobId));
   const fast = await ctx.mutex.run(`counter:${request.jobId}:${guess}`, () =>
     ctx.occ('claimRow', async (attempt) => {
       const [rowSnapshot, shardSnapshot] = await readRowAndShard(ctx, attempt, request.jobId, request.rowId, guess);
@@ -60,9 +61,11 @@ async function throughBudget(ctx: StoreContext, attempt: Attempt, request: Claim
   const { layout } = ctx;
   const snapshot = async (count: number) =>
     attempt.getAll([layout.job(request.jobId), layout.row(request.jobId, request.rowId), layout.pool(request.jobId), ...Array.from({ length: count }, (_, k) => layout.counter(request.jobId, k))], { pin: false });
-  let all = await snapshot(ctx.counterShards);
-  const shards = read.job(all[0]!)?.counterShards ?? ctx.counterShards;
-  if (shards !== ctx.counterShards) all = await snapshot(shards);
+  const known = ctx.counterShardsOf(request.jobId);
+  let all = await snapshot(known);
+  // Reading the job document taught the context its count (context.ts): only a wrong guess costs a second read.
+  const shards = read.job(all[0]!)?.counterShards ?? known;
+  if (shards !== known) all = await snapshot(shards);
   const [, rowSnapshot, poolSnapshot, ...counterSnapshots] = all;
   const row = read.row(rowSnapshot!);
   const own = row?.shard ?? guess;

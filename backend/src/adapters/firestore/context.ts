@@ -1,5 +1,5 @@
 // What every store step shares: where documents live, the optimistic-commit runner, local turn-taking and shard counts.
-import type { Firestore } from '@google-cloud/firestore';
+import type { DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Layout } from './layout.js';
 import { GroupCommitter } from './group-commit.js';
@@ -7,8 +7,12 @@ import { GroupReader } from './group-read.js';
 import type { Attempt, Channel } from './occ.js';
 import { isLostRace, runOcc } from './occ.js';
 import type { ResolvedFirestoreStoreOptions } from './options.js';
+import { maxCounterShards } from './options.js';
+import type { JobDoc } from './records.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
+/** Jobs whose counter-shard count a store remembers (a number each; the oldest learned is forgotten first). */
+const JOBS_REMEMBERED = 10_000;
 /** Documents remembered per store: a window's rows and every shard of the jobs in flight, with room to spare. */
 const SEEN_DOCUMENTS = 20_000;
 /**
@@ -23,8 +27,13 @@ export class StoreContext {
   readonly mutex = new KeyedMutex();
   /** What this process last read or wrote of each document, for steps that may skip a read (occ.ts). */
   readonly seen = new SnapshotCache(SEEN_DOCUMENTS);
+  /** The fewest counter shards a new job gets (options.counterShards); shard-sizing.ts gives a fast job more. */
   readonly counterShards: number;
+  /** The most counter shards a job may have (options.ts maxCounterShards). */
+  readonly maxCounterShards: number;
   readonly windowShards: number;
+  /** Each job's counter-shard count as learned from its document: it never changes for a job. */
+  private readonly jobShards = new Map<string, number>();
   /** Document reads and optimistic commits, grouped with other steps' in flight at the same time. */
   readonly channel: Channel;
 
@@ -32,10 +41,38 @@ export class StoreContext {
     this.db = options.firestore;
     const reader = new GroupReader(options.firestore, GROUP_IN_FLIGHT);
     const committer = new GroupCommitter(options.firestore, GROUP_IN_FLIGHT, isLostRace);
-    this.channel = { getAll: (refs) => reader.getAll(refs), commit: (step) => committer.commit(step) };
     this.layout = new Layout(options.firestore, options.rootPath);
+    const jobs = this.layout.jobs().path;
+    // Every job document read through the channel (getJob, a transition, a budget claim) teaches its shard count.
+    const learn = (snapshots: DocumentSnapshot[]): DocumentSnapshot[] => {
+      for (const snapshot of snapshots) if (snapshot.exists && snapshot.ref.parent.path === jobs) this.learnJob(snapshot.data() as JobDoc);
+      return snapshots;
+    };
+    this.channel = { getAll: (refs) => reader.getAll(refs).then(learn), commit: (step) => committer.commit(step) };
     this.counterShards = options.counterShards;
+    this.maxCounterShards = maxCounterShards(options.windowShards);
     this.windowShards = options.windowShards;
+  }
+
+  /** Remembers a job's counter-shard count from its document (or the one createJob just wrote). */
+  learnJob(doc: Pick<JobDoc, 'id' | 'counterShards'>): void {
+    if (this.jobShards.has(doc.id) || !Number.isSafeInteger(doc.counterShards)) return;
+    this.jobShards.set(doc.id, doc.counterShards);
+    if (this.jobShards.size > JOBS_REMEMBERED) this.jobShards.delete(this.jobShards.keys().next().value!);
+  }
+
+  /** The job's counter-shard count when this process has seen its document, else undefined. */
+  knownCounterShards(jobId: string): number | undefined {
+    return this.jobShards.get(jobId);
+  }
+
+  /**
+   * The counter-shard count to hash a row by before reading anything: the job's own when seen here (a row task reads
+   * its job first, so nearly always), else the store's configured count — a wrong guess costs a claim or finish one
+   * more read (the row names its shard), never a wrong answer.
+   */
+  counterShardsOf(jobId: string): number {
+    return this.jobShards.get(jobId) ?? this.counterShards;
   }
 
   /** Reports a commit made outside `occ` (a server transaction) to the onCommit observer. */

@@ -1,4 +1,4 @@
-// createJob: the job document with its counter shards, window shards and budget pool, created in one atomic batch.
+// createJob: the job document with its counter shards (as many as its rate needs), window shards and pool, in one batch.
 import type { NewJob } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
 import { usdToNanosOrNull } from '../../kernel/money.js';
@@ -6,12 +6,15 @@ import type { CounterDoc, JobDoc, PoolDoc, WindowDoc } from './records.js';
 import { SCHEMA, ZERO_COUNTERS } from './records.js';
 import { targetRecord } from '../shared/job-target-record.js';
 import { assertTime } from '../../domain/store-arguments.js';
+import { counterShardsFor } from './shard-sizing.js';
 
 export async function createJob(ctx: StoreContext, job: NewJob, now: number): Promise<void> {
   assertTime('now', now);
   assertTime('createdAt', job.createdAt);
   const budgetNanos = usdToNanosOrNull(job.budgetUsd, 'budgetUsd');
-  const { layout, counterShards, windowShards } = ctx;
+  const { layout, windowShards } = ctx;
+  // Sized by the rate the job may reach, so no shard takes more than ~1 write a second (shard-sizing.ts).
+  const counterShards = counterShardsFor(job.config, ctx.counterShards, ctx.maxCounterShards);
   const doc: JobDoc = {
     schema: SCHEMA,
     id: job.id,
@@ -46,4 +49,5 @@ export async function createJob(ctx: StoreContext, job: NewJob, now: number): Pr
     if (typeof error === 'object' && error !== null && 'code' in error && error.code === 6) throw new Error(`job ${job.id} already exists`, { cause: error });
     throw error;
   }
+  ctx.learnJob(doc);
 }

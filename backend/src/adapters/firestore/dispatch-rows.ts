@@ -1,4 +1,5 @@
 // dispatchRows: gives queued rows window slots, never letting dispatched + running rows exceed maxInFlight.
+import { AggregateField } from '@google-cloud/firestore';
 import type { DispatchedRow, DispatchRequest } from '../../ports/store.js';
 import type { StoreContext } from './context.js';
 import type { MergedDispatch } from './dispatch-batcher.js';
@@ -82,7 +83,7 @@ async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDis
       const dispatched = windows.reduce((sum, window) => sum + window.dispatched, 0);
       const roomWith = (released: number) => dispatchRoom(dispatched - released, request);
       // What this process saw may miss other processes' releases: no room by it is asked of Firestore before it counts.
-      const room = seenReleased !== undefined && roomWith(seenReleased) > 0 ? roomWith(seenReleased) : roomWith(await releasedNow(ctx, jobId));
+      const room = seenReleased !== undefined && roomWith(seenReleased) > 0 ? roomWith(seenReleased) : roomWith(await releasedNow(ctx, jobId, seenReleased !== undefined));
       if (room === 0) return none;
       const rowSnapshots = early ?? (await candidates(room).get()).docs;
       const taken: DispatchedRow[] = [];
@@ -110,12 +111,15 @@ async function dispatchOnce(ctx: StoreContext, jobId: string, request: MergedDis
 }
 
 /**
- * Σ released over the counter shards as this process last saw them, when it has seen every one (no read), else
- * undefined. `released` only grows, so what was seen is at most the truth: the room it gives is never too large.
+ * Σ released over the job's counter shards as this process last saw them, when it knows how many the job has and has
+ * seen every one (no read), else undefined. `released` only grows, so what was seen is at most the truth: the room it
+ * gives is never too large.
  */
 function releasedAsSeen(ctx: StoreContext, jobId: string): Promise<number | undefined> {
+  const shards = ctx.knownCounterShards(jobId);
+  if (shards === undefined) return Promise.resolve(undefined);
   let released = 0;
-  for (let k = 0; k < ctx.counterShards; k++) {
+  for (let k = 0; k < shards; k++) {
     const seen = ctx.seen.get(ctx.layout.counter(jobId, k).path)?.data as CounterDoc | undefined;
     if (seen === undefined) return Promise.resolve(undefined);
     released += seen.released;
@@ -123,9 +127,20 @@ function releasedAsSeen(ctx: StoreContext, jobId: string): Promise<number | unde
   return Promise.resolve(released);
 }
 
-/** Σ released as Firestore has it now, read outside the transaction on purpose: a release landing after only understates the room. */
-async function releasedNow(ctx: StoreContext, jobId: string): Promise<number> {
+/**
+ * Σ released as Firestore has it now, read outside the transaction on purpose: a release landing after only understates
+ * the room. A process that has every shard in its cache (`seenAll`) asks Firestore for the sum alone: one aggregation
+ * (billed as one read; ~25 ms on the emulator against ~150 ms for 434 documents), since a job sized for a high rate has
+ * up to 482 shards and a full window asks this on every pump tick. Otherwise it reads every shard, which fills the cache.
+ */
+async function releasedNow(ctx: StoreContext, jobId: string, seenAll: boolean): Promise<number> {
+  if (seenAll) {
+    const sum = await ctx.layout.counters(jobId).aggregate({ released: AggregateField.sum('released') }).get();
+    return sum.data().released ?? 0;
+  }
   const counters = await ctx.layout.counters(jobId).get();
+  // Every shard of a job is created with it (create-job.ts), so this is the job's count.
+  if (counters.size > 0) ctx.learnJob({ id: jobId, counterShards: counters.size });
   for (const snapshot of counters.docs) ctx.seen.saw(snapshot);
   return counters.docs.reduce((sum, snapshot) => sum + read.counter(snapshot)!.released, 0);
 }

@@ -22,7 +22,7 @@ export async function finishRow(ctx: StoreContext, request: FinishRequest): Prom
   const { jobId, rowId, outcome, now } = request;
   const usage = checkFinishRequest(request);
   const { layout } = ctx;
-  const guess = shardOf(rowId, ctx.counterShards);
+  const guess = shardOf(rowId, ctx.counterShardsOf(jobId));
   return ctx.mutex.run(`counter:${jobId}:${guess}`, () =>
     ctx.occ('finishRow', async (attempt) => {
       // Usually no read at all: this process's claim wrote the row, its last step on the shard wrote the shard, and its

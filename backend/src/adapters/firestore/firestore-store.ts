@@ -1,7 +1,8 @@
 // The Store port on Firestore: the same semantics as the SQLite store, spread so no document is written per row.
 //
-// Layout (layout.ts): a document per job, per row, per counter shard (default 128) and window shard (16), and a
-// budget pool. Row steps never write the job document; a job's numbers are sums over its shards:
+// Layout (layout.ts): a document per job, per row, per counter shard (128 to 482, by the rate the job may reach:
+// shard-sizing.ts) and window shard (16), and a budget pool. Row steps never write the job document; a job's numbers
+// are sums over its shards:
 //
 // - Counters: each row step changes its row and the one counter shard the row hashes to, in one atomic commit, so
 //   counts() (a sum over shards) always matches the rows. A claim and a finish write one shard each.

@@ -20,13 +20,18 @@ export async function listJobs(ctx: StoreContext, filter: { readonly target?: Jo
   if (filter.limit === 0) return [];
   let query = filter.target === undefined ? ctx.layout.jobs().orderBy('createdAt', 'desc') : ctx.layout.jobs().where('sheetKey', '==', targetKey(filter.target)).orderBy('createdAt', 'desc');
   if (filter.limit !== undefined) query = query.limit(filter.limit);
-  return (await query.get()).docs.map((snapshot) => toJob(snapshot.data() as JobDoc));
+  return (await query.get()).docs.map((snapshot) => {
+    const doc = snapshot.data() as JobDoc;
+    ctx.learnJob(doc);
+    return toJob(doc);
+  });
 }
 
 /** A cancel still being worked off is finished first, so the counts never show queued rows in a cancelled job. */
 export async function counts(ctx: StoreContext, jobId: string): Promise<JobCounts> {
   const doc = read.job(await ctx.layout.job(jobId).get());
   if (doc === undefined) throw new Error(`job ${jobId} does not exist`);
+  ctx.learnJob(doc);
   if (doc.settle !== null) await finishTransition(ctx, jobId);
   const counters = await ctx.layout.counters(jobId).get();
   return toCounts(sumShards(counters.docs.map((snapshot) => read.counter(snapshot)!)));

@@ -16,10 +16,13 @@ export interface FirestoreStoreOptions {
    */
   readonly rootPath: string;
   /**
-   * Counter shards per new job (status counts, spend, reservations, budget allowance). An integer from 1 to 200.
-   * Default 128. A claim and a finish write one each: 2 × rows/s ÷ shards writes per second per shard, so 128 keeps
-   * every shard under 1 write/s up to ~50 rows/s (hashing leaves some shards ~1.3× their share), at the price of wider
-   * reads for counts() and a dry budget.
+   * The fewest counter shards a new job gets (status counts, spend, reservations, budget allowance). Default 128; an
+   * integer from 1 to `maxCounterShards(windowShards)` (482 with the default 16 window shards). Each fast job gets
+   * more when its config says it may go faster (shard-sizing.ts): a claim and a finish write one shard each, so a
+   * shard takes 2 × rows/s ÷ shards writes a second (the hottest ~1.25× that, from the hash), and a job gets
+   * ⌈2 × rows/s × 1.3⌉ shards — 128 at up to ~49 rows/s, 434 at 10,000 requests/min (167 rows/s). The count is fixed
+   * for the job's life and stored on its document. More shards cost wider reads: counts() and a dry budget read all
+   * of them. Cheap jobs get this count, at most 200 (a batch claim writes every shard in one commit).
    */
   readonly counterShards?: number;
   /** Window shards per new job (dispatched-slot counters; one is written per dispatch). An integer from 1 to 64. Default 16. */
@@ -47,6 +50,19 @@ export interface ResolvedFirestoreStoreOptions {
 
 export const FIRESTORE_STORE_DEFAULTS = { counterShards: 128, windowShards: 16, maxCommitAttempts: 400, closeFirestore: false } as const;
 
+/** Firestore's limit on writes in one commit. */
+export const MAX_COMMIT_WRITES = 500;
+
+/**
+ * The most counter shards a job may have: createJob creates, and every status transition (transition-job.ts) rewrites,
+ * the job document, every counter shard, every window shard and the budget pool in one commit of at most 500 writes.
+ * (A finish that overran its reservation rewrites every counter shard with its row, the pool, the hold, the cache
+ * entry and the registry entry: fewer.)
+ */
+export function maxCounterShards(windowShards: number): number {
+  return MAX_COMMIT_WRITES - 2 - windowShards;
+}
+
 export function resolveFirestoreStoreOptions(options: FirestoreStoreOptions): ResolvedFirestoreStoreOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('FirestoreStore: options must be an object');
   if (!(options.firestore instanceof Firestore)) throw new TypeError('FirestoreStore: options.firestore must be a Firestore client');
@@ -66,11 +82,12 @@ export function resolveFirestoreStoreOptions(options: FirestoreStoreOptions): Re
   }
   if (options.onCommit !== undefined && typeof options.onCommit !== 'function') throw new TypeError('FirestoreStore: options.onCommit must be a function');
   if (options.onLostRace !== undefined && typeof options.onLostRace !== 'function') throw new TypeError('FirestoreStore: options.onLostRace must be a function');
+  const windowShards = integer('windowShards', options.windowShards, 1, 64, FIRESTORE_STORE_DEFAULTS.windowShards);
   return {
     firestore: options.firestore,
     rootPath: options.rootPath,
-    counterShards: integer('counterShards', options.counterShards, 1, 200, FIRESTORE_STORE_DEFAULTS.counterShards),
-    windowShards: integer('windowShards', options.windowShards, 1, 64, FIRESTORE_STORE_DEFAULTS.windowShards),
+    counterShards: integer('counterShards', options.counterShards, 1, maxCounterShards(windowShards), FIRESTORE_STORE_DEFAULTS.counterShards),
+    windowShards,
     maxCommitAttempts: integer('maxCommitAttempts', options.maxCommitAttempts, 1, Number.MAX_SAFE_INTEGER, FIRESTORE_STORE_DEFAULTS.maxCommitAttempts),
     closeFirestore: options.closeFirestore ?? FIRESTORE_STORE_DEFAULTS.closeFirestore,
     onCommit: options.onCommit,

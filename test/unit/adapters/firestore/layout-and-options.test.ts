@@ -33,8 +33,12 @@ describe('FirestoreStore options', () => {
     expect(make({ firestore: {} as Firestore })).toThrow('FirestoreStore: options.firestore must be a Firestore client');
     const rootPath = 'FirestoreStore: options.rootPath must be a document path such as "rowfill/default" (an even number of non-empty segments)';
     for (const bad of ['rowfill', 'a//b', 'a/b/c', '', 'a/__x__']) expect(make({ rootPath: bad })).toThrow(rootPath);
-    expect(make({ counterShards: 0 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 200, got 0');
-    expect(make({ counterShards: 1.5 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 200, got 1.5');
+    expect(make({ counterShards: 0 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 482, got 0');
+    expect(make({ counterShards: 1.5 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 482, got 1.5');
+    // The job, every counter and window shard and the pool are written in one commit of at most 500.
+    expect(make({ counterShards: 483 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 482, got 483');
+    expect(make({ counterShards: 435, windowShards: 64 })).toThrow('FirestoreStore: options.counterShards must be an integer from 1 to 434, got 435');
+    expect(make({ counterShards: 434, windowShards: 64 })).not.toThrow();
     expect(make({ windowShards: 65 })).toThrow('FirestoreStore: options.windowShards must be an integer from 1 to 64, got 65');
     expect(make({ maxCommitAttempts: 0 })).toThrow('FirestoreStore: options.maxCommitAttempts must be an integer from 1 up, got 0');
     expect(make({ closeFirestore: 'yes' as unknown as boolean })).toThrow('FirestoreStore: options.closeFirestore must be a boolean');
