@@ -129,7 +129,7 @@ export class JobPump {
     if (step?.idleUntil === undefined || this.cheap === undefined) return this.ctx.schedulePump(jobId, interval);
     const now = this.ctx.clock.now();
     const at = Math.min(Math.max(step.idleUntil, now + interval), now + Math.max(interval, this.cheap.maxIdleMs));
-    await this.ctx.deps.queue.enqueue([pumpTask(jobId, at, interval)]);
+    await this.ctx.schedulePump(jobId, at - now);
   }
 
   /**
