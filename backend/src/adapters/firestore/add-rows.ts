@@ -2,7 +2,6 @@
 import type { NewRow } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
 import { applyDelta, toShardDelta } from './counters.js';
-import { shardOf } from './layout.js';
 import { read } from './mappers.js';
 import type { RowDoc } from './records.js';
 import { withDerived } from './records.js';
@@ -37,13 +36,14 @@ export async function addRows(ctx: StoreContext, jobId: string, rows: readonly N
     if (existing) throw duplicate(read.row(existing)!.rowId, jobId);
   }
 
+  const shardOfRow = dealShards(rows, job.counterShards);
   const chunks: NewRow[][] = [];
   for (let i = 0; i < rows.length; i += CHUNK) chunks.push(rows.slice(i, i + CHUNK));
   const committed: Array<{ readonly rows: readonly NewRow[]; readonly shard: number }> = [];
   let failure: Error | undefined;
   for (let i = 0; i < chunks.length && failure === undefined; i += PARALLEL) {
     const wave = chunks.slice(i, i + PARALLEL).map((chunk, j) => ({ rows: chunk, shard: (i + j) % job.counterShards }));
-    const results = await Promise.allSettled(wave.map((part) => commitChunk(ctx, jobId, job.counterShards, part.rows, part.shard)));
+    const results = await Promise.allSettled(wave.map((part) => commitChunk(ctx, jobId, shardOfRow, part.rows, part.shard)));
     results.forEach((result, j) => {
       if (result.status === 'fulfilled') committed.push(wave[j]!);
       else failure ??= result.reason instanceof Error ? result.reason : new Error(String(result.reason));
@@ -54,7 +54,7 @@ export async function addRows(ctx: StoreContext, jobId: string, rows: readonly N
   throw failure;
 }
 
-function commitChunk(ctx: StoreContext, jobId: string, shards: number, rows: readonly NewRow[], shard: number): Promise<void> {
+function commitChunk(ctx: StoreContext, jobId: string, shardOfRow: ReadonlyMap<string, number>, rows: readonly NewRow[], shard: number): Promise<void> {
   const { layout } = ctx;
   return ctx.occ('addRows', async (attempt) => {
     const [jobSnapshot, counterSnapshot] = await attempt.getAll([layout.job(jobId), layout.counter(jobId, shard)]);
@@ -63,7 +63,7 @@ function commitChunk(ctx: StoreContext, jobId: string, shards: number, rows: rea
     const existing = rowSnapshots.find((snapshot) => snapshot.exists);
     if (existing) throw duplicate(read.row(existing)!.rowId, jobId);
     const decisions = rows.map(decideNewRow);
-    rows.forEach((row, i) => attempt.create(layout.row(jobId, row.rowId), newRowDoc(row, decisions[i]!, shards)));
+    rows.forEach((row, i) => attempt.create(layout.row(jobId, row.rowId), newRowDoc(row, decisions[i]!, shardOfRow.get(row.rowId)!)));
     attempt.update(layout.counter(jobId, shard), applyDelta(read.counter(counterSnapshot!)!, toShardDelta(countsOf(decisions)), null));
   });
 }
@@ -82,7 +82,7 @@ function countsOf(decisions: readonly NewRowDecision[]): CounterDelta {
   return sumDeltas(decisions.map((decision) => decision.counters));
 }
 
-function newRowDoc(row: NewRow, decision: NewRowDecision, shards: number): RowDoc {
+function newRowDoc(row: NewRow, decision: NewRowDecision, shard: number): RowDoc {
   return withDerived({
     ...decision.state,
     rowId: row.rowId,
@@ -90,8 +90,21 @@ function newRowDoc(row: NewRow, decision: NewRowDecision, shards: number): RowDo
     inputs: JSON.stringify(row.inputs),
     inputHash: row.inputHash,
     outputs: row.outputs === undefined ? null : JSON.stringify(row.outputs),
-    shard: shardOf(row.rowId, shards),
+    shard,
   });
+}
+
+/**
+ * Each row's counter shard, dealt in row order: the k-th row of the call by row number goes to shard (first row number
+ * + k) mod shards. The window is dispatched in row order, so the rows in flight at once sit on different shards and no
+ * shard is written more than its share (by hash, the busiest of 434 took ~1.65× the mean, over 1 write/s at full
+ * speed). A sheet read in pages continues the count exactly when the selection is contiguous; a sparse one may put a
+ * few rows near a page boundary on the same shard.
+ */
+function dealShards(rows: readonly NewRow[], shards: number): ReadonlyMap<string, number> {
+  const ordered = [...rows].sort((a, b) => a.rowNumber - b.rowNumber);
+  const first = ordered[0]!.rowNumber;
+  return new Map(ordered.map((row, k) => [row.rowId, (((first + k) % shards) + shards) % shards]));
 }
 
 function duplicate(rowId: string, jobId: string): Error {

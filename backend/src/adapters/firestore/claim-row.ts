@@ -5,7 +5,6 @@ import type { Take } from './budget.js';
 import { allowance, freeBudget, gather, topUp, transferFrom } from './budget.js';
 import type { StoreContext } from './context.js';
 import { applyDelta, toShardDelta } from './counters.js';
-import { shardOf } from './layout.js';
 import { read, toRow } from './mappers.js';
 import type { RowChange } from '../../domain/row-transitions.js';
 import { decideClaim } from '../../domain/row-transitions.js';
@@ -25,8 +24,7 @@ const DRY = Symbol('dry');
  */
 export async function claimRow(ctx: StoreContext, request: ClaimRequest): Promise<ClaimResult> {
   const reserve = checkClaimRequest(request);
-  // The job's own shard count (learned when its document was read, as the task did before claiming).
-  const guess = shardOf(request.rowId, ctx.counterShardsOf(request.jobId));
+  const guess = ctx.shardGuess(request.jobId, request.rowId);
   const fast = await ctx.mutex.run(`counter:${request.jobId}:${guess}`, () =>
     ctx.occ('claimRow', async (attempt) => {
       const [rowSnapshot, shardSnapshot] = await readRowAndShard(ctx, attempt, request.jobId, request.rowId, guess);

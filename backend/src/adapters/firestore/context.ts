@@ -1,14 +1,14 @@
 // What every store step shares: where documents live, the optimistic-commit runner, local turn-taking and shard counts.
 import type { DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { KeyedMutex } from './keyed-mutex.js';
-import { Layout } from './layout.js';
+import { Layout, shardOf } from './layout.js';
 import { GroupCommitter } from './group-commit.js';
 import { GroupReader } from './group-read.js';
 import type { Attempt, Channel } from './occ.js';
 import { isLostRace, runOcc } from './occ.js';
 import type { ResolvedFirestoreStoreOptions } from './options.js';
 import { maxCounterShards } from './options.js';
-import type { JobDoc } from './records.js';
+import type { JobDoc, RowDoc } from './records.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 /** Jobs whose counter-shard count a store remembers (a number each; the oldest learned is forgotten first). */
@@ -73,6 +73,16 @@ export class StoreContext {
    */
   counterShardsOf(jobId: string): number {
     return this.jobShards.get(jobId) ?? this.counterShards;
+  }
+
+  /**
+   * The counter shard a row step should take its turn on and read before reading the row: the one the row names when
+   * this process has seen the row (a task reads its row before claiming it, and its claim wrote it before its finish),
+   * else the hash that jobs stored before rows were dealt out (add-rows.ts) used. A wrong guess costs one read.
+   */
+  shardGuess(jobId: string, rowId: string): number {
+    const seen = this.seen.get(this.layout.row(jobId, rowId).path)?.data as Partial<RowDoc> | undefined;
+    return typeof seen?.shard === 'number' ? seen.shard : shardOf(rowId, this.counterShardsOf(jobId));
   }
 
   /** Reports a commit made outside `occ` (a server transaction) to the onCommit observer. */

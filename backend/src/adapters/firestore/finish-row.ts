@@ -7,7 +7,6 @@ import type { StoreContext } from './context.js';
 import { decideFinish } from '../../domain/row-transitions.js';
 import { checkFinishRequest } from '../../domain/store-arguments.js';
 import { applyDelta, toShardDelta } from './counters.js';
-import { shardOf } from './layout.js';
 import { read } from './mappers.js';
 import type { Attempt } from './occ.js';
 import type { CacheHoldDoc, CounterDoc } from './records.js';
@@ -22,7 +21,7 @@ export async function finishRow(ctx: StoreContext, request: FinishRequest): Prom
   const { jobId, rowId, outcome, now } = request;
   const usage = checkFinishRequest(request);
   const { layout } = ctx;
-  const guess = shardOf(rowId, ctx.counterShardsOf(jobId));
+  const guess = ctx.shardGuess(jobId, rowId);
   return ctx.mutex.run(`counter:${jobId}:${guess}`, () =>
     ctx.occ('finishRow', async (attempt) => {
       // Usually no read at all: this process's claim wrote the row, its last step on the shard wrote the shard, and its

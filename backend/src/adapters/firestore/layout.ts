@@ -10,7 +10,7 @@ export function docId(id: string): string {
   return createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
-/** The counter shard a row belongs to: stable for the row's life, spread evenly by the same hash. */
+/** The counter shard rows were put on by hash before they were dealt out in row order (add-rows.ts): jobs stored then still use it, and a step guesses it for a row it has not seen. */
 export function shardOf(rowId: string, shards: number): number {
   return Number.parseInt(createHash('sha256').update(rowId).digest('hex').slice(0, 8), 16) % shards;
 }
