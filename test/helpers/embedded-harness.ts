@@ -12,6 +12,7 @@ import type { Engine, EngineOptions, Progress, SourceRow } from '../../backend/s
 import { buildOutputSchema } from '../../backend/src/engine/output-schema.js';
 import { parseJobConfig } from '../../backend/src/engine/job-config.js';
 import type { FileTarget, JobConfig, Outputs } from '../../backend/src/ports/domain.js';
+import type { Store } from '../../backend/src/ports/store.js';
 import { simulateAnswer } from '../../local/openai/schema-answer.js';
 import { startOpenAiStandIn, type OpenAiStandIn, type OpenAiStandInOptions } from '../../local/openai/server.js';
 
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   readonly apiKey?: string;
   /** Leave the queue stopped so a test can deliver tasks by hand. */
   readonly startQueue?: boolean;
+  /** What the engine sees of the store (e.g. a slower one); the harness's own reads use the store itself. */
+  readonly engineStore?: (store: SqliteStore) => Store;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -42,7 +45,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const standIn = await startOpenAiStandIn(options.standIn ?? {});
   const model = new OpenAiModelClient({ apiKey: options.apiKey ?? 'sk-test', baseURL: standIn.url, simulated: true });
   const engine = composeEngine(
-    { store, queue, model, clock: systemClock },
+    { store: options.engineStore?.(store) ?? store, queue, model, clock: systemClock },
     { pumpIntervalMs: 100, backoff: { baseMs: 50, capMs: 500 }, ...options.engine },
   );
   if (options.startQueue !== false) queue.start(engine.handleTask);

@@ -86,12 +86,13 @@ export class EngineContext {
     return w;
   }
 
-  /** An auto job's ceiling now: Little's law over the limiter's known rates and the observed latency, up to maxInFlight. */
+  /** An auto job's ceiling now: Little's law over the limiter's known rates and a row's observed time in its slot, up to maxInFlight. */
   autoCeiling(model: string): number {
     return autoWindow({
       ...this.limiter.rates(model),
       tokensPerCall: this.callStats.tokensPerCall(model),
       latencyMs: this.callStats.latencyMs(model),
+      stepsMs: this.callStats.stepsMs(model),
       cap: this.options.limits.maxInFlight,
     });
   }
@@ -100,6 +101,11 @@ export class EngineContext {
   onCallAnswered(job: Job, latencyMs: number, tokens: number): void {
     this.callStats.observe(job.config.model, latencyMs, tokens);
     this.windowFor(job).onSuccess();
+  }
+
+  /** A row finished after `stepsMs` in its slot besides its calls and its rate wait: auto windows cover that time too. */
+  onRowSteps(job: Job, stepsMs: number): void {
+    this.callStats.observeSteps(job.config.model, Math.max(0, stepsMs));
   }
 
   /** A call met a 429: halve the job's window once per burst (answers to calls sent before the cut arrive up to a latency later). */

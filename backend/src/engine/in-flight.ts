@@ -23,26 +23,33 @@ export interface AutoWindowInput {
   readonly tokensPerCall?: number | undefined;
   /** Mean time from a call's start to its answer. */
   readonly latencyMs?: number | undefined;
+  /**
+   * Mean time a row holds its slot besides its calls and its wait for the rate limiter: the store steps around the
+   * call (reads, hold, claim, finish). On a store 100s of ms away it is as long as the call itself.
+   */
+  readonly stepsMs?: number | undefined;
   /** The most rows a job may keep in flight (the server's cap). */
   readonly cap: number;
 }
 
 /**
  * The window that keeps the provider busy at its limit: calls/ms allowed (the tighter of requests/min and tokens/min)
- * × latency × LITTLE_MARGIN, between 1 and `cap`. Each row holds one call at a time, so rows in flight = calls in flight.
+ * × the time a row holds its slot (its call's latency plus its store steps) × LITTLE_MARGIN, between 1 and `cap`.
+ * The limiter's wait is left out of that time on purpose: it only grows with the window, and would grow it back.
  */
 export function autoWindow(input: AutoWindowInput): number {
   const byRequests = input.requestsPerMs;
   const byTokens = input.tokensPerMs !== undefined && input.tokensPerCall !== undefined && input.tokensPerCall > 0 ? input.tokensPerMs / input.tokensPerCall : undefined;
   const callsPerMs = byRequests === undefined ? byTokens : byTokens === undefined ? byRequests : Math.min(byRequests, byTokens);
   if (callsPerMs === undefined) return Math.min(input.cap, UNKNOWN_RATE_WINDOW);
-  const latency = input.latencyMs ?? LATENCY_GUESS_MS;
+  const latency = (input.latencyMs ?? LATENCY_GUESS_MS) + (input.stepsMs ?? 0);
   return Math.max(1, Math.min(input.cap, Math.ceil(callsPerMs * latency * LITTLE_MARGIN)));
 }
 
-/** Running means of a model's call latency and tokens per call, in this process. */
+/** Running means of a model's call latency and tokens per call, and of its rows' store steps, in this process. */
 export class CallStats {
   private readonly models = new Map<string, { latencyMs: number; tokens: number }>();
+  private readonly steps = new Map<string, number>();
 
   observe(model: string, latencyMs: number, tokens: number): void {
     const m = this.models.get(model);
@@ -60,5 +67,15 @@ export class CallStats {
 
   tokensPerCall(model: string): number | undefined {
     return this.models.get(model)?.tokens;
+  }
+
+  /** A row of `model` finished: how long it held its slot besides its calls and its wait for the rate limiter. */
+  observeSteps(model: string, ms: number): void {
+    const mean = this.steps.get(model);
+    this.steps.set(model, mean === undefined ? ms : mean + EWMA_WEIGHT * (ms - mean));
+  }
+
+  stepsMs(model: string): number | undefined {
+    return this.steps.get(model);
   }
 }

@@ -27,6 +27,12 @@ interface CacheHold {
   readonly holder: string;
 }
 
+/** When this delivery of a row's task began, and how long it waited for the rate limiter: what its slot held besides calls. */
+interface SlotTimes {
+  readonly deliveredAt: number;
+  readonly rateWaitMs: number;
+}
+
 /** What a claimed row's calls may use: the rate limiter's token estimate and the USD reserved for the row. */
 interface RowBudget {
   readonly estimate: number;
@@ -51,6 +57,7 @@ export class RowRunner {
     const { store, clock } = this.ctx;
     const { jobId, rowId, dispatchSeq } = payload;
     if (rowId === undefined || dispatchSeq === undefined) return OK;
+    const deliveredAt = clock.now();
     const [job, row] = await Promise.all([store.getJob(jobId), store.getRow(jobId, rowId)]);
     if (!job || !row || job.status !== 'running') return OK;
     // A cheap job's rows go in batches (engine/batch); a task a top-up gave one claims nothing and its slot is taken back.
@@ -66,7 +73,7 @@ export class RowRunner {
     if (flight.kind === 'cached') return this.finishFromCache(job, row, flight.outputs);
     if (flight.kind === 'busy') return { status: 'retry', retryAfterMs: flight.retryAfterMs, reason: 'an identical request is in flight' };
     try {
-      return await this.claimAndAttempt(job, plan, row, cacheKey, flight.hold);
+      return await this.claimAndAttempt(job, plan, row, cacheKey, flight.hold, deliveredAt);
     } catch (error) {
       // A hold left behind would make identical rows wait for its expiry; releasing one already released is a no-op.
       if (flight.hold) await store.releaseCacheHold(flight.hold.key, flight.hold.holder).catch(() => undefined);
@@ -109,7 +116,7 @@ export class RowRunner {
     return 2 * job.config.attemptTimeoutCapMs + this.ctx.options.leaseMarginMs;
   }
 
-  private async claimAndAttempt(job: Job, plan: JobPlan, row: Row, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
+  private async claimAndAttempt(job: Job, plan: JobPlan, row: Row, cacheKey: string, hold: CacheHold | undefined, deliveredAt: number): Promise<TaskOutcome> {
     const { store, clock } = this.ctx;
     const jobId = job.id;
     const release = async (): Promise<void> => {
@@ -119,7 +126,9 @@ export class RowRunner {
     const estimate = promptTokens + plan.expectedOutputTokens;
     // The worst case per call is the job's token cap, or more once this model's provider was seen to exceed it.
     const reserveUsd = plan.worstCaseCost(promptTokens, await this.ctx.ceilings.outputTokens(job, clock.now()));
+    const waitStart = clock.now();
     const waited = await this.waitForRate(job.config.model, estimate);
+    const slot: SlotTimes = { deliveredAt, rateWaitMs: clock.now() - waitStart };
     if (waited > 0) {
       await release();
       return { status: 'retry', retryAfterMs: waited, reason: 'rate limit (client side)' };
@@ -150,7 +159,7 @@ export class RowRunner {
       if (claim.reason === 'not_yet') return { status: 'retry', retryAfterMs: Math.max(0, claim.retryAt - clock.now()) };
       return OK;
     }
-    return this.attempt(job, plan, claim.row, claim.leaseToken, { estimate, reserveUsd }, cacheKey, hold);
+    return this.attempt(job, plan, claim.row, claim.leaseToken, { estimate, reserveUsd }, cacheKey, hold, slot);
   }
 
   /** Wait in line for the rate limiter up to `inlineRateWaitMs`; returns 0 when the call may go, else when to ask again. */
@@ -159,13 +168,14 @@ export class RowRunner {
     return answer.ok ? 0 : answer.retryAfterMs;
   }
 
-  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, budget: RowBudget, cacheKey: string, hold: CacheHold | undefined): Promise<TaskOutcome> {
+  private async attempt(job: Job, plan: JobPlan, row: Row, leaseToken: number, budget: RowBudget, cacheKey: string, hold: CacheHold | undefined, slot: SlotTimes): Promise<TaskOutcome> {
     const { clock } = this.ctx;
     const timeoutMs = attemptTimeout(job.config.attemptTimeoutMs, job.config.attemptTimeoutCapMs, row.attempt);
     let outcome: RowOutcome;
     let result: TaskOutcome = OK;
     let pauseError: RowfillError | undefined;
     let overrun: string | undefined;
+    const answerStart = clock.now();
     try {
       const answer = await this.answer(job, plan, row, timeoutMs, budget);
       overrun = answer.overrun;
@@ -181,10 +191,13 @@ export class RowRunner {
       this.ctx.log.debug({ jobId: job.id, rowId: row.rowId, attempt: row.attempt, errorClass: failure.error.errorClass }, failure.error.message);
     }
 
+    const answerMs = clock.now() - answerStart;
     const remember = outcome.kind === 'done' ? this.rememberFor(job, row, cacheKey, outcome.outputs) : undefined;
     const recorded = await this.ctx.store.finishRow({ jobId: job.id, rowId: row.rowId, leaseToken, outcome, now: clock.now(), ...(remember ? { remember } : {}), ...(hold ? { cacheHold: hold } : {}) });
     // A stale lease: the row runs again elsewhere under the same (per-row) hold, or will soon; that run releases it.
     if (!recorded) return OK;
+    // The slot is released: what it held besides the calls and the rate wait sizes auto windows (in-flight.ts).
+    this.ctx.onRowSteps(job, clock.now() - slot.deliveredAt - slot.rateWaitMs - answerMs);
     if (pauseError) {
       await this.pause(job, pauseReasonOf(pauseError), pauseError.message);
       return OK;

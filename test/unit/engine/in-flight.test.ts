@@ -25,12 +25,27 @@ describe('autoWindow', () => {
     expect(autoWindow({ requestsPerMs: perMs(10_000), tokensPerMs: perMs(600_000), tokensPerCall: 2000, latencyMs: 2000, cap: 500 })).toBe(15);
   });
 
+  it('covers the store steps a row holds its slot for, besides its call', () => {
+    // 10,000 requests/min, 1 s calls and 0.7 s of store steps: 166.7/s × 1.7 s × 1.5.
+    expect(autoWindow({ requestsPerMs: perMs(10_000), latencyMs: 1000, stepsMs: 700, cap: 1000 })).toBe(Math.ceil((10_000 / 60_000) * 1700 * 1.5));
+    expect(autoWindow({ requestsPerMs: perMs(10_000), latencyMs: 1000, stepsMs: 700, cap: 400 })).toBe(400);
+  });
+
   it('never goes below one row', () => {
     expect(autoWindow({ requestsPerMs: perMs(1), latencyMs: 100, cap: 500 })).toBe(1);
   });
 });
 
 describe('CallStats', () => {
+  it('keeps a running mean of the store steps per model, apart from the calls', () => {
+    const s = new CallStats();
+    expect(s.stepsMs('m')).toBeUndefined();
+    s.observeSteps('m', 400);
+    s.observeSteps('m', 1400);
+    expect(s.stepsMs('m')).toBe(500);
+    expect(s.latencyMs('m')).toBeUndefined();
+  });
+
   it('starts at the first observation and then moves a tenth of the way to each new one', () => {
     const s = new CallStats();
     expect(s.latencyMs('m')).toBeUndefined();
