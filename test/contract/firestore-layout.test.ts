@@ -1,12 +1,13 @@
 // What only the Firestore store has: leases raced by several clients, a settle left half-done, and where writes land.
-import type { Firestore } from '@google-cloud/firestore';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FirestoreStore, type CommitTouch } from '../../backend/src/adapters/firestore/index.js';
 import { Layout } from '../../backend/src/adapters/firestore/layout.js';
 import { emulatorClient, freshRootPath } from '../setup/firestore-client.js';
 import { firestoreEmulatorHost } from '../setup/firestore-emulator-host.js';
 import { raceClaimsAndFinishes } from './helpers/race-claims.js';
-import { CONFIG, LEASE_MS, T0, done, newJob, newRows, startJob } from './helpers/store-fixtures.js';
+import { CONFIG, LEASE_MS, T0, done, failed, newJob, newRows, retry, startJob } from './helpers/store-fixtures.js';
+import { countFirestore } from '../../bench/cloud/firestore-counter.js';
 import { expectCountersMatchRows } from './helpers/store-invariants.js';
 
 const host = firestoreEmulatorHost();
@@ -169,6 +170,53 @@ describe.skipIf(!host)('FirestoreStore on the emulator, beyond the contract', ()
     const shards = await Promise.all(window.map((slot) => shardOfRow(slot.rowId)));
     expect(new Set(shards).size).toBe(434);
     expect(shards.every((k) => Number.isInteger(k) && k >= 0 && k < 434)).toBe(true);
+  }, 60_000);
+
+  it('counts() of a 434-shard job sums by aggregation: a few documents read, not every shard, and the same sums', async () => {
+    const store = open();
+    const job = newJob({ config: { ...CONFIG, workers: 'auto', rpm: 10_000 }, budgetUsd: 20 });
+    await store.createJob(job, T0);
+    await store.addRows(job.id, newRows(120));
+    await store.transitionJob(job.id, { to: 'running', from: ['preparing'], now: T0 });
+    const slots = await store.dispatchRows({ jobId: job.id, maxInFlight: 60, limit: 60, now: T0 });
+    // 40 done, 10 failed in two classes, 5 met a 429 and wait, 5 still running: classes on a few shards only.
+    await Promise.all(
+      slots.map(async (slot, i) => {
+        const claim = await store.claimRow({ jobId: job.id, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+        if (!claim.ok) throw new Error(`claim refused: ${claim.reason}`);
+        const outcome = i < 40 ? done(0.004) : i < 45 ? failed(0.001) : i < 50 ? failed(0, 'output_invalid') : i < 55 ? retry(T0 + 60_000) : undefined;
+        if (outcome) await store.finishRow({ jobId: job.id, rowId: slot.rowId, leaseToken: claim.leaseToken, outcome, now: T0 + 1 });
+      }),
+    );
+    const reader = open();
+    const counter = countFirestore(clients.at(-1)!, rootPath);
+    const counts = await reader.counts(job.id);
+    expect(counts).toMatchObject({ total: 120, done: 40, failed: 10, running: 5, queued: 65, spentUsd: 0.165, reservedUsd: 0.05 });
+    expect(counts.errorsByClass).toEqual({ invalid_request: 5, output_invalid: 5 });
+    expect(counts.retriesByClass).toEqual({ rate_limit: 5 });
+    // The job document, two aggregations and the 15 shards that hold a class (by hash or order, at most 15 rows').
+    expect(counter.counts().documentReads).toBeLessThanOrEqual(1 + 2 + 15);
+    await expectCountersMatchRows(reader, job.id);
+  }, 60_000);
+
+  it('counts() of a job stored before its shards kept classKeys reads every shard, and is as right', async () => {
+    const store = open();
+    const { jobId } = await startJob(store, { rows: 30, budgetUsd: 10 });
+    // What such a job looks like: no mark on the job document, no classKeys on its shards.
+    const layout = new Layout(clients[0]!, rootPath);
+    await layout.job(jobId).update({ classKeyed: FieldValue.delete() });
+    for (const shard of (await layout.counters(jobId).get()).docs) await shard.ref.update({ classKeys: FieldValue.delete() });
+    const reader = open();
+    const slots = await reader.dispatchRows({ jobId, maxInFlight: 10, limit: 10, now: T0 });
+    for (const [i, slot] of slots.entries()) {
+      const claim = await reader.claimRow({ jobId, rowId: slot.rowId, dispatchSeq: slot.dispatchSeq, now: T0, leaseMs: LEASE_MS, reserveUsd: 0.01 });
+      if (!claim.ok) throw new Error(`claim refused: ${claim.reason}`);
+      await reader.finishRow({ jobId, rowId: slot.rowId, leaseToken: claim.leaseToken, outcome: i < 5 ? done(0.004) : failed(0.001), now: T0 + 1 });
+    }
+    const counter = countFirestore(clients.at(-1)!, rootPath);
+    expect(await reader.counts(jobId)).toMatchObject({ total: 30, done: 5, failed: 5, queued: 20, errorsByClass: { invalid_request: 5 } });
+    expect(counter.counts().documentReads).toBeGreaterThanOrEqual(128);
+    await expectCountersMatchRows(reader, jobId);
   }, 60_000);
 
   it('a client acting on what it saw earlier never wins over another client that changed the row or the job since', async () => {

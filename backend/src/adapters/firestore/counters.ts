@@ -26,8 +26,12 @@ const NUMERIC = ['total', 'queued', 'running', 'done', 'cached', 'failed', 'skip
 export function applyDelta(shard: CounterDoc, delta: ShardDelta, now: number | null): CounterDoc {
   const next: Record<string, unknown> = { ...shard };
   for (const field of NUMERIC) next[field] = shard[field] + (delta[field] ?? 0);
-  next.errors = addClasses(shard.errors, delta.errors);
-  next.retries = addClasses(shard.retries, delta.retries);
+  const errors = addClasses(shard.errors, delta.errors);
+  const retries = addClasses(shard.retries, delta.retries);
+  next.errors = errors;
+  next.retries = retries;
+  // Kept on every write that can change the maps, so counts() finds the shards it must read whole (aggregate-counts.ts).
+  next.classKeys = Object.keys(errors).length + Object.keys(retries).length;
   if (now !== null) next.updatedAt = now;
   return next as unknown as CounterDoc;
 }

@@ -34,10 +34,11 @@ export async function createJob(ctx: StoreContext, job: NewJob, now: number): Pr
     settle: null,
     counterShards,
     windowShards,
+    classKeyed: true,
   };
   const batch = ctx.db.batch();
   batch.create(layout.job(job.id), doc);
-  const counter: CounterDoc = { schema: SCHEMA, status: 'preparing', budgetNanos, updatedAt: 0, ...ZERO_COUNTERS };
+  const counter: CounterDoc = { schema: SCHEMA, status: 'preparing', budgetNanos, updatedAt: 0, ...ZERO_COUNTERS, classKeys: 0 };
   for (let k = 0; k < counterShards; k++) batch.create(layout.counter(job.id, k), counter);
   const window: WindowDoc = { schema: SCHEMA, status: 'preparing', dispatched: 0 };
   for (let k = 0; k < windowShards; k++) batch.create(layout.window(job.id, k), window);

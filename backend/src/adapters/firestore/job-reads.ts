@@ -1,6 +1,7 @@
-// Reading jobs back: one job document, a sheet's jobs newest first, and a job's counts (the only read of its shards).
+// Reading jobs back: one job document, a sheet's jobs newest first, and a job's counts (summed over its shards).
 import { targetKey, type Job, type JobCounts, type JobTarget } from '../../ports/domain.js';
 import type { StoreContext } from './context.js';
+import { aggregateCounts } from './aggregate-counts.js';
 import { sumShards } from './counters.js';
 import { read, toCounts, toJob } from './mappers.js';
 import type { JobDoc } from './records.js';
@@ -33,6 +34,8 @@ export async function counts(ctx: StoreContext, jobId: string): Promise<JobCount
   if (doc === undefined) throw new Error(`job ${jobId} does not exist`);
   ctx.learnJob(doc);
   if (doc.settle !== null) await finishTransition(ctx, jobId);
+  if (doc.classKeyed) return toCounts(await aggregateCounts(ctx, jobId));
+  // A job stored before its shards kept `classKeys`: every shard read.
   const counters = await ctx.layout.counters(jobId).get();
   return toCounts(sumShards(counters.docs.map((snapshot) => read.counter(snapshot)!)));
 }

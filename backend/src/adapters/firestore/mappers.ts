@@ -1,7 +1,7 @@
 // Stored documents → the port's Job, JobCounts and Row, converting nano-dollars back to USD.
 import type { DocumentSnapshot } from '@google-cloud/firestore';
 import type { Job, JobConfig, JobCounts, Outputs, Row } from '../../ports/domain.js';
-import type { CounterSums } from './counters.js';
+import type { ShownSums } from './aggregate-counts.js';
 import { positiveClasses } from './counters.js';
 import { nanosToUsd, nanosToUsdOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
@@ -29,7 +29,7 @@ export function toJob(doc: JobDoc): Job {
   };
 }
 
-export function toCounts(sums: CounterSums): JobCounts {
+export function toCounts(sums: ShownSums): JobCounts {
   return {
     total: sums.total,
     queued: sums.queued,

@@ -35,6 +35,11 @@ export interface JobDoc {
   readonly settle: SettleMark | null;
   readonly counterShards: number;
   readonly windowShards: number;
+  /**
+   * The job's shards keep `classKeys`, so `counts()` sums them by aggregation (aggregate-counts.ts). Absent on jobs
+   * stored before: their counts read every shard.
+   */
+  readonly classKeyed?: true;
 }
 
 /** The sums `counts()` and `getJob()` add up over a job's counter shards. */
@@ -56,6 +61,8 @@ export interface CounterDoc extends CounterFields {
   readonly budgetNanos: number | null;
   /** The `now` of the last row step through this shard (0: none yet). */
   readonly updatedAt: number;
+  /** How many error and retry classes this shard holds a count for: only such shards are read whole by `counts()`. */
+  readonly classKeys: number;
 }
 
 export interface WindowDoc {

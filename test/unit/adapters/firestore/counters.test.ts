@@ -4,13 +4,15 @@ import { applyDelta, positiveClasses, sumShards, toShardDelta } from '../../../.
 import type { CounterDoc } from '../../../../backend/src/adapters/firestore/records.js';
 import { SCHEMA, ZERO_COUNTERS } from '../../../../backend/src/adapters/firestore/records.js';
 
-const empty: CounterDoc = { schema: SCHEMA, status: 'running', budgetNanos: 100, updatedAt: 0, ...ZERO_COUNTERS };
+const empty: CounterDoc = { schema: SCHEMA, status: 'running', budgetNanos: 100, updatedAt: 0, ...ZERO_COUNTERS, classKeys: 0 };
 
 describe('counter shards', () => {
   it('applies a delta, stamps updatedAt only when the step has a time, and keeps the copied job fields', () => {
     const next = applyDelta(empty, { queued: -1, running: 1, reservedNanos: 5, errors: { server: 1 } }, 42);
     expect(next).toMatchObject({ queued: -1, running: 1, reservedNanos: 5, errors: { server: 1 }, updatedAt: 42, status: 'running', budgetNanos: 100 });
-    expect(applyDelta(next, { errors: { server: -1 } }, null)).toMatchObject({ errors: {}, updatedAt: 42 });
+    expect(next.classKeys).toBe(1);
+    expect(applyDelta(next, { errors: { server: -1 } }, null)).toMatchObject({ errors: {}, updatedAt: 42, classKeys: 0 });
+    expect(applyDelta(next, { retries: { rate_limit: 2 } }, null)).toMatchObject({ classKeys: 2 });
   });
 
   it('turns a decided change into shard terms: every row leaving the window is released', () => {
