@@ -24,10 +24,9 @@ export type ShownSums = Pick<CounterFields, Summed | 'errors' | 'retries'>;
  * of one per shard: a job sized for 167 rows/s has 434 shards, and its pump and every progress poll read them all. The
  * error and retry classes are maps (class → count), which an aggregation cannot sum without naming every class, so the
  * shards that hold any (`classKeys` > 0) are read whole: none while a job runs cleanly, a few after a few failures or
- * 429s. The three queries run at once, not in one transaction: with them in one read-only transaction, a start's
- * dispatch ran out of retries in the ten-job bench on the emulator (which locks what a transaction reads). A step
- * landing between them may show in one and not yet in another for that instant (a failure before its class); at rest
- * they agree.
+ * 429s. The three queries run at once, outside a transaction: no caller needs more agreement than one query gives
+ * (QUERIES), and a poll should not take part in the row steps' contention. A step landing between them may show in one
+ * and not yet in another for that instant (a failure before its class); at rest they agree.
  */
 export async function aggregateCounts(ctx: StoreContext, jobId: string): Promise<ShownSums> {
   const counters = ctx.layout.counters(jobId);
