@@ -66,7 +66,7 @@ export class JobControl {
       now: this.ctx.clock.now(),
     });
     if (!resumed) throw new JobError('job_state', `Job ${jobId} changed state; try again.`);
-    await this.ctx.topUp(resumed);
+    await this.ctx.topUpOrLeaveToPump(resumed);
     // Rows that read "paused: budget" in the sheet go back to "queued".
     await this.ctx.schedulePump(jobId, 0, 'rewrite-waiting');
     return resumed;
@@ -81,7 +81,7 @@ export class JobControl {
     if (requeued === 0) return { job, requeued };
     const running = await this.ctx.store.transitionJob(jobId, { to: 'running', from: ['completed', 'paused', 'running'], pauseReason: null, message: null, now: this.ctx.clock.now() });
     const current = running ?? job;
-    await this.ctx.topUp(current);
+    await this.ctx.topUpOrLeaveToPump(current);
     // The re-queued rows still read "failed: …" in the sheet until they finish again.
     await this.ctx.schedulePump(jobId, 0, 'rewrite-waiting');
     return { job: current, requeued };
@@ -97,7 +97,7 @@ export class JobControl {
     const recovered = await this.ctx.store.expireLeases(jobId, job.config.mode === 'cheap' ? this.ctx.clock.now() : Number.POSITIVE_INFINITY);
     await this.ctx.store.undispatchStale(jobId, Number.POSITIVE_INFINITY);
     if (recovered > 0) this.ctx.log.warn({ jobId, recovered }, 'rows in flight at the crash go back to the queue; their reservations count as spent');
-    if (job.status === 'running') await this.ctx.topUp(job);
+    if (job.status === 'running') await this.ctx.topUpOrLeaveToPump(job);
     if (job.status === 'running' || job.status === 'paused') await this.ctx.schedulePump(jobId, 0, 'kick');
     // Taking leases and slots back moves rows and money (counts), never the job's state.
     return job;

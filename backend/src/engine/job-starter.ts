@@ -159,7 +159,7 @@ export class JobStarter {
     const job = await store.transitionJob(jobId, { to: 'running', from: ['preparing'], now: clock.now() });
     if (!job) throw new JobError('job_state', `Job ${jobId} changed state while it was being prepared.`);
     if (config.rpm || config.tpm) this.ctx.limiter.configure(config.model, { rpm: config.rpm, tpm: config.tpm }, clock.now());
-    await this.ctx.topUp(job);
+    await this.ctx.topUpOrLeaveToPump(job);
     await this.ctx.schedulePump(jobId, 0, 'kick');
     this.ctx.log.info({ jobId, rows: total, model: config.model, workers: config.workers, budgetUsd: config.budgetUsd }, alreadyStored > 0 ? 'job intake finished' : 'job started');
     return job;

@@ -1,7 +1,8 @@
 // Starting a job: the key check overlaps reading the rows, yet a refused key still leaves no job and no rows behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceRow } from '../../../backend/src/engine/row-intake.js';
-import { jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
+import type { Store } from '../../../backend/src/ports/store.js';
+import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -54,5 +55,27 @@ describe('JobStarter.estimate', () => {
     // The same numbers whichever mode the config names: the sidebar shows both before the user chooses.
     const asCheap = await h.engine.estimate({ target: testTarget('test:estimate'), config: jobConfig({ mode: 'cheap' }), rows: countedRows(40).rows });
     expect(asCheap).toEqual(estimate);
+  });
+});
+
+describe('JobStarter.start when the first slots cannot be given out', () => {
+  it('still starts the job (it is running, its rows stored), and the pump gives the slots out', async () => {
+    let refused = 0;
+    // A store too busy for the start's dispatch (on the emulator, ten starts at once: a dispatch out of retries).
+    const busyAtFirst = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          if (key === 'dispatchRows' && refused === 0) return () => (refused++, Promise.reject(new Error('Exceeded maximum number of retries allowed.')));
+          return (value as (...a: unknown[]) => unknown).bind(target);
+        },
+      });
+    h = await startHarness({ standIn: { latencyMs: 5 }, engineStore: busyAtFirst });
+    const job = await h.engine.startJob({ owner: 't', target: testTarget('test:busy-start'), config: jobConfig({ workers: 4 }), rows: brandRows(12) });
+    expect(job.status).toBe('running');
+    expect(refused).toBe(1);
+    const end = await h.settle(job.id);
+    expect(end.counts).toMatchObject({ total: 12, done: 12 });
   });
 });
