@@ -10,7 +10,7 @@ import type { SinkResolver } from '../ports/sheet.js';
 import type { Store } from '../ports/store.js';
 import type { CheapModeDeps } from './batch/cheap-options.js';
 import { AimdWindow } from './aimd.js';
-import { autoWindow, CallStats, ModelShares } from './in-flight.js';
+import { autoWindow, CallStats } from './in-flight.js';
 import { AUTO_WORKERS } from './job-config.js';
 import { RateGate } from './rate-gate.js';
 import { JobPlanCache } from './job-plan.js';
@@ -48,8 +48,6 @@ export class EngineContext {
   /** Research mode's search and page cache, shared by every row of this process (single flight is per process). */
   readonly toolCache: ResearchToolCache;
   private readonly windows = new Map<string, AimdWindow>();
-  /** The auto jobs running on each model here: they split its window. */
-  private readonly shares = new ModelShares();
   /** Each job's window size at this process's last top-up: a finished row also asks for what it grew by since. */
   private readonly lastTargets = new Map<string, number>();
   /** In-flight model calls per job in this process, so a cancel can abort them. */
@@ -77,32 +75,26 @@ export class EngineContext {
 
   /**
    * This process's adaptive window for a job (AIMD state is per process; the store enforces the global cap). Its
-   * ceiling is the job's `workers`, or for an auto job its share of what the model's rate limits can serve.
+   * ceiling is the job's `workers`, or for an auto job what the model's rate limits can serve (`autoCeiling`).
    */
   windowFor(job: Job): AimdWindow {
     let w = this.windows.get(job.id);
     if (!w) {
-      w = new AimdWindow(job.config.workers === AUTO_WORKERS ? this.autoCeiling(job) : job.config.workers);
+      w = new AimdWindow(job.config.workers === AUTO_WORKERS ? this.autoCeiling(job.config.model) : job.config.workers);
       this.windows.set(job.id, w);
     }
     return w;
   }
 
-  /**
-   * An auto job's ceiling now: Little's law over the limiter's known rates and a row's observed time in its slot, up to
-   * maxInFlight, split evenly between the auto jobs running on the model in this process.
-   */
-  private autoCeiling(job: Job): number {
-    const model = job.config.model;
-    const sharing = this.shares.join(model, job.id, this.clock.now());
-    const whole = autoWindow({
+  /** An auto job's ceiling now: Little's law over the limiter's known rates and a row's observed time in its slot, up to maxInFlight. */
+  autoCeiling(model: string): number {
+    return autoWindow({
       ...this.limiter.rates(model),
       tokensPerCall: this.callStats.tokensPerCall(model),
       latencyMs: this.callStats.latencyMs(model),
       stepsMs: this.callStats.stepsMs(model),
       cap: this.options.limits.maxInFlight,
     });
-    return Math.max(1, Math.ceil(whole / sharing));
   }
 
   /** A call answered: its latency and tokens size auto windows, and its success grows the job's window back. */
@@ -152,7 +144,6 @@ export class EngineContext {
   forgetJob(jobId: string): void {
     this.windows.delete(jobId);
     this.lastTargets.delete(jobId);
-    this.shares.leave(jobId);
   }
 
   /**
@@ -165,7 +156,7 @@ export class EngineContext {
   async topUp(job: Job, freedSlots?: number): Promise<number> {
     const window = this.windowFor(job);
     // An auto job's ceiling follows what was learned since (limits from headers, latency), in every process that tops up.
-    if (job.config.workers === AUTO_WORKERS) window.setCeiling(this.autoCeiling(job));
+    if (job.config.workers === AUTO_WORKERS) window.setCeiling(this.autoCeiling(job.config.model));
     const target = window.size;
     const grew = Math.max(0, target - (this.lastTargets.get(job.id) ?? target));
     this.lastTargets.set(job.id, target);

@@ -46,37 +46,6 @@ export function autoWindow(input: AutoWindowInput): number {
   return Math.max(1, Math.min(input.cap, Math.ceil(callsPerMs * latency * LITTLE_MARGIN)));
 }
 
-/**
- * How long an auto job still counts as running on its model after its last top-up. Rows top up as they finish and
- * the pump every tick (2.5 s), so a job quiet this long is paused, waiting or done, and leaves its share to the rest.
- */
-export const SHARE_IDLE_MS = 10_000;
-
-/**
- * The auto jobs of each model that topped up lately, in this process. They split the model's window: ten jobs each
- * sized for the whole rate kept ten times the rows the provider can serve waiting in the limiter, every one holding a
- * queue slot and coming back for another turn.
- */
-export class ModelShares {
-  private readonly models = new Map<string, Map<string, number>>();
-
-  /** Notes `jobId` as running on `model` at `now`; how many auto jobs share the model now (at least this one). */
-  join(model: string, jobId: string, now: number): number {
-    let jobs = this.models.get(model);
-    if (!jobs) {
-      jobs = new Map();
-      this.models.set(model, jobs);
-    }
-    jobs.set(jobId, now);
-    for (const [id, at] of jobs) if (now - at > SHARE_IDLE_MS) jobs.delete(id);
-    return jobs.size;
-  }
-
-  leave(jobId: string): void {
-    for (const jobs of this.models.values()) jobs.delete(jobId);
-  }
-}
-
 /** Running means of a model's call latency and tokens per call, and of its rows' store steps, in this process. */
 export class CallStats {
   private readonly models = new Map<string, { latencyMs: number; tokens: number }>();

@@ -98,21 +98,6 @@ describe('EngineContext.topUp: the window a job asks the store for', () => {
     expect(await lastAsked(auto)).toBe(full);
   });
 
-  it("splits a model's window between the auto jobs running on it, and gives it back when one goes quiet", async () => {
-    const { ctx, clock, job, lastAsked } = setup();
-    const [first, second] = [job('auto', 'j1'), job('auto', 'j2')];
-    ctx.limiter.observe('m', { limitRequests: 10_000 }, clock.now());
-    ctx.onCallAnswered(first, 1000, 800);
-    const whole = Math.ceil(((10_000 * 0.99) / 60_000) * 1000 * 1.5);
-    expect(await lastAsked(first)).toBe(whole);
-    // Ten jobs each sized for the whole rate kept 10× the rows the provider can serve waiting in the limiter.
-    expect(await lastAsked(second)).toBe(Math.ceil(whole / 2));
-    expect(await lastAsked(first)).toBe(Math.ceil(whole / 2));
-    // The second job has not topped up for a while (paused, or done): the first has the model to itself again.
-    clock.at += 11_000;
-    expect(await lastAsked(first)).toBe(whole);
-  });
-
   it('never asks an auto job for more than the default cap of 500', async () => {
     const { ctx, clock, job, lastAsked } = setup();
     ctx.limiter.configure('m', { rpm: 1_000_000 }, clock.now());
