@@ -1,9 +1,8 @@
 // A job's counts summed by Firestore: aggregation queries for the numbers, and only the shards holding error classes read.
 import { AggregateField, type AggregateQuery, type AggregateSpec } from '@google-cloud/firestore';
 import type { StoreContext } from './context.js';
-import { sumShards } from './counters.js';
+import { sumShards, type ShownSums } from './counters.js';
 import { read } from './mappers.js';
-import type { CounterFields } from './records.js';
 
 /**
  * The numeric fields `counts()` shows, summed over every shard, in queries of at most five (Firestore's limit). Each
@@ -15,9 +14,6 @@ const QUERIES = [
   ['cached', 'skipped', 'cancelled', 'spentNanos', 'reservedNanos'],
 ] as const;
 type Summed = (typeof QUERIES)[number][number];
-
-/** What `counts()` shows of the sums over a job's shards. */
-export type ShownSums = Pick<CounterFields, Summed | 'errors' | 'retries'>;
 
 /**
  * The sums of every counter shard as reading them all would give, for 1 billed read per 1,000 shards and query instead

@@ -41,6 +41,9 @@ export interface CounterSums extends CounterFields {
   readonly updatedAt: number;
 }
 
+/** What `counts()` shows of the sums over a job's shards: the budget's inner workings (grants, releases) stay inside. */
+export type ShownSums = Omit<CounterFields, 'grantNanos' | 'released'>;
+
 export function sumShards(shards: readonly CounterDoc[]): CounterSums {
   const sum: Record<string, unknown> = { ...ZERO_COUNTERS, updatedAt: 0 };
   let errors: Record<string, number> = {};

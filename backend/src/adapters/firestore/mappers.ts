@@ -1,8 +1,7 @@
 // Stored documents → the port's Job, JobCounts and Row, converting nano-dollars back to USD.
 import type { DocumentSnapshot } from '@google-cloud/firestore';
 import type { Job, JobConfig, JobCounts, Outputs, Row } from '../../ports/domain.js';
-import type { ShownSums } from './aggregate-counts.js';
-import { positiveClasses } from './counters.js';
+import { positiveClasses, type ShownSums } from './counters.js';
 import { nanosToUsd, nanosToUsdOrNull } from '../../kernel/money.js';
 import type { CounterDoc, JobDoc, RowDoc, WindowDoc } from './records.js';
 import { targetOfRecord } from '../shared/job-target-record.js';
