@@ -72,6 +72,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** The store with some of its methods wrapped, for `engineStore`: each wrapper is given the real (bound) method. */
+export function wrapStore(store: Store, wrappers: { readonly [K in keyof Store]?: (real: Store[K]) => Store[K] }): Store {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const real = (value as (...args: unknown[]) => unknown).bind(target);
+      const wrap = (wrappers as Record<PropertyKey, ((real: unknown) => unknown) | undefined>)[key];
+      return wrap ? wrap(real) : real;
+    },
+  });
+}
+
 export const BRANDS = ['Patagonia', 'Lego', 'IKEA', 'Nintendo', 'Heineken', 'Adidas', 'Muji', 'Zara', 'Rolex', 'Volvo'];
 
 /** `n` rows with distinct inputs (so the cache does not collapse them). */

@@ -53,12 +53,7 @@ export class CallStats {
 
   observe(model: string, latencyMs: number, tokens: number): void {
     const m = this.models.get(model);
-    if (!m) {
-      this.models.set(model, { latencyMs, tokens });
-      return;
-    }
-    m.latencyMs += EWMA_WEIGHT * (latencyMs - m.latencyMs);
-    m.tokens += EWMA_WEIGHT * (tokens - m.tokens);
+    this.models.set(model, { latencyMs: movedMean(m?.latencyMs, latencyMs), tokens: movedMean(m?.tokens, tokens) });
   }
 
   latencyMs(model: string): number | undefined {
@@ -71,11 +66,15 @@ export class CallStats {
 
   /** A row of `model` finished: how long it held its slot besides its calls and its wait for the rate limiter. */
   observeSteps(model: string, ms: number): void {
-    const mean = this.steps.get(model);
-    this.steps.set(model, mean === undefined ? ms : mean + EWMA_WEIGHT * (ms - mean));
+    this.steps.set(model, movedMean(this.steps.get(model), ms));
   }
 
   stepsMs(model: string): number | undefined {
     return this.steps.get(model);
   }
+}
+
+/** A running mean after one more observation: the first one itself, then a tenth of the way to each new one. */
+function movedMean(mean: number | undefined, observed: number): number {
+  return mean === undefined ? observed : mean + EWMA_WEIGHT * (observed - mean);
 }

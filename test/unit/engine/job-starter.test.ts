@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceRow } from '../../../backend/src/engine/row-intake.js';
 import type { Store } from '../../../backend/src/ports/store.js';
-import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
+import { brandRows, jobConfig, startHarness, testTarget, wrapStore, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -63,14 +63,7 @@ describe('JobStarter.start when the first slots cannot be given out', () => {
     let refused = 0;
     // A store too busy for the start's dispatch (on the emulator, ten starts at once: a dispatch out of retries).
     const busyAtFirst = (store: Store): Store =>
-      new Proxy(store, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (typeof value !== 'function') return value;
-          if (key === 'dispatchRows' && refused === 0) return () => (refused++, Promise.reject(new Error('Exceeded maximum number of retries allowed.')));
-          return (value as (...a: unknown[]) => unknown).bind(target);
-        },
-      });
+      wrapStore(store, { dispatchRows: (real) => (request) => (refused === 0 ? (refused++, Promise.reject(new Error('Exceeded maximum number of retries allowed.'))) : real(request)) });
     h = await startHarness({ standIn: { latencyMs: 5 }, engineStore: busyAtFirst });
     const job = await h.engine.startJob({ owner: 't', target: testTarget('test:busy-start'), config: jobConfig({ workers: 4 }), rows: brandRows(12) });
     expect(job.status).toBe('running');

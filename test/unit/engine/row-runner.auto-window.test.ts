@@ -1,7 +1,7 @@
 // An auto job's window covers the whole time a row holds its slot, not only its model call.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DispatchRequest, Store } from '../../../backend/src/ports/store.js';
-import { brandRows, jobConfig, startHarness, testTarget, type Harness } from '../../helpers/embedded-harness.js';
+import type { Store } from '../../../backend/src/ports/store.js';
+import { brandRows, jobConfig, startHarness, testTarget, wrapStore, type Harness } from '../../helpers/embedded-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,14 +14,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The store as a busy Firestore looks to the engine: each claim and finish takes STEP_MS; every window asked is kept. */
 function slowStore(store: Store, windows: number[]): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      if (key === 'claimRow' || key === 'finishRow') return async (...args: unknown[]) => (await pause(STEP_MS), (value as (...a: unknown[]) => unknown).apply(target, args));
-      if (key === 'dispatchRows') return (request: DispatchRequest) => (windows.push(request.maxInFlight), (value as (r: DispatchRequest) => unknown).call(target, request));
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
+  return wrapStore(store, {
+    claimRow: (real) => async (request) => (await pause(STEP_MS), real(request)),
+    finishRow: (real) => async (request) => (await pause(STEP_MS), real(request)),
+    dispatchRows: (real) => (request) => (windows.push(request.maxInFlight), real(request)),
   });
 }
 
